@@ -1,0 +1,50 @@
+import type { Entity, Section } from "./records/schema.js";
+
+/** The facets every search answer counts and every search may filter on. */
+export const FACETS = ["stack", "tools", "difficulty", "scenario", "code_language"] as const;
+export type Facet = (typeof FACETS)[number];
+
+/**
+ * One indexed article as Meilisearch stores it and `GET /posts/:id` returns it.
+ * Field names follow the record (snake_case) so editors recognise them.
+ */
+export interface SearchDocument {
+  /** Meilisearch primary key: the record id when it is a valid document id, else `b64_` + base64url of it. */
+  id: string;
+  /** The record id exactly as the export wrote it. */
+  source_id: string;
+  title: string;
+  site: string | null;
+  intro: string | null;
+  sections: Section[];
+  /** The sections' headings, paragraphs and items as one searchable text. */
+  body: string;
+  topic: string | null;
+  summary: string | null;
+  ai_brief: string | null;
+  ai_outline: { context?: string; problem?: string; stack?: string; recommended_action?: string } | null;
+  stack: string[];
+  tools: string[];
+  difficulty: string | null;
+  scenario: string | null;
+  code_language: string | null;
+  entities: Entity[];
+  /** `type:name` for each entity: what related-posts retrieval filters and counts on. */
+  entity_keys: string[];
+  reading_time: number | null;
+  view_count: number | null;
+  score: { quality?: number; freshness?: number; depth?: number; clarity?: number } | null;
+  revision: { status: string; version?: string; last_reviewed?: string };
+  /** `revision.last_reviewed` as Unix seconds (for sort=recent), null when unknown. */
+  last_reviewed_at: number | null;
+  flags: { ai_generated_style?: boolean; has_images?: boolean; image_heavy?: boolean };
+  checklist: string[];
+  notes: string[];
+  payload: { source_id?: string; generator?: string; paragraphs?: number; scenario?: string; seed?: number } | null;
+  reference: string | null;
+  hash: string | null;
+  /** Path of the file the record came from, relative to the content folder, `/`-separated. */
+  source_file: string;
+  /** sha256 (hex, first 32 chars) of the document without `source_file`: what sync compares. */
+  content_hash: string;
+}

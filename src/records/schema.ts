@@ -1,0 +1,102 @@
+import { z } from "zod";
+
+/**
+ * The canonical article record, after normalisation (see `normalise.ts`).
+ * Every spelling the input contract accepts is reduced to this one shape before validation,
+ * so this schema only checks kinds and ranges; it never coerces.
+ * @see ../shared/records/README.md
+ */
+
+const text = z.string();
+const textList = z.array(z.string());
+const count = z.number().finite().nonnegative();
+const percent = z.number().finite().min(0).max(100);
+
+export const entitySchema = z.object({
+  name: z.string().min(1),
+  type: z.string().min(1),
+});
+
+export const sectionSchema = z.object({
+  heading: z.string(),
+  paragraphs: textList.optional(),
+  items: textList.optional(),
+});
+
+export const outlineSchema = z.object({
+  context: text.optional(),
+  problem: text.optional(),
+  stack: text.optional(),
+  recommended_action: text.optional(),
+});
+
+export const scoreSchema = z.object({
+  quality: percent.optional(),
+  freshness: percent.optional(),
+  depth: percent.optional(),
+  clarity: percent.optional(),
+});
+
+export const revisionSchema = z.object({
+  status: z.string().min(1, "revision status is empty"),
+  version: text.optional(),
+  last_reviewed: z.iso.date().optional(),
+});
+
+export const flagsSchema = z.object({
+  ai_generated_style: z.boolean().optional(),
+  has_images: z.boolean().optional(),
+  image_heavy: z.boolean().optional(),
+  needs_human_review: z.boolean().optional(),
+  noindex: z.boolean().optional(),
+});
+
+export const payloadSchema = z.object({
+  source_id: text.optional(),
+  generator: text.optional(),
+  paragraphs: count.optional(),
+  scenario: text.optional(),
+  seed: z.number().finite().optional(),
+});
+
+export const metaSchema = z.object({
+  topic: text.optional(),
+  summary: text.optional(),
+  ai_brief: text.optional(),
+  ai_outline: outlineSchema.optional(),
+  stack: textList.optional(),
+  tools: textList.optional(),
+  difficulty: text.optional(),
+  code_language: text.optional(),
+  reading_time: count.optional(),
+  view_count: count.optional(),
+  score: scoreSchema.optional(),
+  revision: revisionSchema,
+  reference: text.optional(),
+  hash: text.optional(),
+  flags: flagsSchema.optional(),
+  checklist: textList.optional(),
+  notes: textList.optional(),
+  entities: z.array(entitySchema).optional(),
+  payload: payloadSchema.optional(),
+});
+
+export const recordSchema = z.object({
+  id: z.string().min(1, "id is empty"),
+  title: z.string().min(1, "title is empty"),
+  site: text.optional(),
+  intro: text.optional(),
+  sections: z.array(sectionSchema).optional(),
+  meta: metaSchema,
+});
+
+/** A validated, normalised article record. */
+export type ArticleRecord = z.infer<typeof recordSchema>;
+export type Entity = z.infer<typeof entitySchema>;
+export type Section = z.infer<typeof sectionSchema>;
+
+/**
+ * Paths whose failure rejects the whole record; any other invalid field is dropped with a warning.
+ * A path is required when an issue path starts with it.
+ */
+export const REQUIRED_FIELDS: readonly string[] = ["id", "title", "meta.revision.status"];
