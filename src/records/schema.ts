@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_DOCUMENT_ID_BYTES, toDocumentId } from "../document-id.js";
 
 /**
  * The canonical article record, after normalisation (see `normalise.ts`).
@@ -82,7 +83,12 @@ export const metaSchema = z.object({
 });
 
 export const recordSchema = z.object({
-  id: z.string().min(1, "id is empty"),
+  id: z
+    .string()
+    .min(1, "id is empty")
+    .refine((id) => Buffer.byteLength(toDocumentId(id)) <= MAX_DOCUMENT_ID_BYTES, {
+      message: "is too long to be a search document id (keep it under 380 bytes)",
+    }),
   title: z.string().min(1, "title is empty"),
   site: text.optional(),
   intro: text.optional(),

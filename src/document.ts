@@ -1,0 +1,72 @@
+import { createHash } from "node:crypto";
+import { toDocumentId } from "./document-id.js";
+import type { SearchDocument } from "./document-types.js";
+import { normaliseFacetValue } from "./text/normalise-facet-value.js";
+import type { ArticleRecord, Section } from "./records/schema.js";
+
+/** `type:name`: how an entity is stored for filtering and counting. */
+export function entityKey(entity: { name: string; type: string }): string {
+  return `${entity.type}:${entity.name}`;
+}
+
+/**
+ * Maps an indexed record to the document Meilisearch stores. Deterministic: the same record gives
+ * the same document (and `content_hash`) whatever spelling it was exported in; `sourceFile` is the
+ * only input that is not part of the hash, so a moved file changes no content.
+ */
+export function toSearchDocument(record: ArticleRecord, sourceFile: string): SearchDocument {
+  const meta = record.meta;
+  const { noindex: _noindex, needs_human_review: _review, ...flags } = meta.flags ?? {};
+  const lastReviewed = meta.revision.last_reviewed;
+  const content: Omit<SearchDocument, "source_file" | "content_hash"> = {
+    id: toDocumentId(record.id),
+    source_id: record.id,
+    title: record.title,
+    site: record.site ?? siteFromId(record.id),
+    intro: record.intro ?? null,
+    sections: record.sections ?? [],
+    body: sectionsText(record.sections ?? []),
+    topic: meta.topic ?? null,
+    summary: meta.summary ?? null,
+    ai_brief: meta.ai_brief ?? null,
+    ai_outline: meta.ai_outline ?? null,
+    stack: meta.stack ?? [],
+    tools: meta.tools ?? [],
+    difficulty: meta.difficulty ?? null,
+    scenario: meta.payload?.scenario ?? scenarioFromOutline(meta.ai_outline?.context),
+    code_language: meta.code_language ?? null,
+    entities: meta.entities ?? [],
+    entity_keys: (meta.entities ?? []).map(entityKey),
+    reading_time: meta.reading_time ?? null,
+    view_count: meta.view_count ?? null,
+    score: meta.score ?? null,
+    revision: meta.revision,
+    last_reviewed_at: lastReviewed ? Date.parse(`${lastReviewed}T00:00:00Z`) / 1000 : null,
+    flags,
+    checklist: meta.checklist ?? [],
+    notes: meta.notes ?? [],
+    payload: meta.payload ?? null,
+    reference: meta.reference ?? null,
+    hash: meta.hash ?? null,
+  };
+  return { ...content, source_file: sourceFile, content_hash: hashContent(content) };
+}
+
+/** The searchable text of the sections: headings, paragraphs and items, one per line. */
+function sectionsText(sections: readonly Section[]): string {
+  return sections.flatMap((section) => [section.heading, ...(section.paragraphs ?? []), ...(section.items ?? [])]).join("\n");
+}
+
+/** Exports omit `site` when the id carries it (`alphanode-000504` → `alphanode`). */
+function siteFromId(id: string): string | null {
+  return /^([a-z][a-z0-9]*)-\d+$/i.exec(id)?.[1]?.toLowerCase() ?? null;
+}
+
+function scenarioFromOutline(context: string | undefined): string | null {
+  const value = context === undefined ? "" : normaliseFacetValue(context);
+  return value === "" ? null : value;
+}
+
+function hashContent(content: object): string {
+  return createHash("sha256").update(JSON.stringify(content)).digest("hex").slice(0, 32);
+}

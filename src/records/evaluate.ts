@@ -1,0 +1,42 @@
+import type { ArticleRecord } from "./schema.js";
+import { classifyRecord, type ExclusionReason } from "./classify.js";
+import { normaliseRecord } from "./normalise.js";
+import { validateRecord, type FieldProblem } from "./validate.js";
+import { isPlainObject } from "./normalise-values.js";
+
+/** Where a record was read: the file relative to the content folder, and its line for NDJSON. */
+export interface RecordLocation {
+  file: string;
+  line: number | null;
+}
+
+/** What one exported record turned into, before duplicate ids across files are resolved. */
+export type RecordOutcome = RecordLocation &
+  (
+    | { kind: "indexed"; id: string; record: ArticleRecord; warnings: FieldProblem[] }
+    | { kind: "excluded"; id: string; reason: ExclusionReason; record: ArticleRecord; warnings: FieldProblem[] }
+    | { kind: "rejected"; id: string | null; field: string | null; message: string }
+  );
+
+/** Normalises, validates and classifies one parsed record. Pure: never throws for any input. */
+export function evaluateRecord(raw: unknown, location: RecordLocation): RecordOutcome {
+  const normalised = normaliseRecord(raw);
+  const id = readableId(normalised);
+  const validation = validateRecord(normalised);
+  if (!validation.ok) {
+    const { field, message } = validation.problem;
+    return { ...location, kind: "rejected", id, field: field === "" ? null : field, message };
+  }
+  const { record, warnings } = validation;
+  const classification = classifyRecord(record);
+  if (classification.status === "excluded") {
+    return { ...location, kind: "excluded", id: record.id, reason: classification.reason, record, warnings };
+  }
+  return { ...location, kind: "indexed", id: record.id, record, warnings };
+}
+
+/** The id a record was meant to have, when one can be read, so the editor can find a rejected one. */
+function readableId(normalised: unknown): string | null {
+  const id = isPlainObject(normalised) ? normalised["id"] : undefined;
+  return typeof id === "string" && id !== "" ? id : null;
+}

@@ -1,0 +1,63 @@
+import { readdir } from "node:fs/promises";
+import path from "node:path";
+
+/** File name endings that hold article records. */
+export const RECORD_FILE_PATTERN = /\.(json|ndjson|jsonl)$/i;
+
+/** A file or folder under the content folder that is not read, and why. */
+export interface IgnoredEntry {
+  file: string;
+  reason: string;
+}
+
+export interface RecordFileListing {
+  /** Record files relative to the content folder, `/`-separated, in the order duplicates are resolved. */
+  files: string[];
+  ignored: IgnoredEntry[];
+}
+
+/** Whether a path relative to the content folder names a record file (not hidden, right ending). */
+export function isRecordFilePath(relativePath: string): boolean {
+  const parts = relativePath.split(/[\\/]/);
+  return parts.every((part) => !part.startsWith(".")) && RECORD_FILE_PATTERN.test(relativePath);
+}
+
+/** Plain code-unit order of the `/`-separated relative path: "the file whose path sorts first wins". */
+export function comparePaths(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Lists the record files under `dir`, recursively: `*.json`, `*.ndjson`, `*.jsonl`.
+ * Hidden files and folders, other files, and folders whose name looks like a record file are
+ * skipped and reported. Symbolic links are not followed (a link loop cannot hang the scan).
+ */
+export async function findRecordFiles(dir: string): Promise<RecordFileListing> {
+  const listing: RecordFileListing = { files: [], ignored: [] };
+  await walk(dir, "", listing);
+  listing.files.sort(comparePaths);
+  listing.ignored.sort((a, b) => comparePaths(a.file, b.file));
+  return listing;
+}
+
+async function walk(root: string, folder: string, listing: RecordFileListing): Promise<void> {
+  const entries = await readdir(path.join(root, folder), { withFileTypes: true });
+  for (const entry of entries) {
+    const relative = folder === "" ? entry.name : `${folder}/${entry.name}`;
+    if (entry.name.startsWith(".")) {
+      listing.ignored.push({ file: relative, reason: entry.isDirectory() ? "hidden folder" : "hidden file" });
+    } else if (entry.isDirectory()) {
+      if (RECORD_FILE_PATTERN.test(entry.name)) {
+        listing.ignored.push({ file: relative, reason: "a folder, not a record file" });
+      } else {
+        await walk(root, relative, listing);
+      }
+    } else if (!entry.isFile()) {
+      listing.ignored.push({ file: relative, reason: entry.isSymbolicLink() ? "symbolic link (not followed)" : "not a regular file" });
+    } else if (RECORD_FILE_PATTERN.test(entry.name)) {
+      listing.files.push(relative);
+    } else {
+      listing.ignored.push({ file: relative, reason: "not a .json, .ndjson or .jsonl file" });
+    }
+  }
+}
