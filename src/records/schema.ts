@@ -39,7 +39,7 @@ export const scoreSchema = z.object({
 });
 
 export const revisionSchema = z.object({
-  status: z.string().min(1, "revision status is empty"),
+  status: z.string().min(1, "must not be empty"),
   version: text.optional(),
   last_reviewed: z.iso.date().optional(),
 });
@@ -85,11 +85,11 @@ export const metaSchema = z.object({
 export const recordSchema = z.object({
   id: z
     .string()
-    .min(1, "id is empty")
+    .min(1, "must not be empty")
     .refine((id) => Buffer.byteLength(toDocumentId(id)) <= MAX_DOCUMENT_ID_BYTES, {
       message: "is too long to be a search document id (keep it under 380 bytes)",
     }),
-  title: z.string().min(1, "title is empty"),
+  title: z.string().min(1, "must not be empty"),
   site: text.optional(),
   intro: text.optional(),
   sections: z.array(sectionSchema).optional(),
