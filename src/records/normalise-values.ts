@@ -5,13 +5,21 @@
  * @see ../shared/records/README.md "What exports really look like"
  */
 
+/** Keys seen so far and their normalised spelling: exports repeat the same few keys millions of times. */
+const normalisedKeys = new Map<string, string>();
+const MAX_CACHED_KEYS = 10_000;
+
 /** `viewCount`, `view count`, `view-count`, `View Count` → `view_count`. */
 export function normaliseKey(key: string): string {
-  return key
+  const cached = normalisedKeys.get(key);
+  if (cached !== undefined) return cached;
+  const normalised = key
     .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "_")
     .replace(/^_+|_+$/g, "");
+  if (normalisedKeys.size < MAX_CACHED_KEYS) normalisedKeys.set(key, normalised);
+  return normalised;
 }
 
 /**
@@ -21,7 +29,8 @@ export function normaliseKey(key: string): string {
 export function readKeys(value: unknown): Map<string, unknown> | undefined {
   if (!isPlainObject(value)) return undefined;
   const keys = new Map<string, unknown>();
-  for (const [key, entry] of Object.entries(value)) {
+  for (const key of Object.keys(value)) {
+    const entry = value[key];
     const normalised = normaliseKey(key);
     if (entry !== undefined && entry !== null && !keys.has(normalised)) keys.set(normalised, entry);
   }
@@ -65,7 +74,8 @@ export function readList(value: unknown, options: ListOptions = {}): unknown {
   const text = value.trim();
   if (text === "") return [];
   if (text.startsWith("[") && text.endsWith("]")) {
-    const items = parseJsonArray(text) ?? parsePythonList(text);
+    // `['a', 'b']` is the common Python-style export; trying JSON first would throw on every one.
+    const items = /^\[\s*'/.test(text) ? (parsePythonList(text) ?? parseJsonArray(text)) : (parseJsonArray(text) ?? parsePythonList(text));
     if (items) return readArrayItems(items);
   }
   const lines = text.split(/\r?\n/);

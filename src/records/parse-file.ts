@@ -1,6 +1,5 @@
 import { createReadStream } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { createInterface } from "node:readline";
 import path from "node:path";
 
 /** One value read from a record file: a parsed JSON value, or why the text was not JSON. */
@@ -49,23 +48,37 @@ async function* readWholeFile(absolute: string): AsyncGenerator<ParsedEntry> {
 }
 
 async function* readLines(absolute: string): AsyncGenerator<ParsedEntry> {
-  const stream = createReadStream(absolute, { encoding: "utf8" });
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
   let line = 0;
   try {
-    for await (const raw of lines) {
+    for await (const text of splitLines(createReadStream(absolute, { encoding: "utf8", highWaterMark: 1 << 20 }))) {
       line += 1;
-      const text = line === 1 ? stripBom(raw) : raw;
-      if (text.trim() === "") continue;
-      const parsed = parseJson(text);
+      const content = line === 1 ? stripBom(text) : text;
+      if (content.trim() === "") continue;
+      const parsed = parseJson(content);
       yield "error" in parsed ? { line, error: parsed.error } : { line, value: parsed.value };
     }
   } catch (error) {
-    yield { line: line === 0 ? null : line, error: describeReadError(error) };
-  } finally {
-    lines.close();
-    stream.destroy();
+    yield { line: line === 0 ? null : line + 1, error: describeReadError(error) };
   }
+}
+
+/** The lines of a text stream, without their LF or CRLF; faster than `readline` on bulk exports. */
+async function* splitLines(chunks: AsyncIterable<string>): AsyncGenerator<string> {
+  let pending = "";
+  for await (const chunk of chunks) {
+    pending += chunk;
+    let start = 0;
+    for (let end = pending.indexOf("\n"); end !== -1; end = pending.indexOf("\n", start)) {
+      yield withoutCarriageReturn(pending.slice(start, end));
+      start = end + 1;
+    }
+    pending = pending.slice(start);
+  }
+  if (pending !== "") yield withoutCarriageReturn(pending);
+}
+
+function withoutCarriageReturn(line: string): string {
+  return line.endsWith("\r") ? line.slice(0, -1) : line;
 }
 
 function parseJson(text: string): { value: unknown } | { error: string } {
