@@ -1,0 +1,46 @@
+import { execFileSync } from "node:child_process";
+import { access, readFile, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { writeCorpus } from "./corpus.js";
+import { PROJECT_DIR } from "./process.js";
+import { BENCH_DIR } from "./results.js";
+import { benchCheck } from "./sections/check.js";
+
+/**
+ * `npm run bench [-- --articles N] [--only SECTION]`: builds the project, generates (or reuses)
+ * the seeded corpus under bench/.data, runs each section and writes bench/RESULTS.md.
+ */
+const { values } = parseArgs({
+  options: {
+    articles: { type: "string", default: "100000" },
+    only: { type: "string", multiple: true },
+  },
+});
+const articles = Number(values.articles);
+const sections: Record<string, (corpusDir: string) => Promise<void>> = {
+  check: (dir) => benchCheck(dir, articles),
+};
+
+async function corpusFor(count: number): Promise<string> {
+  const dir = path.join(BENCH_DIR, ".data", `corpus-${count}`);
+  const marker = path.join(dir, ".complete");
+  const done = await access(marker).then(() => true, () => false);
+  if (!done) {
+    await rm(dir, { recursive: true, force: true });
+    console.log(`generating ${count} articles in ${path.relative(PROJECT_DIR, dir)} …`);
+    const { files, bytes } = await writeCorpus(dir, { articles: count });
+    await writeFile(marker, JSON.stringify({ files, bytes }));
+  }
+  const { bytes } = JSON.parse(await readFile(marker, "utf8")) as { bytes: number };
+  console.log(`corpus: ${count} articles, ${(bytes / 2 ** 20).toFixed(0)} MB`);
+  return dir;
+}
+
+console.log("building …");
+execFileSync(process.execPath, [path.join(PROJECT_DIR, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"], { cwd: PROJECT_DIR, stdio: "inherit" });
+const corpusDir = await corpusFor(articles);
+for (const [name, run] of Object.entries(sections)) {
+  if (values.only && !values.only.includes(name)) continue;
+  await run(corpusDir);
+}
