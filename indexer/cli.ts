@@ -1,43 +1,8 @@
-import { stat } from "node:fs/promises";
-import path from "node:path";
-import { Command, CommanderError, Option } from "commander";
-import { checkFolder, type RunReport } from "../src/index.js";
-import { createProgressBar } from "./progress.js";
-import { formatSummary, writeReportFile } from "./report.js";
-
-/** Exit statuses of the contract: 0 done, 1 rejected records or an operational failure, 2 usage. */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
-
-interface ReportOptions {
-  json?: boolean;
-  report?: string;
-}
-
-function reportOptions(command: Command): Command {
-  return command
-    .addOption(new Option("--json", "print the report as JSON on stdout instead of the summary"))
-    .addOption(new Option("--report <file>", "also write the report as JSON to FILE"));
-}
-
-async function requireFolder(dir: string): Promise<string> {
-  const info = await stat(dir).catch(() => undefined);
-  if (!info?.isDirectory()) throw new CommanderError(EXIT.usage, "postindex.usage", `not a folder: ${dir}`);
-  return path.resolve(dir);
-}
-
-async function emitReport(report: RunReport, options: ReportOptions, heading: string): Promise<void> {
-  if (options.report) await writeReportFile(options.report, report);
-  process.stdout.write(options.json ? `${JSON.stringify(report)}\n` : `${formatSummary(report, heading)}\n`);
-}
-
-async function runCheck(dir: string, options: ReportOptions): Promise<number> {
-  const folder = await requireFolder(dir);
-  const bar = createProgressBar("check");
-  const report = await checkFolder(folder, (p) => bar.update(p.doneFiles, p.totalFiles, `${p.records} records`));
-  bar.stop();
-  await emitReport(report, options, `checked ${dir}`);
-  return report.rejected.length > 0 ? EXIT.failed : EXIT.ok;
-}
+import { Command, CommanderError } from "commander";
+import { runCheck } from "./commands/check.js";
+import { runIndexCommand } from "./commands/index-folder.js";
+import { EXIT, withReportOptions, type ReportOptions } from "./commands/shared.js";
+import { runWatch } from "./commands/watch.js";
 
 /** Builds the `postindex` command line; `exit` receives each command's status. */
 export function buildProgram(exit: (status: number) => void): Command {
@@ -45,12 +10,29 @@ export function buildProgram(exit: (status: number) => void): Command {
     .description("Full-text search and related posts for article sites, on Meilisearch")
     .exitOverride()
     .showHelpAfterError();
-  reportOptions(
+  withReportOptions(
     program
       .command("check")
       .description("parse, normalise, validate and classify the records under DIR (no server needed)")
       .argument("<dir>", "folder of article files"),
   ).action(async (dir: string, options: ReportOptions) => exit(await runCheck(dir, options)));
+  withReportOptions(
+    program
+      .command("reindex")
+      .description("rebuild the index from DIR into a fresh index, then swap it in atomically")
+      .argument("<dir>", "folder of article files"),
+  ).action(async (dir: string, options: ReportOptions) => exit(await runIndexCommand("reindex", dir, options)));
+  withReportOptions(
+    program
+      .command("sync")
+      .description("one incremental pass: push what changed under DIR, remove what is gone")
+      .argument("<dir>", "folder of article files"),
+  ).action(async (dir: string, options: ReportOptions) => exit(await runIndexCommand("sync", dir, options)));
+  program
+    .command("watch")
+    .description("sync DIR, then follow its changes until stopped (SIGINT/SIGTERM)")
+    .argument("<dir>", "folder of article files")
+    .action(async (dir: string) => exit(await runWatch(dir)));
   return program;
 }
 
@@ -68,7 +50,9 @@ async function main(): Promise<void> {
       process.exitCode = helpShown ? EXIT.ok : EXIT.usage;
       return;
     }
-    throw error;
+    process.stderr.write(`postindex: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = EXIT.failed;
+    return;
   }
   process.exitCode = status;
 }

@@ -11,3 +11,6 @@ export * from "./records/find-files.js";
 export * from "./records/scan-folder.js";
 export * from "./records/check-folder.js";
 export * from "./records/report-builder.js";
+export * from "./meili/index.js";
+export * from "./config.js";
+export * from "./logger.js";

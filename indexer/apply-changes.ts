@@ -1,0 +1,129 @@
+import { stat } from "node:fs/promises";
+import path from "node:path";
+import {
+  addToReport,
+  emptyReport,
+  evaluateFile,
+  toDocumentId,
+  toSearchDocument,
+  type RecordOutcome,
+  type RunReport,
+} from "../src/index.js";
+import type { ContentRegistry } from "./content-registry.js";
+import type { IndexerContext } from "./context.js";
+import { DocumentPusher } from "./document-pusher.js";
+import type { IndexState } from "./index-state.js";
+import type { SyncChanges } from "./sync.js";
+
+/** What the indexer knows between passes: who claims which id, and what the index holds. */
+export interface IndexModel {
+  readonly registry: ContentRegistry;
+  readonly state: IndexState;
+}
+
+/** One file's valid records by document id (first occurrence in the file), and what was wrong. */
+interface FileEvaluation {
+  readonly valid: Map<string, Extract<RecordOutcome, { kind: "indexed" | "excluded" }>>;
+  readonly outcomes: RecordOutcome[];
+  readonly rejectedIds: Set<string>;
+  /** Part of the file could not be parsed (no id known): its last good documents stay. */
+  readonly broken: boolean;
+}
+
+/**
+ * Brings the index in step with a set of changed, added or deleted files (relative paths). A
+ * file's records are replaced as a set; an id another file also holds goes to the claimant whose
+ * path sorts first, reading that file if needed; a broken file keeps its last good documents.
+ * `model` is updated to what the index holds afterwards.
+ */
+export async function applyFileChanges(
+  context: IndexerContext,
+  dir: string,
+  files: Iterable<string>,
+  model: IndexModel,
+): Promise<{ report: RunReport; changes: SyncChanges }> {
+  const { registry } = model;
+  const evaluations = new Map<string, FileEvaluation>();
+  const affected = new Set<string>();
+  for (const file of files) {
+    const evaluation = await evaluateForSync(dir, file);
+    evaluations.set(file, evaluation);
+    const previous = registry.claimsOf(file);
+    const claims = new Set(evaluation.valid.keys());
+    for (const id of previous) if (evaluation.broken || evaluation.rejectedIds.has(id)) claims.add(id);
+    for (const id of registry.setClaims(file, claims)) affected.add(id);
+  }
+  const pusher = new DocumentPusher(context.client, context.indexUid, { retry: context.retry });
+  const changes: SyncChanges = { upserted: 0, deleted: 0, unchanged: 0, keptBroken: 0 };
+  const gone: string[] = [];
+  for (const documentId of affected) {
+    const winner = registry.winnerOf(documentId);
+    let evaluation = winner === undefined ? undefined : evaluations.get(winner);
+    if (winner !== undefined && evaluation === undefined) {
+      evaluation = await evaluateForSync(dir, winner);
+      evaluations.set(winner, evaluation);
+    }
+    const outcome = evaluation?.valid.get(documentId);
+    const current = model.state.get(documentId);
+    if (winner !== undefined && outcome === undefined) {
+      changes.keptBroken += 1;
+    } else if (outcome?.kind === "indexed") {
+      const document = toSearchDocument(outcome.record, outcome.file);
+      if (current?.hash === document.content_hash && current.file === document.source_file) {
+        changes.unchanged += 1;
+      } else {
+        await pusher.add(document);
+        model.state.set(documentId, { file: document.source_file, hash: document.content_hash });
+        changes.upserted += 1;
+      }
+    } else if (current !== undefined) {
+      gone.push(documentId);
+    }
+  }
+  await pusher.delete(gone);
+  await pusher.flush();
+  for (const documentId of gone) model.state.delete(documentId);
+  changes.deleted = gone.length;
+  return { report: reportFor(files, evaluations, registry), changes };
+}
+
+async function evaluateForSync(dir: string, file: string): Promise<FileEvaluation> {
+  const evaluation: FileEvaluation = { valid: new Map(), outcomes: [], rejectedIds: new Set(), broken: false };
+  const exists = await stat(path.join(dir, file)).then((info) => info.isFile(), () => false);
+  if (!exists) return evaluation;
+  let broken = false;
+  for await (const outcome of evaluateFile(dir, file)) {
+    evaluation.outcomes.push(outcome);
+    if (outcome.kind === "rejected") {
+      if (outcome.id === null) broken = true;
+      else evaluation.rejectedIds.add(toDocumentId(outcome.id));
+      continue;
+    }
+    const documentId = toDocumentId(outcome.id);
+    if (!evaluation.valid.has(documentId)) evaluation.valid.set(documentId, outcome);
+  }
+  return { ...evaluation, broken };
+}
+
+/** The report of the changed files: each record as check would report it, duplicates resolved. */
+function reportFor(files: Iterable<string>, evaluations: Map<string, FileEvaluation>, registry: ContentRegistry): RunReport {
+  const report = emptyReport();
+  for (const file of files) {
+    const evaluation = evaluations.get(file);
+    if (!evaluation) continue;
+    const reported = new Set<string>();
+    for (const outcome of evaluation.outcomes) {
+      if (outcome.kind === "rejected") {
+        addToReport(report, outcome);
+        continue;
+      }
+      const documentId = toDocumentId(outcome.id);
+      const winner = registry.winnerOf(documentId);
+      const first = !reported.has(documentId);
+      reported.add(documentId);
+      if (winner === file && first) addToReport(report, outcome);
+      else addToReport(report, { kind: "duplicate", id: outcome.id, file, line: outcome.line, kept: winner ?? file });
+    }
+  }
+  return report;
+}

@@ -1,0 +1,41 @@
+import { loadConfig, PostindexError } from "../../src/index.js";
+import { createProgressBar } from "../progress.js";
+import { reindexFolder } from "../reindex.js";
+import { openIndexer } from "../runtime.js";
+import { syncFolder, type SyncChanges } from "../sync.js";
+import { emitReport, EXIT, requireFolder, type ReportOptions } from "./shared.js";
+
+/** How long `reindex` and `sync` keep retrying an unreachable server before exiting 1. */
+const COMMAND_RETRY_MS = 30_000;
+
+/**
+ * `postindex reindex DIR` / `postindex sync DIR`: exit 0 when done (rejections are in the report,
+ * not fatal), 1 on an operational failure (server unreachable, task failed, lock held).
+ */
+export async function runIndexCommand(kind: "reindex" | "sync", dir: string, options: ReportOptions): Promise<number> {
+  const folder = await requireFolder(dir);
+  const config = loadConfig(process.env);
+  const runtime = await openIndexer(config, { retryForMs: COMMAND_RETRY_MS });
+  const bar = createProgressBar(kind);
+  const onProgress = (p: { doneFiles: number; totalFiles: number; records: number }): void =>
+    bar.update(p.doneFiles, p.totalFiles, `${p.records} records`);
+  try {
+    const result =
+      kind === "reindex" ? await reindexFolder(runtime.context, folder, { onProgress }) : await syncFolder(runtime.context, folder, { onProgress });
+    bar.stop();
+    await emitReport(result.report, options, `${kind} ${dir} into index "${config.indexUid}"`, [changesLine(result.changes)]);
+    return EXIT.ok;
+  } catch (error) {
+    bar.stop();
+    if (!(error instanceof PostindexError)) throw error;
+    process.stderr.write(`postindex ${kind}: ${error.message}\n`);
+    return EXIT.failed;
+  } finally {
+    await runtime.close();
+  }
+}
+
+function changesLine(changes: SyncChanges): string {
+  const kept = changes.keptBroken > 0 ? `, ${changes.keptBroken} kept from broken records` : "";
+  return `\nindex: ${changes.upserted} written, ${changes.deleted} deleted, ${changes.unchanged} unchanged${kept}`;
+}

@@ -1,0 +1,54 @@
+import { MeiliTaskError } from "../src/index.js";
+import { applyFileChanges } from "./apply-changes.js";
+import type { IndexerContext } from "./context.js";
+import { changedFiles, fingerprintFiles } from "./file-fingerprints.js";
+import { prepareIndex } from "./prepare-index.js";
+import { retryWhileUnavailable } from "./retry.js";
+import { passOverFolder, type SyncOptions, type SyncResult } from "./sync.js";
+import { acquireWriteLock, bumpGeneration, generationPath, writeLockPath } from "./write-lock.js";
+
+/** The index a reindex builds before swapping it in. */
+export function nextIndexUid(indexUid: string): string {
+  return `${indexUid}_next`;
+}
+
+/**
+ * `postindex reindex`: a full rebuild into `<index>_next` (settings first, then every document in
+ * byte-sized batches), a check that it holds exactly the documents sent, then an atomic swap, so
+ * searchers never see a half-built index. A failed or interrupted run leaves the old index
+ * serving; its leftover `_next` is removed by the next run. Files changed while the rebuild ran
+ * are applied to the live index after the swap. Holds the index's write lock throughout.
+ */
+export async function reindexFolder(context: IndexerContext, dir: string, options: SyncOptions = {}): Promise<SyncResult> {
+  const lock = await acquireWriteLock(writeLockPath(context.dataDir, context.indexUid), "reindex");
+  try {
+    return await rebuild(context, dir, options);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function rebuild(context: IndexerContext, dir: string, options: SyncOptions): Promise<SyncResult> {
+  const { client, indexUid, retry, log } = context;
+  const nextUid = nextIndexUid(indexUid);
+  const timeout = { timeoutMs: 120_000 };
+  await retryWhileUnavailable(() => client.deleteIndexIfExists(nextUid, timeout), retry);
+  await prepareIndex(context, nextUid);
+  const fingerprints = await fingerprintFiles(dir);
+  const result = await passOverFolder(context, dir, nextUid, new Map(), options);
+  const count = await retryWhileUnavailable(() => client.getDocumentCount(nextUid), retry);
+  if (count !== result.state.size) {
+    throw new MeiliTaskError(`index "${nextUid}" holds ${count} documents, ${result.state.size} were sent; the live index was left as it was`);
+  }
+  await prepareIndex(context, indexUid);
+  await retryWhileUnavailable(() => client.swapIndexes(indexUid, nextUid, timeout), retry);
+  await bumpGeneration(generationPath(context.dataDir, indexUid));
+  log.info({ index: indexUid, documents: count }, "swapped the rebuilt index in");
+  await retryWhileUnavailable(() => client.deleteIndexIfExists(nextUid, timeout), retry);
+  const changed = changedFiles(fingerprints, await fingerprintFiles(dir));
+  if (changed.length > 0) {
+    const catchUp = await applyFileChanges(context, dir, changed, result);
+    log.info({ files: changed.length, ...catchUp.changes }, "applied files changed during the rebuild");
+  }
+  return result;
+}

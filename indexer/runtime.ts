@@ -1,0 +1,37 @@
+import { connectMeili, createLogger, type Config, type Logger, type MeiliConnection } from "../src/index.js";
+import type { IndexerContext } from "./context.js";
+
+/** A connected indexer: the context its commands take, and how to let go of it. */
+export interface IndexerRuntime {
+  readonly context: IndexerContext;
+  readonly connection: MeiliConnection;
+  close(): Promise<void>;
+}
+
+/**
+ * Connects to Meilisearch as the configuration says (embedded unless `MEILI_URL`). `retryForMs`:
+ * how long a command keeps retrying an unreachable server before it fails (exit 1); a watcher
+ * passes `Infinity`.
+ */
+export async function openIndexer(config: Config, options: { retryForMs: number; log?: Logger }): Promise<IndexerRuntime> {
+  const log = options.log ?? createLogger(config.logLevel);
+  const connection = await connectMeili({
+    url: config.meiliUrl,
+    apiKey: config.meiliMasterKey,
+    dataDir: config.dataDir,
+    binPath: config.meiliBin,
+    log,
+  });
+  log.debug({ url: connection.url, mode: connection.mode, index: config.indexUid }, "connected to Meilisearch");
+  const context: IndexerContext = {
+    client: connection.client,
+    indexUid: config.indexUid,
+    dataDir: config.dataDir,
+    log,
+    retry: {
+      retryForMs: options.retryForMs,
+      onRetry: (error, attempt, delayMs) => log.warn({ attempt, retryInMs: delayMs, reason: error.message }, "Meilisearch unreachable, retrying"),
+    },
+  };
+  return { context, connection, close: () => connection.close() };
+}

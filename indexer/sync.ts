@@ -1,0 +1,135 @@
+import { addToReport, emptyReport, scanFolder, toDocumentId, toSearchDocument, type RunReport, type ScanOutcome } from "../src/index.js";
+import { ContentRegistry } from "./content-registry.js";
+import type { IndexerContext, PassProgress } from "./context.js";
+import { DocumentPusher } from "./document-pusher.js";
+import { readIndexState, type IndexState } from "./index-state.js";
+import { prepareIndex } from "./prepare-index.js";
+import { retryWhileUnavailable } from "./retry.js";
+import { acquireWriteLock, writeLockPath } from "./write-lock.js";
+
+/** What one pass changed in the index. */
+export interface SyncChanges {
+  upserted: number;
+  deleted: number;
+  unchanged: number;
+  /** Documents kept although their record is now broken (until the file parses again). */
+  keptBroken: number;
+}
+
+export interface SyncResult {
+  report: RunReport;
+  changes: SyncChanges;
+  /** Who claims which id, for a watcher to carry on from. */
+  registry: ContentRegistry;
+  /** What the index holds after the pass. */
+  state: IndexState;
+}
+
+export interface SyncOptions {
+  onProgress?: (progress: PassProgress) => void;
+}
+
+/**
+ * `postindex sync`: one incremental pass. Compares every record under `dir` with what the index
+ * holds (source file + content hash on every document), pushes only what changed and deletes
+ * what is gone or now excluded. A broken file or record keeps its last good documents. Holds the
+ * index's write lock for the pass.
+ */
+export async function syncFolder(context: IndexerContext, dir: string, options: SyncOptions = {}): Promise<SyncResult> {
+  const { client, indexUid, retry } = context;
+  const lock = await acquireWriteLock(writeLockPath(context.dataDir, indexUid), "sync");
+  try {
+    await prepareIndex(context, indexUid);
+    const state = await retryWhileUnavailable(() => readIndexState(client, indexUid), retry);
+    return await passOverFolder(context, dir, indexUid, state, options);
+  } finally {
+    await lock.release();
+  }
+}
+
+/**
+ * Scans `dir` once and brings index `targetUid`, which holds `state`, in step with it. A reindex
+ * runs it on a fresh index with an empty state; a sync on the live index with what it holds.
+ */
+export async function passOverFolder(
+  context: IndexerContext,
+  dir: string,
+  targetUid: string,
+  state: IndexState,
+  options: SyncOptions = {},
+): Promise<SyncResult> {
+  const pass = new SyncPass(state, new DocumentPusher(context.client, targetUid, { retry: context.retry }));
+  const progress: PassProgress = { totalFiles: 0, doneFiles: 0, records: 0 };
+  for await (const event of scanFolder(dir)) {
+    if (event.type === "listed") {
+      pass.report.ignored.push(...event.ignored);
+      progress.totalFiles = event.files.length;
+    } else if (event.type === "record") {
+      await pass.take(event.outcome);
+      progress.records += 1;
+      continue;
+    } else {
+      progress.doneFiles = event.index + 1;
+    }
+    options.onProgress?.(progress);
+  }
+  await pass.finish();
+  return { report: pass.report, changes: pass.changes, registry: pass.registry, state };
+}
+
+/** The bookkeeping of one full pass: what was seen, what is protected, what to push. */
+class SyncPass {
+  readonly report = emptyReport();
+  readonly registry = new ContentRegistry();
+  readonly changes: SyncChanges = { upserted: 0, deleted: 0, unchanged: 0, keptBroken: 0 };
+  readonly #state: IndexState;
+  readonly #pusher: DocumentPusher;
+  readonly #wanted = new Set<string>();
+  readonly #rejectedIds = new Set<string>();
+  readonly #brokenFiles = new Set<string>();
+
+  constructor(state: IndexState, pusher: DocumentPusher) {
+    this.#state = state;
+    this.#pusher = pusher;
+  }
+
+  async take(outcome: ScanOutcome): Promise<void> {
+    addToReport(this.report, outcome);
+    if (outcome.kind === "rejected") {
+      if (outcome.id === null) this.#brokenFiles.add(outcome.file);
+      else this.#rejectedIds.add(toDocumentId(outcome.id));
+      return;
+    }
+    const documentId = toDocumentId(outcome.id);
+    this.registry.addClaim(outcome.file, documentId);
+    if (outcome.kind !== "indexed") return;
+    this.#wanted.add(documentId);
+    const document = toSearchDocument(outcome.record, outcome.file);
+    const current = this.#state.get(documentId);
+    if (current?.hash === document.content_hash && current.file === document.source_file) {
+      this.changes.unchanged += 1;
+      return;
+    }
+    await this.#pusher.add(document);
+    this.#state.set(documentId, { file: document.source_file, hash: document.content_hash });
+    this.changes.upserted += 1;
+  }
+
+  /** Deletes what no file wants any more, except what a broken file or record still stands for. */
+  async finish(): Promise<void> {
+    const gone: string[] = [];
+    for (const [documentId, entry] of this.#state) {
+      if (this.#wanted.has(documentId)) continue;
+      if (this.#rejectedIds.has(documentId) || this.#brokenFiles.has(entry.file)) {
+        this.registry.addClaim(entry.file, documentId);
+        this.changes.keptBroken += 1;
+        continue;
+      }
+      gone.push(documentId);
+    }
+    await this.#pusher.delete(gone);
+    await this.#pusher.flush();
+    for (const documentId of gone) this.#state.delete(documentId);
+    this.changes.deleted = gone.length;
+  }
+}

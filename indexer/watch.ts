@@ -1,0 +1,137 @@
+import path from "node:path";
+import { watch, type FSWatcher } from "chokidar";
+import PQueue from "p-queue";
+import { isRecordFilePath, type RunReport } from "../src/index.js";
+import { applyFileChanges, type IndexModel } from "./apply-changes.js";
+import type { IndexerContext } from "./context.js";
+import { readIndexState } from "./index-state.js";
+import { retryWhileUnavailable } from "./retry.js";
+import { passOverFolder, type SyncChanges } from "./sync.js";
+import { prepareIndex } from "./prepare-index.js";
+import { generationPath, readGeneration, waitForWriteLock, writeLockPath } from "./write-lock.js";
+
+/** Options for {@link FolderWatcher}. */
+export interface FolderWatcherOptions {
+  /** Events arriving within this window are applied as one batch. @default 20 */
+  readonly debounceMs?: number;
+  /** Told after each applied batch (full reconcile or changed files). */
+  readonly onApplied?: (applied: { kind: "reconcile" | "files"; files: number; report: RunReport; changes: SyncChanges }) => void;
+}
+
+/**
+ * `postindex watch`: a full reconcile, then chokidar events applied in batches, one at a time
+ * (p-queue), each under the index's write lock. Events are only recorded in the callback (a set
+ * of dirty files); the queue does the work and handles its errors. A failed batch keeps its
+ * files dirty and asks for a full reconcile, as do a watcher error and a reindex seen since the
+ * last batch, so edits made while anything was down are picked up.
+ */
+export class FolderWatcher {
+  readonly #context: IndexerContext;
+  readonly #dir: string;
+  readonly #options: FolderWatcherOptions;
+  readonly #queue = new PQueue({ concurrency: 1 });
+  readonly #dirty = new Set<string>();
+  readonly #stopping = new AbortController();
+  #watcher: FSWatcher | undefined;
+  #model: IndexModel | undefined;
+  #generation = 0;
+  #needsReconcile = true;
+  #isScheduled = false;
+  #failures = 0;
+
+  constructor(context: IndexerContext, dir: string, options: FolderWatcherOptions = {}) {
+    this.#context = { ...context, retry: { ...context.retry, signal: this.#stopping.signal } };
+    this.#dir = path.resolve(dir);
+    this.#options = options;
+  }
+
+  /** Reconciles the index with the folder, then follows changes. Resolves once watching. */
+  async start(): Promise<void> {
+    await prepareIndex(this.#context, this.#context.indexUid);
+    await this.#queue.add(() => this.#runBatch());
+    const watcher = watch(this.#dir, {
+      ignoreInitial: true,
+      ignored: (file) => file !== this.#dir && path.basename(file).startsWith("."),
+    });
+    watcher.on("add", (file) => this.#markDirty(file));
+    watcher.on("change", (file) => this.#markDirty(file));
+    watcher.on("unlink", (file) => this.#markDirty(file));
+    watcher.on("error", (error) => {
+      this.#context.log.warn({ err: error }, "watcher error: a full reconcile follows");
+      this.#needsReconcile = true;
+      this.#schedule();
+    });
+    await new Promise<void>((resolve) => watcher.once("ready", () => resolve()));
+    this.#watcher = watcher;
+  }
+
+  /** Resolves when no batch is running or waiting. */
+  async onIdle(): Promise<void> {
+    await this.#queue.onIdle();
+  }
+
+  /** Stops following changes and finishes the batch in flight (retries while the server is down end). */
+  async stop(): Promise<void> {
+    await this.#watcher?.close();
+    this.#queue.clear();
+    this.#stopping.abort();
+    await this.#queue.onIdle();
+  }
+
+  #markDirty(absolute: string): void {
+    const relative = path.relative(this.#dir, absolute).split(path.sep).join("/");
+    if (!isRecordFilePath(relative)) return;
+    this.#dirty.add(relative);
+    this.#schedule();
+  }
+
+  #schedule(delayMs = this.#options.debounceMs ?? 20): void {
+    if (this.#isScheduled || this.#stopping.signal.aborted) return;
+    this.#isScheduled = true;
+    setTimeout(() => {
+      this.#isScheduled = false;
+      void this.#queue.add(() => this.#runBatch());
+    }, delayMs);
+  }
+
+  async #runBatch(): Promise<void> {
+    const files = [...this.#dirty];
+    this.#dirty.clear();
+    if (files.length === 0 && !this.#needsReconcile) return;
+    const context = this.#context;
+    try {
+      const lock = await waitForWriteLock(writeLockPath(context.dataDir, context.indexUid), "watch", this.#stopping.signal);
+      try {
+        await this.#apply(files);
+      } finally {
+        await lock.release();
+      }
+      this.#failures = 0;
+    } catch (error) {
+      for (const file of files) this.#dirty.add(file);
+      if (this.#stopping.signal.aborted) return;
+      this.#failures += 1;
+      this.#needsReconcile = true;
+      const delayMs = Math.min(250 * 2 ** this.#failures, 10_000);
+      context.log.error({ err: error, files: files.length, retryInMs: delayMs }, "could not apply changes; will reconcile");
+      this.#schedule(delayMs);
+    }
+  }
+
+  async #apply(files: string[]): Promise<void> {
+    const context = this.#context;
+    const generation = await readGeneration(generationPath(context.dataDir, context.indexUid));
+    if (generation !== this.#generation) this.#needsReconcile = true;
+    if (this.#needsReconcile || this.#model === undefined) {
+      const state = await retryWhileUnavailable(() => readIndexState(context.client, context.indexUid), context.retry);
+      const result = await passOverFolder(context, this.#dir, context.indexUid, state);
+      this.#model = result;
+      this.#generation = generation;
+      this.#needsReconcile = false;
+      this.#options.onApplied?.({ kind: "reconcile", files: 0, report: result.report, changes: result.changes });
+      return;
+    }
+    const applied = await applyFileChanges(context, this.#dir, files, this.#model);
+    this.#options.onApplied?.({ kind: "files", files: files.length, ...applied });
+  }
+}

@@ -1,0 +1,234 @@
+import { createHash } from "node:crypto";
+import {
+  Meilisearch,
+  MeilisearchApiError,
+  MeilisearchTaskTimeOutError,
+  type EnqueuedTask,
+  type Health,
+  type Index,
+  type MeilisearchErrorResponse,
+  type RecordAny,
+  type Task,
+  type TaskUidOrEnqueuedTask,
+} from "meilisearch";
+import type { SearchDocument } from "../document-types.js";
+import { MeiliTaskError } from "../errors.js";
+import { meiliErrorCode, taskError, toMeiliError } from "./errors.js";
+import { createHttpClient, type MeiliHttpClient } from "./http.js";
+
+// The one place that imports "meilisearch": everything else takes these types from here.
+export type {
+  EnqueuedTask,
+  EnqueuedTaskPromise,
+  FacetDistribution,
+  Filter,
+  Health,
+  Hit,
+  Hits,
+  Index,
+  Key,
+  Meilisearch,
+  MeilisearchErrorResponse,
+  RecordAny,
+  SearchParams,
+  SearchResponse,
+  Settings,
+  Task,
+  TaskUidOrEnqueuedTask,
+  Version,
+} from "meilisearch";
+
+/** Options for {@link createMeiliClient}. */
+export interface MeiliClientOptions {
+  /** Base URL of the server, e.g. `http://127.0.0.1:7700`. */
+  readonly url: string;
+  /** Admin or master key; omit for a server without a master key. */
+  readonly apiKey?: string;
+  /**
+   * Per HTTP request (connect, headers, body); a server that does not answer in time is "unavailable".
+   * @default 5000
+   */
+  readonly timeoutMs?: number;
+  /**
+   * Keep-alive sockets to the server.
+   * @default 16
+   */
+  readonly connections?: number;
+  /**
+   * How often {@link MeiliClient.waitForTask} polls the task.
+   * @default 20
+   */
+  readonly taskPollMs?: number;
+}
+
+/** Every wait on a task names its own deadline: the client's 5 s default is too short for indexing. */
+export interface WaitOptions {
+  /** Give up (with a {@link MeiliTaskError}) when the task has not finished after this many ms. */
+  readonly timeoutMs: number;
+}
+
+/** A task, its number, or the (promise of the) answer that enqueued it. */
+export type TaskRef = TaskUidOrEnqueuedTask | Promise<EnqueuedTask>;
+
+/** Creates a {@link MeiliClient} over a keep-alive undici transport (see `http.ts`). */
+export function createMeiliClient(options: MeiliClientOptions): MeiliClient {
+  return new MeiliClient(options);
+}
+
+/**
+ * What the indexer and the API need from Meilisearch, with postindex errors:
+ * unreachable server → {@link MeiliUnavailableError}, failed task → {@link MeiliTaskError},
+ * refused request → `PostindexError("meili_request_failed")` (see {@link meiliErrorCode}).
+ * Calls made on {@link MeiliClient.raw} or {@link MeiliClient.index} throw the client's own errors;
+ * pass them through `toMeiliError`.
+ */
+export class MeiliClient {
+  /** The meilisearch-js client, for everything not wrapped here. */
+  readonly raw: Meilisearch;
+  /** The server's base URL. */
+  readonly url: string;
+  readonly #http: MeiliHttpClient;
+  readonly #taskPollMs: number;
+
+  constructor(options: MeiliClientOptions) {
+    this.url = options.url;
+    this.#taskPollMs = options.taskPollMs ?? 20;
+    this.#http = createHttpClient({
+      timeoutMs: options.timeoutMs ?? 5_000,
+      connections: options.connections ?? 16,
+      createApiError: (response, body) =>
+        new MeilisearchApiError(response, body as MeilisearchErrorResponse | undefined),
+    });
+    this.raw = new Meilisearch({
+      host: options.url,
+      apiKey: options.apiKey,
+      httpClient: this.#http,
+      defaultWaitOptions: { timeout: 60_000, interval: this.#taskPollMs },
+    });
+  }
+
+  /** A handle on index `uid` (no request is made). */
+  index<T extends RecordAny = SearchDocument>(uid: string): Index<T> {
+    return this.raw.index<T>(uid);
+  }
+
+  /**
+   * Waits for a task to finish and returns it when it succeeded.
+   * @throws MeiliTaskError when it failed or was canceled (Meilisearch's message, `cause` = the task),
+   *   or did not finish within `timeoutMs`.
+   * @see https://www.meilisearch.com/docs/learn/async/asynchronous_operations
+   */
+  async waitForTask(task: TaskRef, options: WaitOptions): Promise<Task> {
+    const finished = await this.#settle(task, options.timeoutMs);
+    if (finished.status !== "succeeded") throw taskError(finished);
+    return finished;
+  }
+
+  /** The server's `/health`. @throws MeiliUnavailableError when it cannot be reached. */
+  async health(): Promise<Health> {
+    try {
+      return await this.raw.health();
+    } catch (error) {
+      throw toMeiliError(error, "checking Meilisearch health");
+    }
+  }
+
+  /**
+   * Atomically exchanges the contents of indexes `a` and `b` (both must exist) and waits for it.
+   * With `rename: true`, `a` is renamed to `b` instead (`b` must not exist).
+   * @see https://www.meilisearch.com/docs/reference/api/indexes/swap-indexes
+   */
+  async swapIndexes(a: string, b: string, options: WaitOptions & { readonly rename?: boolean }): Promise<Task> {
+    return this.waitForTask(this.raw.swapIndexes([{ indexes: [a, b], rename: options.rename ?? false }]), options);
+  }
+
+  /**
+   * Creates index `uid` with primary key `id` unless it exists.
+   * @returns whether it was created.
+   */
+  async ensureIndex(uid: string, options: WaitOptions & { readonly primaryKey?: string }): Promise<boolean> {
+    const task = await this.#settle(this.raw.createIndex(uid, { primaryKey: options.primaryKey ?? "id" }), options.timeoutMs);
+    if (task.status === "succeeded") return true;
+    if (task.error?.code === "index_already_exists") return false;
+    throw taskError(task);
+  }
+
+  /**
+   * Deletes index `uid` and waits for it.
+   * @returns whether there was an index to delete.
+   */
+  async deleteIndexIfExists(uid: string, options: WaitOptions): Promise<boolean> {
+    const task = await this.#settle(this.raw.deleteIndex(uid), options.timeoutMs);
+    if (task.status === "succeeded") return true;
+    if (task.error?.code === "index_not_found") return false;
+    throw taskError(task);
+  }
+
+  /**
+   * Number of documents in index `uid` (exact once its tasks are done).
+   * @throws PostindexError `meili_request_failed` with code `index_not_found` when it does not exist.
+   */
+  async getDocumentCount(uid: string): Promise<number> {
+    try {
+      return (await this.raw.index(uid).getStats()).numberOfDocuments;
+    } catch (error) {
+      throw toMeiliError(error, `counting the documents of index "${uid}"`);
+    }
+  }
+
+  /**
+   * A key that may only search the given indexes (patterns like `articles*` allowed), so the API
+   * never holds the admin key. The key's uid is derived from its scope, so every caller (and every
+   * restart) finds the same key instead of creating another.
+   * @returns the key, or `null` when the server has no master key (no key is needed then).
+   * @see https://www.meilisearch.com/docs/reference/api/keys
+   */
+  async getSearchKey(options: { readonly indexes: readonly string[]; readonly actions?: readonly string[] }): Promise<string | null> {
+    const actions = [...(options.actions ?? ["search"])].sort();
+    const indexes = [...options.indexes].sort();
+    const uid = uuidFrom(JSON.stringify({ actions, indexes }));
+    try {
+      return (await this.raw.getKey(uid)).key;
+    } catch (error) {
+      if (meiliErrorCode(error) === "missing_master_key") return null;
+      if (meiliErrorCode(error) !== "api_key_not_found") throw toMeiliError(error, "reading the search key");
+    }
+    const description = `postindex: ${actions.join(", ")} on ${indexes.join(", ")}`;
+    try {
+      return (await this.raw.createKey({ uid, name: "postindex search", description, actions, indexes, expiresAt: null })).key;
+    } catch (error) {
+      // Another process created it between our read and our write.
+      if (meiliErrorCode(error) === "api_key_already_exists") return (await this.raw.getKey(uid)).key;
+      throw toMeiliError(error, "creating the search key");
+    }
+  }
+
+  /** Closes the keep-alive sockets. */
+  async close(): Promise<void> {
+    await this.#http.close();
+  }
+
+  /** Waits for a task to finish, whatever its status. */
+  async #settle(task: TaskRef, timeoutMs: number): Promise<Task> {
+    let taskUid: number | undefined;
+    try {
+      const enqueued = await task;
+      taskUid = typeof enqueued === "number" ? enqueued : enqueued.taskUid;
+      return await this.raw.tasks.waitForTask(taskUid, { timeout: timeoutMs, interval: this.#taskPollMs });
+    } catch (error) {
+      if (error instanceof MeilisearchTaskTimeOutError) {
+        throw new MeiliTaskError(`Meilisearch task ${taskUid} did not finish within ${timeoutMs} ms`, { cause: error });
+      }
+      throw toMeiliError(error, taskUid === undefined ? "enqueuing a Meilisearch task" : `waiting for task ${taskUid}`);
+    }
+  }
+}
+
+/** A UUID (version 4 layout) derived from `text`: Meilisearch key uids must be UUIDs. */
+function uuidFrom(text: string): string {
+  const bytes = createHash("sha256").update(text).digest().subarray(0, 16);
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = bytes.toString("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
