@@ -9,6 +9,9 @@ interface LockOwner {
   since: string;
 }
 
+/** Lock files this process holds: a second writer in the same process must wait like any other. */
+const heldHere = new Set<string>();
+
 /** A held lock; `release()` is idempotent. */
 export interface WriteLock {
   readonly file: string;
@@ -41,7 +44,8 @@ export async function acquireWriteLock(file: string, command: string): Promise<W
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }
     const holder = await readOwner(file);
-    if (holder && holder.pid !== process.pid && isAlive(holder.pid)) {
+    const isHeld = holder !== undefined && (holder.pid === process.pid ? heldHere.has(file) : isAlive(holder.pid));
+    if (holder && isHeld) {
       throw new PostindexError("lock_held", `another postindex ${holder.command} (pid ${holder.pid}, since ${holder.since}) is writing to this index`);
     }
     await rm(file, { force: true });
@@ -62,12 +66,14 @@ export async function waitForWriteLock(file: string, command: string, signal?: A
 }
 
 function heldLock(file: string): WriteLock {
+  heldHere.add(file);
   let released = false;
   return {
     file,
     async release() {
       if (released) return;
       released = true;
+      heldHere.delete(file);
       const holder = await readOwner(file);
       if (holder?.pid === process.pid) await rm(file, { force: true });
     },

@@ -1,0 +1,139 @@
+import { rename, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { FolderWatcher } from "../../indexer/watch.js";
+import { startEmbeddedMeili, type SearchDocument } from "../../src/index.js";
+import { makeContentDir, ndjson, writeContentFiles } from "../helpers/content-dir.js";
+import { makeIndexerContext, readDocuments } from "../helpers/indexer-context.js";
+import { makeRecord } from "../helpers/records.js";
+import { freshIndexUid, startMeili, type TestMeili } from "../helpers/start-meili.js";
+import { waitFor } from "../helpers/wait-for.js";
+
+let meili: TestMeili;
+beforeAll(async () => {
+  meili = await startMeili();
+});
+afterAll(async () => {
+  await meili?.stop();
+});
+
+const watchers: FolderWatcher[] = [];
+afterEach(async () => {
+  await Promise.all(watchers.splice(0).map((watcher) => watcher.stop()));
+});
+
+const post = (id: string, extra: Record<string, unknown> = {}, meta: Record<string, unknown> = {}): Record<string, unknown> =>
+  makeRecord({ id, title: `Post ${id}`, ...extra }, meta);
+
+async function watchFolder(files: Record<string, string>, retryForMs = 2_000) {
+  const uid = freshIndexUid("watch");
+  const context = await makeIndexerContext(meili.client, uid, retryForMs);
+  const dir = await makeContentDir(files);
+  const rejections: string[] = [];
+  const watcher = new FolderWatcher(context, dir, {
+    onApplied: ({ report }) => rejections.push(...report.rejected.map((r) => `${r.file}: ${r.message}`)),
+  });
+  watchers.push(watcher);
+  await watcher.start();
+  const documents = (): Promise<Map<string, SearchDocument>> => readDocuments(meili.client, uid);
+  const until = (check: (docs: Map<string, SearchDocument>) => boolean, message: string, timeoutMs = 10_000) =>
+    waitFor(async () => check(await documents()), { message, timeoutMs });
+  return { uid, dir, watcher, documents, until, rejections };
+}
+
+describe("watch", () => {
+  test("start-up reconciles the folder with the index", async () => {
+    const { documents } = await watchFolder({ "a.json": JSON.stringify(post("a")) });
+    expect([...(await documents()).keys()]).toEqual(["a"]);
+  });
+
+  test("a new, an edited and a deleted file show up in the index", async () => {
+    const { dir, until } = await watchFolder({ "a.json": JSON.stringify(post("a")), "b.json": JSON.stringify(post("b")) });
+    await writeContentFiles(dir, { "new/c.ndjson": ndjson(post("c1"), post("c2")) });
+    await until((docs) => docs.has("c1") && docs.has("c2"), "the new file's records are indexed");
+    await writeContentFiles(dir, { "a.json": JSON.stringify(post("a", { title: "edited" })) });
+    await until((docs) => docs.get("a")?.title === "edited", "the edit is indexed");
+    await rm(path.join(dir, "b.json"));
+    await until((docs) => !docs.has("b"), "the deleted file's post leaves the index");
+  });
+
+  test("a file's records are replaced as a set: a removed record and a record turned draft leave", async () => {
+    const { dir, until } = await watchFolder({ "all.ndjson": ndjson(post("x"), post("y"), post("z")) });
+    await writeContentFiles(dir, { "all.ndjson": ndjson(post("x"), post("z", {}, { flags: { noindex: "yes" } })) });
+    await until((docs) => [...docs.keys()].join() === "x", "only x remains");
+  });
+
+  test("a half-written file keeps its last good documents, then its new content is applied", async () => {
+    const { dir, documents, until, rejections } = await watchFolder({ "a.json": JSON.stringify(post("a")) });
+    await writeFile(path.join(dir, "a.json"), '{"id": "a", "title": "new ti');
+    await waitFor(() => rejections.some((r) => r.startsWith("a.json: not valid JSON")), { message: "the broken write is reported" });
+    expect((await documents()).get("a")?.title).toBe("Post a");
+    await writeContentFiles(dir, { "a.json": JSON.stringify(post("a", { title: "new title" })) });
+    await until((docs) => docs.get("a")?.title === "new title", "the completed write is indexed");
+  });
+
+  test("a move keeps the post", async () => {
+    const { dir, until, documents } = await watchFolder({ "a.json": JSON.stringify(post("a")) });
+    await writeContentFiles(dir, { "archive/b.json": JSON.stringify(post("b")) });
+    await until((docs) => docs.has("b"), "b is indexed");
+    await rename(path.join(dir, "a.json"), path.join(dir, "archive/a.json"));
+    await until((docs) => docs.get("a")?.source_file === "archive/a.json", "the moved post points at its new file");
+    expect((await documents()).has("a")).toBe(true);
+  });
+
+  test("when the winning file of a duplicate id goes away, the next file takes over", async () => {
+    const { dir, until } = await watchFolder({
+      "a.json": JSON.stringify(post("x", { title: "from a" })),
+      "b.json": JSON.stringify(post("x", { title: "from b" })),
+    });
+    await until((docs) => docs.get("x")?.title === "from a", "a wins");
+    await rm(path.join(dir, "a.json"));
+    await until((docs) => docs.get("x")?.title === "from b", "b takes over");
+    await rm(path.join(dir, "b.json"));
+    await until((docs) => !docs.has("x"), "x leaves with its last file");
+  });
+
+  test("edits made while the watcher was down are picked up at start", async () => {
+    const first = await watchFolder({ "a.json": JSON.stringify(post("a")), "b.json": JSON.stringify(post("b")) });
+    await first.watcher.stop();
+    await rm(path.join(first.dir, "b.json"));
+    await writeContentFiles(first.dir, { "c.json": JSON.stringify(post("c")) });
+    const context = await makeIndexerContext(meili.client, first.uid);
+    const second = new FolderWatcher(context, first.dir);
+    watchers.push(second);
+    await second.start();
+    expect([...(await first.documents()).keys()].sort()).toEqual(["a", "c"]);
+  });
+});
+
+describe("watch through a server outage", () => {
+  test("changes made while Meilisearch is down are applied once it is back, without a restart", async () => {
+    const own = await startMeili();
+    try {
+      const uid = freshIndexUid("outage");
+      const context = await makeIndexerContext(own.client, uid, Number.POSITIVE_INFINITY);
+      const dir = await makeContentDir({ "a.json": JSON.stringify(post("a")) });
+      const watcher = new FolderWatcher(context, dir);
+      watchers.push(watcher);
+      await watcher.start();
+      const port = Number(new URL(own.url).port);
+      await own.server.stop();
+      await writeContentFiles(dir, { "b.json": JSON.stringify(post("b")), "a.json": JSON.stringify(post("a", { title: "edited offline" })) });
+      const restarted = await startEmbeddedMeili({ dataDir: own.dataDir, port });
+      try {
+        await waitFor(
+          async () => {
+            const docs = await readDocuments(own.client, uid);
+            return docs.has("b") && docs.get("a")?.title === "edited offline";
+          },
+          { message: "the changes made during the outage are indexed", timeoutMs: 30_000 },
+        );
+      } finally {
+        await watcher.stop();
+        await restarted.stop();
+      }
+    } finally {
+      await own.stop();
+    }
+  });
+});
