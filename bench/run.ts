@@ -5,7 +5,9 @@ import { parseArgs } from "node:util";
 import { writeCorpus } from "./corpus.js";
 import { PROJECT_DIR } from "./process.js";
 import { BENCH_DIR } from "./results.js";
+import { startEmbeddedMeili, type EmbeddedMeili } from "../src/index.js";
 import { benchCheck } from "./sections/check.js";
+import { benchReindex, type BenchServer } from "./sections/reindex.js";
 
 /**
  * `npm run bench [-- --articles N] [--only SECTION]`: builds the project, generates (or reuses)
@@ -18,8 +20,20 @@ const { values } = parseArgs({
   },
 });
 const articles = Number(values.articles);
-const sections: Record<string, (corpusDir: string) => Promise<void>> = {
-  check: (dir) => benchCheck(dir, articles),
+
+/** What every section works with: the corpus, and a Meilisearch started for this run. */
+interface BenchContext {
+  corpusDir: string;
+  server: () => Promise<BenchServer>;
+  dataDir: string;
+}
+
+/** The index the reindex section fills and the sections after it read. */
+const INDEX_UID = "bench_articles";
+
+const sections: Record<string, (bench: BenchContext) => Promise<void>> = {
+  check: (bench) => benchCheck(bench.corpusDir, articles),
+  reindex: async (bench) => benchReindex(await bench.server(), bench.corpusDir, articles, INDEX_UID, bench.dataDir),
 };
 
 async function corpusFor(count: number): Promise<string> {
@@ -40,7 +54,21 @@ async function corpusFor(count: number): Promise<string> {
 console.log("building …");
 execFileSync(process.execPath, [path.join(PROJECT_DIR, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"], { cwd: PROJECT_DIR, stdio: "inherit" });
 const corpusDir = await corpusFor(articles);
-for (const [name, run] of Object.entries(sections)) {
-  if (values.only && !values.only.includes(name)) continue;
-  await run(corpusDir);
+const dataDir = path.join(BENCH_DIR, ".data", "run");
+let embedded: EmbeddedMeili | undefined;
+const bench: BenchContext = {
+  corpusDir,
+  dataDir,
+  async server() {
+    embedded ??= await startEmbeddedMeili({ dataDir });
+    return { url: embedded.url, apiKey: embedded.masterKey };
+  },
+};
+try {
+  for (const [name, run] of Object.entries(sections)) {
+    if (values.only && !values.only.includes(name)) continue;
+    await run(bench);
+  }
+} finally {
+  await embedded?.stop();
 }

@@ -10,99 +10,123 @@ export interface DocumentPusherOptions {
    * @default 8 MiB
    */
   readonly batchBytes?: number;
-  /** Batches in flight (sent, task not yet finished). @default 2 */
-  readonly concurrency?: number;
-  /** How long one batch's task may take. @default 600000 */
+  /**
+   * Tasks sent and not yet finished. Meilisearch batches the tasks waiting in its queue into one
+   * indexing run, so letting several wait there is what makes bulk indexing fast; their payloads
+   * are no longer held here once sent.
+   * @default 16
+   */
+  readonly maxUnfinishedTasks?: number;
+  /** How long one task may take once sent. @default 600000 */
   readonly taskTimeoutMs?: number;
   /** Backoff while Meilisearch is unreachable. */
   readonly retry: RetryOptions;
-  /** Told after each batch whose task succeeded. */
+  /** Told after each batch of documents whose task succeeded. */
   readonly onBatchDone?: (documents: number) => void;
 }
 
+/** A write waiting to be sent; `send` enqueues it in Meilisearch. */
+interface WriteJob {
+  readonly description: string;
+  readonly documents: number;
+  readonly send: () => TaskRef;
+}
+
+/** Payloads waiting to be sent at once (the rest of the memory bound: `batchBytes` each). */
+const UNSENT_LIMIT = 2;
+
 /**
  * Streams documents and deletions into one index: documents are serialised once into NDJSON
- * batches sized by bytes, sent through a p-queue, and `add()` waits (backpressure) while enough
- * batches are in flight, so memory stays flat however many documents pass. Every task is waited
- * for and its status checked; the first failure is thrown by the next `add()` or by `flush()`.
+ * batches sized by bytes and sent in order; `add()` waits (backpressure) while payloads pile up
+ * unsent or too many tasks are unfinished, so memory stays flat however many documents pass.
+ * A send is retried while the server is unreachable; a sent task is waited for (never sent
+ * twice) and its status checked. The first failure is thrown by the next `add()` or by `flush()`.
  */
 export class DocumentPusher {
   readonly #client: MeiliClient;
   readonly #indexUid: string;
   readonly #options: Required<Omit<DocumentPusherOptions, "onBatchDone">> & Pick<DocumentPusherOptions, "onBatchDone">;
-  readonly #queue: PQueue;
+  readonly #sendQueue = new PQueue({ concurrency: 1 });
+  // Jobs wait in our own FIFO, not in the queued function: p-queue keeps consumed entries (and
+  // whatever their closures hold, here megabytes of NDJSON) until it compacts its array.
+  readonly #jobs: WriteJob[] = [];
+  readonly #unfinished = new Set<Promise<void>>();
   #lines: string[] = [];
   #bytes = 0;
   #failure: unknown;
-  #pushed = 0;
 
   constructor(client: MeiliClient, indexUid: string, options: DocumentPusherOptions) {
     this.#client = client;
     this.#indexUid = indexUid;
-    this.#options = { batchBytes: 8 * 2 ** 20, concurrency: 2, taskTimeoutMs: 600_000, ...options };
-    this.#queue = new PQueue({ concurrency: this.#options.concurrency });
+    this.#options = { batchBytes: 8 * 2 ** 20, maxUnfinishedTasks: 16, taskTimeoutMs: 600_000, ...options };
   }
 
-  /** Documents whose batch has been handed to the queue so far. */
-  get pushedCount(): number {
-    return this.#pushed;
-  }
-
-  /** Adds (or replaces, by id) one document; waits while the queue is full. */
+  /** Adds (or replaces, by id) one document; waits while too much is unsent or unfinished. */
   async add(document: SearchDocument): Promise<void> {
     this.#throwIfFailed();
     const line = JSON.stringify(document);
     this.#lines.push(line);
     this.#bytes += Buffer.byteLength(line) + 1;
-    this.#pushed += 1;
     if (this.#bytes >= this.#options.batchBytes) await this.#sendBatch();
   }
 
-  /** Deletes documents by id (after every earlier batch: Meilisearch runs an index's tasks in order). */
+  /** Deletes documents by id, after every earlier write (Meilisearch runs an index's tasks in order). */
   async delete(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
     await this.#sendBatch();
     const index = this.#client.index(this.#indexUid);
-    this.#enqueue(ids.length, () => index.deleteDocuments([...ids]), 0);
-    await this.#queue.onSizeLessThan(this.#options.concurrency);
+    await this.#enqueue({ description: `deleting ${ids.length} documents`, documents: 0, send: () => index.deleteDocuments([...ids]) });
   }
 
   /** Sends what is buffered and waits until every task has finished. */
   async flush(): Promise<void> {
     await this.#sendBatch();
-    await this.#queue.onIdle();
+    await this.#sendQueue.onIdle();
+    while (this.#unfinished.size > 0) await Promise.all(this.#unfinished);
     this.#throwIfFailed();
   }
 
   async #sendBatch(): Promise<void> {
     if (this.#lines.length === 0) return;
     const body = this.#lines.join("\n");
-    const count = this.#lines.length;
+    const documents = this.#lines.length;
     this.#lines = [];
     this.#bytes = 0;
     const index = this.#client.index(this.#indexUid);
-    this.#enqueue(count, () => index.addDocumentsFromString(body, "application/x-ndjson", { primaryKey: "id" }), count);
-    // Backpressure: the caller waits here while `concurrency` batches are already waiting.
-    await this.#queue.onSizeLessThan(this.#options.concurrency);
+    await this.#enqueue({
+      description: `writing ${documents} documents`,
+      documents,
+      send: () => index.addDocumentsFromString(body, "application/x-ndjson", { primaryKey: "id" }),
+    });
+  }
+
+  async #enqueue(job: WriteJob): Promise<void> {
+    this.#jobs.push(job);
+    this.#sendQueue.add(() => this.#sendNextJob()).catch((error: unknown) => this.#fail(error));
+    await this.#sendQueue.onSizeLessThan(UNSENT_LIMIT);
     this.#throwIfFailed();
   }
 
-  #enqueue(size: number, send: () => TaskRef, documents: number): void {
+  async #sendNextJob(): Promise<void> {
+    const job = this.#jobs.shift();
+    if (!job || this.#failure !== undefined) return;
+    while (this.#unfinished.size >= this.#options.maxUnfinishedTasks) await Promise.race(this.#unfinished);
     const { retry, taskTimeoutMs, onBatchDone } = this.#options;
-    this.#queue
-      .add(async () => {
-        await retryWhileUnavailable(async () => {
-          try {
-            await this.#client.waitForTask(send(), { timeoutMs: taskTimeoutMs });
-          } catch (error) {
-            throw toMeiliError(error, `writing ${size} documents to index "${this.#indexUid}"`);
-          }
-        }, retry);
+    const action = `${job.description} to index "${this.#indexUid}"`;
+    const enqueued = await retryWhileUnavailable(() => this.#client.waitForEnqueued(job.send(), action), retry);
+    // From here on nothing may refer to `job`: its payload is sent and must be let go.
+    const { documents } = job;
+    const finished = retryWhileUnavailable(() => this.#client.waitForTask(enqueued, { timeoutMs: taskTimeoutMs }), retry)
+      .then(() => {
         if (documents > 0) onBatchDone?.(documents);
       })
-      .catch((error: unknown) => {
-        this.#failure ??= error;
-      });
+      .catch((error: unknown) => this.#fail(toMeiliError(error, action)))
+      .finally(() => this.#unfinished.delete(finished));
+    this.#unfinished.add(finished);
+  }
+
+  #fail(error: unknown): void {
+    this.#failure ??= error;
   }
 
   #throwIfFailed(): void {

@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import {
   Meilisearch,
   MeilisearchApiError,
@@ -12,9 +11,10 @@ import {
   type TaskUidOrEnqueuedTask,
 } from "meilisearch";
 import type { SearchDocument } from "../document-types.js";
-import { MeiliTaskError } from "../errors.js";
-import { meiliErrorCode, taskError, toMeiliError } from "./errors.js";
+import { MeiliTaskError, PostindexError } from "../errors.js";
+import { taskError, toMeiliError } from "./errors.js";
 import { createHttpClient, type MeiliHttpClient } from "./http.js";
+import { findOrCreateKey, type SearchKeyOptions } from "./search-key.js";
 
 // The one place that imports "meilisearch": everything else takes these types from here.
 export type {
@@ -99,12 +99,16 @@ export class MeiliClient {
       createApiError: (response, body) =>
         new MeilisearchApiError(response, body as MeilisearchErrorResponse | undefined),
     });
-    this.raw = new Meilisearch({
-      host: options.url,
-      apiKey: options.apiKey,
-      httpClient: this.#http,
-      defaultWaitOptions: { timeout: 60_000, interval: this.#taskPollMs },
-    });
+    try {
+      this.raw = new Meilisearch({
+        host: options.url,
+        apiKey: options.apiKey,
+        httpClient: this.#http,
+        defaultWaitOptions: { timeout: 60_000, interval: this.#taskPollMs },
+      });
+    } catch (error) {
+      throw new PostindexError("config_invalid", `not a Meilisearch URL: ${options.url}`, { cause: error });
+    }
   }
 
   /** A handle on index `uid` (no request is made). */
@@ -122,6 +126,20 @@ export class MeiliClient {
     const finished = await this.#settle(task, options.timeoutMs);
     if (finished.status !== "succeeded") throw taskError(finished);
     return finished;
+  }
+
+  /**
+   * Waits only until Meilisearch has accepted a write and returns its task uid, so a caller can
+   * release the payload and wait for the task later (or again, after a retry) without resending.
+   * @throws MeiliUnavailableError when the server cannot be reached; `meili_request_failed` when it refuses.
+   */
+  async waitForEnqueued(task: TaskRef, action: string): Promise<number> {
+    try {
+      const enqueued = await task;
+      return typeof enqueued === "number" ? enqueued : enqueued.taskUid;
+    } catch (error) {
+      throw toMeiliError(error, action);
+    }
   }
 
   /** The server's `/health`. @throws MeiliUnavailableError when it cannot be reached. */
@@ -177,30 +195,13 @@ export class MeiliClient {
   }
 
   /**
-   * A key that may only search the given indexes (patterns like `articles*` allowed), so the API
-   * never holds the admin key. The key's uid is derived from its scope, so every caller (and every
-   * restart) finds the same key instead of creating another.
+   * A key that may only search the given indexes, so the API never holds the admin key.
+   * Found or created; the same scope always gives the same key. See {@link findOrCreateKey}.
    * @returns the key, or `null` when the server has no master key (no key is needed then).
    * @see https://www.meilisearch.com/docs/reference/api/keys
    */
-  async getSearchKey(options: { readonly indexes: readonly string[]; readonly actions?: readonly string[] }): Promise<string | null> {
-    const actions = [...(options.actions ?? ["search"])].sort();
-    const indexes = [...options.indexes].sort();
-    const uid = uuidFrom(JSON.stringify({ actions, indexes }));
-    try {
-      return (await this.raw.getKey(uid)).key;
-    } catch (error) {
-      if (meiliErrorCode(error) === "missing_master_key") return null;
-      if (meiliErrorCode(error) !== "api_key_not_found") throw toMeiliError(error, "reading the search key");
-    }
-    const description = `postindex: ${actions.join(", ")} on ${indexes.join(", ")}`;
-    try {
-      return (await this.raw.createKey({ uid, name: "postindex search", description, actions, indexes, expiresAt: null })).key;
-    } catch (error) {
-      // Another process created it between our read and our write.
-      if (meiliErrorCode(error) === "api_key_already_exists") return (await this.raw.getKey(uid)).key;
-      throw toMeiliError(error, "creating the search key");
-    }
+  async getSearchKey(options: SearchKeyOptions): Promise<string | null> {
+    return findOrCreateKey(this.raw, options);
   }
 
   /** Closes the keep-alive sockets. */
@@ -222,13 +223,4 @@ export class MeiliClient {
       throw toMeiliError(error, taskUid === undefined ? "enqueuing a Meilisearch task" : `waiting for task ${taskUid}`);
     }
   }
-}
-
-/** A UUID (version 4 layout) derived from `text`: Meilisearch key uids must be UUIDs. */
-function uuidFrom(text: string): string {
-  const bytes = createHash("sha256").update(text).digest().subarray(0, 16);
-  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = bytes.toString("hex");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }

@@ -31,6 +31,12 @@ export interface EmbeddedMeiliOptions {
    * @see https://www.meilisearch.com/docs/learn/self_hosted/configure_meilisearch_at_launch#max-indexing-memory
    */
   readonly maxIndexingMemory?: string;
+  /**
+   * Meilisearch's `--log-level`. At `INFO` it logs every request, which grows the log without bound
+   * under a long-running `start`; warnings and errors are what an operator needs from it.
+   * @default "WARN"
+   */
+  readonly logLevel?: "OFF" | "ERROR" | "WARN" | "INFO" | "DEBUG" | "TRACE";
   /** How long the server may take to answer `/health`. @default 30000 */
   readonly startTimeoutMs?: number;
   /** How long `stop()` waits after SIGTERM before SIGKILL. @default 5000 */
@@ -51,7 +57,7 @@ export interface EmbeddedMeili {
   readonly masterKey: string;
   /** What the binary reports, e.g. `1.21.0`. */
   readonly version: string;
-  /** The server's own log (stdout and stderr). */
+  /** The server's own log (stdout and stderr) for this start. */
   readonly logFile: string;
   /** Resolves when the server process ends, for whatever reason. */
   onExit(): Promise<ExitInfo>;
@@ -85,6 +91,7 @@ export async function startEmbeddedMeili(options: EmbeddedMeiliOptions): Promise
     if (options.port !== undefined || attempt >= PORT_ATTEMPTS) {
       throw new MeiliUnavailableError(`embedded Meilisearch could not bind 127.0.0.1:${port}: address in use`);
     }
+    log.warn({ port, attempt }, "port taken before embedded Meilisearch could bind it; trying another");
   }
 }
 
@@ -131,9 +138,11 @@ function spawnServer(plan: LaunchPlan, logFile: string): ChildProcess {
     ["--http-addr", `127.0.0.1:${plan.port}`],
     ["--env", "development"],
     ["--max-indexing-memory", plan.maxIndexingMemory ?? "1 GiB"],
+    ["--log-level", plan.logLevel ?? "WARN"],
     ["--no-analytics"],
   ].flat();
-  const logFd = openSync(logFile, "a", 0o600);
+  // One log per start: the tail shown on failure is this start's, and the file cannot grow forever.
+  const logFd = openSync(logFile, "w", 0o600);
   try {
     // The key goes through the environment, not argv: argv is visible to every user in `ps`.
     // Other MEILI_* variables are dropped so that only these options configure the server.

@@ -4,6 +4,7 @@ export * from "./errors.js";
 export * from "./http.js";
 export * from "./settings.js";
 export * from "./settings-diff.js";
+export * from "./search-key.js";
 export * from "./filter.js";
 export * from "./binary.js";
 export * from "./master-key.js";
