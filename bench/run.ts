@@ -8,6 +8,7 @@ import { BENCH_DIR } from "./results.js";
 import { startEmbeddedMeili, type EmbeddedMeili } from "../src/index.js";
 import { benchCheck } from "./sections/check.js";
 import { benchReindex, type BenchServer } from "./sections/reindex.js";
+import { benchWatch } from "./sections/watch.js";
 
 /**
  * `npm run bench [-- --articles N] [--only SECTION]`: builds the project, generates (or reuses)
@@ -34,6 +35,7 @@ const INDEX_UID = "bench_articles";
 const sections: Record<string, (bench: BenchContext) => Promise<void>> = {
   check: (bench) => benchCheck(bench.corpusDir, articles),
   reindex: async (bench) => benchReindex(await bench.server(), bench.corpusDir, articles, INDEX_UID, bench.dataDir),
+  watch: async (bench) => benchWatch(await bench.server(), bench.corpusDir, INDEX_UID, articles),
 };
 
 async function corpusFor(count: number): Promise<string> {
