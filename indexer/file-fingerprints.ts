@@ -9,10 +9,16 @@ export async function fingerprintFiles(dir: string): Promise<FileFingerprints> {
   const { files } = await findRecordFiles(dir);
   const fingerprints: FileFingerprints = new Map();
   for (const file of files) {
-    const info = await stat(path.join(dir, file)).catch(() => undefined);
-    if (info) fingerprints.set(file, `${info.mtimeMs}:${info.size}`);
+    const print = await fingerprintFile(dir, file);
+    if (print !== undefined) fingerprints.set(file, print);
   }
   return fingerprints;
+}
+
+/** `mtime:size` of one file, undefined when it does not exist. */
+export async function fingerprintFile(dir: string, file: string): Promise<string | undefined> {
+  const info = await stat(path.join(dir, file)).catch(() => undefined);
+  return info ? `${info.mtimeMs}:${info.size}` : undefined;
 }
 
 /** Files added, removed or modified between two fingerprints. */

@@ -15,13 +15,7 @@ export interface IndexerRuntime {
  */
 export async function openIndexer(config: Config, options: { retryForMs: number; log?: Logger }): Promise<IndexerRuntime> {
   const log = options.log ?? createLogger(config.logLevel);
-  const connection = await connectMeili({
-    url: config.meiliUrl,
-    apiKey: config.meiliMasterKey,
-    dataDir: config.dataDir,
-    binPath: config.meiliBin,
-    log,
-  });
+  const connection = await connectFromConfig(config, log);
   log.debug({ url: connection.url, mode: connection.mode, index: config.indexUid }, "connected to Meilisearch");
   const context: IndexerContext = {
     client: connection.client,
@@ -34,4 +28,9 @@ export async function openIndexer(config: Config, options: { retryForMs: number;
     },
   };
   return { context, connection, close: () => connection.close() };
+}
+
+/** The Meilisearch the configuration names: `MEILI_URL` with `MEILI_MASTER_KEY`, else the embedded one. */
+export function connectFromConfig(config: Config, log: Logger): Promise<MeiliConnection> {
+  return connectMeili({ url: config.meiliUrl, apiKey: config.meiliMasterKey, dataDir: config.dataDir, binPath: config.meiliBin, log });
 }

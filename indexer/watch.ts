@@ -4,11 +4,15 @@ import PQueue from "p-queue";
 import { isRecordFilePath, type RunReport } from "../src/index.js";
 import { applyFileChanges, type IndexModel } from "./apply-changes.js";
 import type { IndexerContext } from "./context.js";
+import { fingerprintFile } from "./file-fingerprints.js";
 import { readIndexState } from "./index-state.js";
 import { retryWhileUnavailable } from "./retry.js";
 import { passOverFolder, type SyncChanges } from "./sync.js";
 import { prepareIndex } from "./prepare-index.js";
 import { generationPath, readGeneration, waitForWriteLock, writeLockPath } from "./write-lock.js";
+
+/** chokidar emits at most one `change` per file in this window (and none at its end). */
+const CHOKIDAR_CHANGE_THROTTLE_MS = 50;
 
 /** Options for {@link FolderWatcher}. */
 export interface FolderWatcherOptions {
@@ -78,6 +82,25 @@ export class FolderWatcher {
     await this.#queue.onIdle();
   }
 
+  /**
+   * chokidar drops a file's `change` events that follow another within 50 ms, with no trailing
+   * event: a write that lands while a file is read (truncate, then a slow write) would be lost.
+   * Once that window has passed, a file that changed since it was read is marked dirty again.
+   */
+  #recheckLater(files: readonly string[], readAs: readonly (string | undefined)[]): void {
+    const timer = setTimeout(() => {
+      this.#queue
+        .add(async () => {
+          const now = await Promise.all(files.map((file) => fingerprintFile(this.#dir, file)));
+          files.forEach((file, index) => {
+            if (now[index] !== readAs[index]) this.#markDirty(path.join(this.#dir, file));
+          });
+        })
+        .catch((error: unknown) => this.#context.log.warn({ err: error }, "could not re-check changed files"));
+    }, CHOKIDAR_CHANGE_THROTTLE_MS + 30);
+    timer.unref();
+  }
+
   #markDirty(absolute: string): void {
     const relative = path.relative(this.#dir, absolute).split(path.sep).join("/");
     if (!isRecordFilePath(relative)) return;
@@ -131,7 +154,9 @@ export class FolderWatcher {
       this.#options.onApplied?.({ kind: "reconcile", files: 0, report: result.report, changes: result.changes });
       return;
     }
+    const before = await Promise.all(files.map((file) => fingerprintFile(this.#dir, file)));
     const applied = await applyFileChanges(context, this.#dir, files, this.#model);
     this.#options.onApplied?.({ kind: "files", files: files.length, ...applied });
+    this.#recheckLater(files, before);
   }
 }

@@ -26,6 +26,7 @@ const optionalText = z
 const configSchema = z.object({
   MEILI_URL: optionalText.pipe(z.url({ message: "MEILI_URL must be a URL such as http://127.0.0.1:7700" }).optional()),
   MEILI_MASTER_KEY: optionalText,
+  MEILI_SEARCH_KEY: optionalText,
   MEILI_BIN: optionalText,
   MEILI_INDEX: z
     .string()
@@ -47,6 +48,11 @@ export interface Config {
   readonly meiliUrl: string | undefined;
   /** Key for `meiliUrl` (admin or master); never logged. */
   readonly meiliMasterKey: string | undefined;
+  /**
+   * A search-only key for `serve`, so the API process never holds the master key
+   * (`postindex search-key` prints one). Unset: the API derives one from `MEILI_MASTER_KEY`.
+   */
+  readonly meiliSearchKey: string | undefined;
   /** The Meilisearch binary for the embedded server (other platforms). */
   readonly meiliBin: string | undefined;
   /** Index uid; a reindex builds `<uid>_next` and swaps it in. @default "articles" */
@@ -70,6 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   return Object.freeze({
     meiliUrl: vars.MEILI_URL,
     meiliMasterKey: vars.MEILI_MASTER_KEY,
+    meiliSearchKey: vars.MEILI_SEARCH_KEY,
     meiliBin: vars.MEILI_BIN,
     indexUid: vars.MEILI_INDEX,
     dataDir: path.resolve(vars.POSTINDEX_DATA_DIR),

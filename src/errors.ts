@@ -5,6 +5,7 @@
 export const ERROR_CODES = [
   "bad_request",
   "not_found",
+  "payload_too_large",
   "record_invalid",
   "file_unreadable",
   "meili_unavailable",

@@ -138,12 +138,15 @@ export function parseSearchQuery(input: unknown): SearchQuery {
   throw new BadRequestError(parameter, issue?.message ?? "invalid query string");
 }
 
-/** The fields of a hit `GET /search` returns; the body only ever comes back cropped, in `_formatted`. */
+/**
+ * The fields of a hit `GET /search` returns; the body only ever comes back cropped, in `_formatted`.
+ * Not the intro: the snippet stands for the text, and every retrieved field comes back twice
+ * (once more in `_formatted`), which costs both Meilisearch and the API on every search.
+ */
 export const SEARCH_HIT_ATTRIBUTES = [
   "id",
   "title",
   "site",
-  "intro",
   "summary",
   "topic",
   "stack",
@@ -202,3 +205,9 @@ export function toMeiliSearchRequest(query: SearchQuery): MeiliSearchRequest {
     highlightPostTag: "</mark>",
   };
 }
+
+/**
+ * The parameter building blocks of {@link searchQuerySchema}, for the other endpoints' query schemas
+ * (`GET /posts/:id/related`, `GET /facets/:facet`): the same rules, the same messages.
+ */
+export { single as singleParam, wholeNumber as wholeNumberParam, facetValues as facetParam };

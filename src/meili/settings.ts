@@ -7,6 +7,9 @@ import { diffSettings } from "./settings-diff.js";
 /** Filter on exact values only (`=`, `!=`, `IN`), no range comparisons, no facet-search index. */
 const EQUALITY_ONLY = { facetSearch: false, filter: { equality: true, comparison: false } } as const;
 
+/** The facets: exact-value filters, plus a facet-search index for autocomplete on their values. */
+const FACET_FEATURES = { facetSearch: true, filter: { equality: true, comparison: false } } as const;
+
 /**
  * The settings of every postindex index, for {@link SearchDocument}s. Only what each attribute needs:
  *
@@ -16,7 +19,8 @@ const EQUALITY_ONLY = { facetSearch: false, filter: { equality: true, comparison
  *   Ids, hashes, paths and numbers are not searchable.
  * - `filterableAttributes`: equality only. The facets (for `facets` counts and facet filters),
  *   `entity_keys` (related posts), `id` (fetch one / leave one out), `source_file` (sync removes a
- *   file's documents), `site`. No facet search: the API never searches inside facet values.
+ *   file's documents), `site`. Facet search (`facetSearch: true`) only on the facets, for the API's
+ *   autocomplete on their values (`GET /facets/:facet?q=py`); never on ids, keys or paths.
  * - `sortableAttributes`: what `sort=recent` / `popular` and tie-breaks use.
  * - `faceting`: up to 1000 values per facet, most frequent first, so the counts are complete.
  * - `pagination.maxTotalHits`: 100 000 so `total` is exact, not capped at 1000.
@@ -42,7 +46,8 @@ export const INDEX_SETTINGS = {
     "checklist",
   ],
   filterableAttributes: [
-    { attributePatterns: [...FACETS, "entity_keys", "id", "source_file", "site"], features: EQUALITY_ONLY },
+    { attributePatterns: [...FACETS], features: FACET_FEATURES },
+    { attributePatterns: ["entity_keys", "id", "source_file", "site"], features: EQUALITY_ONLY },
   ],
   sortableAttributes: ["last_reviewed_at", "view_count", "reading_time", "score.quality"],
   displayedAttributes: ["*"],
@@ -50,7 +55,7 @@ export const INDEX_SETTINGS = {
   faceting: { maxValuesPerFacet: 1000, sortFacetValuesBy: { "*": "count" } },
   pagination: { maxTotalHits: 100_000 },
   typoTolerance: { enabled: true, disableOnAttributes: ["id", "source_file", "entity_keys", "hash"] },
-  facetSearch: false,
+  facetSearch: true,
 } as const satisfies Settings;
 
 /** Options for {@link applySettings}. */

@@ -1,0 +1,11 @@
+import type { Logger, MeiliClient } from "../src/index.js";
+import type { ApiOptions } from "./options.js";
+
+/** What every route handler works with. */
+export interface ApiContext {
+  /** A client holding a search-scoped key only. */
+  readonly client: MeiliClient;
+  readonly indexUid: string;
+  readonly options: ApiOptions;
+  readonly log: Logger;
+}

@@ -1,0 +1,72 @@
+// The demo search page: a hash router over three views (search, post, draft). No framework, no
+// build step; it calls only the public API, with relative URLs.
+
+import { createDraftView } from "./js/draft-view.js";
+import { createPostView } from "./js/post-view.js";
+import { parseRoute } from "./js/routes.js";
+import { createSearchView } from "./js/search-view.js";
+
+const views = {
+  search: document.getElementById("view-search"),
+  post: document.getElementById("view-post"),
+  draft: document.getElementById("view-draft"),
+};
+const navLinks = document.querySelectorAll("[data-nav]");
+let lastSearchHref = "#/search";
+
+const searchView = createSearchView(views.search, {
+  onSearchChange(href) {
+    lastSearchHref = href;
+    document.querySelector('[data-nav="search"]')?.setAttribute("href", href);
+  },
+});
+const postView = createPostView(views.post, { backHref: () => lastSearchHref });
+const draftView = createDraftView(views.draft);
+let current = null;
+
+function route() {
+  const next = parseRoute(location.hash);
+  if (next === null) return; // an in-page anchor, not a route
+  if (current === "post" && next.view !== "post") postView.cancel();
+  if (next.view !== "search") searchView.hide();
+  // Focus follows a change of view (not the first load, where the skip link comes first).
+  const isViewChange = current !== null && current !== next.view;
+  current = next.view;
+  for (const [name, element] of Object.entries(views)) element.hidden = name !== next.view;
+  for (const link of navLinks) {
+    if (link.dataset.nav === next.view) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
+  }
+  if (next.view === "search") {
+    searchView.show(next.search);
+    if (isViewChange) searchView.focusInput();
+  } else if (next.view === "post") {
+    void postView.show(next.id);
+  } else {
+    draftView.show({ focus: isViewChange });
+  }
+}
+
+// The skip link moves focus without touching the fragment (which holds the route).
+document.querySelector(".skip-link")?.addEventListener("click", (event) => {
+  event.preventDefault();
+  const main = document.getElementById("main");
+  main?.focus();
+  main?.scrollIntoView();
+});
+
+// "/" jumps to the search box, as on many sites, unless the reader is typing somewhere.
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+  const target = event.target;
+  if (target instanceof HTMLElement && (target.isContentEditable || target.closest("input, textarea, select"))) return;
+  event.preventDefault();
+  if (current !== "search") {
+    location.hash = lastSearchHref;
+    route(); // now, so the box is visible to take focus (the hashchange that follows changes nothing)
+  }
+  searchView.focusInput();
+});
+
+window.addEventListener("hashchange", route);
+route();

@@ -1,0 +1,21 @@
+import { Router } from "express";
+import { FACETS, NotFoundError, searchFacetValues, type Facet } from "../../src/index.js";
+import type { ApiContext } from "../context.js";
+import { facetValuesQuerySchema, parseParams } from "../queries.js";
+import { readQuery } from "../read-query.js";
+import { sendCacheable } from "../respond.js";
+
+function isFacet(name: string): name is Facet {
+  return (FACETS as readonly string[]).includes(name);
+}
+
+/** `GET /facets/:facet?q=py`: autocomplete on a facet's values, with the other facets' filters. */
+export function facetValueRoutes(context: ApiContext): Router {
+  return Router().get("/facets/:facet", async (req, res) => {
+    const facet = req.params.facet;
+    if (!isFacet(facet)) throw new NotFoundError(`no facet ${JSON.stringify(facet.slice(0, 40))}; facets are ${FACETS.join(", ")}`);
+    const query = parseParams(facetValuesQuerySchema, readQuery(req));
+    const answer = await searchFacetValues(context.client, context.indexUid, { facet, ...query });
+    sendCacheable(res, answer, context.options.cacheMaxAgeSeconds);
+  });
+}

@@ -1,0 +1,55 @@
+import { API_KEY_ACTIONS, apiOptionsFromEnv, startApi, type RunningApi } from "../../api/index.js";
+import { createLogger, loadConfig, type MeiliConnection } from "../../src/index.js";
+import { connectFromConfig } from "../runtime.js";
+import { EXIT } from "./shared.js";
+import { untilSignal } from "./watch.js";
+
+/**
+ * `postindex serve`: the HTTP API until SIGINT/SIGTERM (in-flight requests finish). With
+ * `MEILI_URL` and `MEILI_SEARCH_KEY` the process never holds an admin key; otherwise the search
+ * key is found or created with `MEILI_MASTER_KEY` (or the embedded server's key).
+ */
+export async function runServe(options: { port?: string }): Promise<number> {
+  const config = loadConfig(process.env);
+  const log = createLogger(config.logLevel);
+  const port = parsePort(options.port) ?? config.port;
+  const apiOptions = apiOptionsFromEnv(process.env);
+  let connection: MeiliConnection | undefined;
+  let api: RunningApi;
+  if (config.meiliUrl !== undefined && config.meiliSearchKey !== undefined) {
+    api = await startApi({ config, log, port, options: apiOptions, searchKey: config.meiliSearchKey, meiliUrl: config.meiliUrl });
+  } else {
+    connection = await connectFromConfig(config, log);
+    api = await startApi({ config, log, port, options: apiOptions, adminClient: connection.client });
+  }
+  process.stdout.write(`postindex API on ${api.url} (index "${config.indexUid}")\n`);
+  await untilSignal();
+  await api.close();
+  await connection?.close();
+  return EXIT.ok;
+}
+
+/** `postindex search-key`: prints the search-only key the API uses (for `MEILI_SEARCH_KEY`). */
+export async function runSearchKey(): Promise<number> {
+  const config = loadConfig(process.env);
+  const connection = await connectFromConfig(config, createLogger(config.logLevel));
+  try {
+    const key = await connection.client.getSearchKey({ indexes: [config.indexUid, `${config.indexUid}_next`], actions: API_KEY_ACTIONS });
+    if (key === null) {
+      process.stderr.write("postindex search-key: this Meilisearch has no master key, so no key is needed\n");
+      return EXIT.failed;
+    }
+    process.stdout.write(`${key}\n`);
+    return EXIT.ok;
+  } finally {
+    await connection.close();
+  }
+}
+
+/** `--port` overrides `PORT`. */
+export function parsePort(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`--port must be a whole number from 0 to 65535, got "${value}"`);
+  return port;
+}

@@ -1,0 +1,72 @@
+import { apiOptionsFromEnv, startApi } from "../../api/index.js";
+import { createLogger, loadConfig, type RunReport } from "../../src/index.js";
+import { connectFromConfig } from "../runtime.js";
+import type { IndexerContext } from "../context.js";
+import { countsLine } from "../report.js";
+import { FolderWatcher } from "../watch.js";
+import { parsePort } from "./serve.js";
+import { EXIT } from "./shared.js";
+import { untilSignal } from "./watch.js";
+
+/**
+ * `postindex start` (`npm start`): the embedded Meilisearch (unless `MEILI_URL`), a reconcile and
+ * watch of the content folder, and the API with the demo page, in one process; Ctrl-C stops all
+ * three cleanly. On a terminal the logs are kept to warnings and a one-screen summary is printed.
+ */
+export async function runStart(options: { port?: string }): Promise<number> {
+  const config = loadConfig(process.env);
+  const isTerminal = process.stdout.isTTY === true;
+  const log = createLogger(process.env["LOG_LEVEL"] === undefined && isTerminal ? "warn" : config.logLevel);
+  const apiOptions = apiOptionsFromEnv(process.env);
+  const say = (line: string): void => void process.stdout.write(`${line}\n`);
+  say(`postindex: starting (content ${config.contentDir})`);
+  const connection = await connectFromConfig(config, log);
+  const context: IndexerContext = {
+    client: connection.client,
+    indexUid: config.indexUid,
+    dataDir: config.dataDir,
+    log,
+    retry: { retryForMs: Number.POSITIVE_INFINITY },
+  };
+  let firstReport: RunReport | undefined;
+  const watcher = new FolderWatcher(context, config.contentDir, {
+    onApplied: ({ kind, files, report, changes }) => {
+      if (firstReport === undefined) {
+        firstReport = report;
+        return;
+      }
+      const what = kind === "reconcile" ? "reconciled the folder" : `${files} file${files === 1 ? "" : "s"} changed`;
+      say(`${new Date().toLocaleTimeString()} ${what}: ${changes.upserted} written, ${changes.deleted} deleted; ${countsLine(report)}`);
+      for (const rejected of report.rejected) say(`  rejected ${rejected.file}${rejected.line === null ? "" : `:${rejected.line}`}: ${rejected.message}`);
+    },
+  });
+  try {
+    await watcher.start();
+    const api = await startApi({ config, adminClient: connection.client, log, port: parsePort(options.port) ?? config.port, options: apiOptions });
+    const pageUrl = api.url.replace("127.0.0.1", "localhost");
+    say(summary(pageUrl, connection.mode, connection.url, config.dataDir, config.contentDir, firstReport));
+    await untilSignal();
+    say("postindex: stopping …");
+    await api.close();
+  } finally {
+    await watcher.stop();
+    await connection.close();
+  }
+  return EXIT.ok;
+}
+
+function summary(pageUrl: string, mode: string, meiliUrl: string, dataDir: string, contentDir: string, report: RunReport | undefined): string {
+  const server = mode === "external" ? `${meiliUrl} (MEILI_URL)` : `embedded, ${meiliUrl} (data in ${dataDir})`;
+  const problems = report && report.rejected.length + report.warnings.length > 0 ? `  (details: npx postindex check ${contentDir})` : "";
+  return [
+    "",
+    "postindex is running",
+    `  search page   ${pageUrl}/`,
+    `  API           ${pageUrl}/search?q=cache   ${pageUrl}/openapi.json`,
+    `  Meilisearch   ${server}`,
+    `  content       ${contentDir}`,
+    `                ${report ? countsLine(report) : "not read"}${problems}`,
+    "  watching for changes; Ctrl-C to stop",
+    "",
+  ].join("\n");
+}

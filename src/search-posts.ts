@@ -1,0 +1,94 @@
+import { fromDocumentId } from "./document-id.js";
+import { FACETS, type Facet, type SearchDocument } from "./document-types.js";
+import type { Hit, MeiliClient, SearchResponse } from "./meili/client.js";
+import { toMeiliError } from "./meili/errors.js";
+import { toMeiliSearchRequest, SEARCH_HIT_ATTRIBUTES, type MeiliSearchRequest, type SearchQuery } from "./search-query.js";
+
+/**
+ * `GET /search`: one Meilisearch search, and its answer in the API's shape.
+ * @see ../shared/CONTRACT.md "HTTP API"
+ */
+
+type HitFields = Pick<SearchDocument, (typeof SEARCH_HIT_ATTRIBUTES)[number] | "body">;
+
+/** One search hit: display fields, with `id` the record id and the body only as a snippet. */
+export type SearchHit = Omit<Pick<SearchDocument, (typeof SEARCH_HIT_ATTRIBUTES)[number]>, "id"> & {
+  /** The record id (what `/posts/:id` takes). */
+  readonly id: string;
+  /** The title as HTML: text escaped, matched words in `<mark>`. */
+  readonly title_highlighted: string;
+  /** About 30 words of the body around the best match, as HTML like `title_highlighted`; "…" where cut. */
+  readonly snippet: string;
+};
+
+/** The `GET /search` answer. */
+export interface SearchAnswer {
+  readonly hits: readonly SearchHit[];
+  /** Exact number of matching posts. */
+  readonly total: number;
+  readonly page: number;
+  readonly limit: number;
+  /** Matching posts per value, per facet (the counts for the whole result, not this page). */
+  readonly facets: Readonly<Record<Facet, Readonly<Record<string, number>>>>;
+}
+
+/**
+ * Highlight markers asked of Meilisearch: private-use characters no article contains, so the text
+ * can be HTML-escaped first and the markers turned into `<mark>` after. (Meilisearch does not
+ * escape; with `<mark>` as the tag, a title holding `<script>` would come back live.)
+ */
+const MARK_OPEN = "\uE000";
+const MARK_CLOSE = "\uE001";
+
+const HTML_ESCAPES: Readonly<Record<string, string>> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
+/** Highlighted text from Meilisearch → safe HTML with `<mark>` around the matches. */
+export function highlightToHtml(text: string): string {
+  return text
+    .replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] as string)
+    .replaceAll(MARK_OPEN, "<mark>")
+    .replaceAll(MARK_CLOSE, "</mark>");
+}
+
+/** The Meilisearch request `searchPosts` sends for `query` (also what the benchmark sends directly). */
+export function searchRequestFor(query: SearchQuery): MeiliSearchRequest {
+  return { ...toMeiliSearchRequest(query), highlightPreTag: MARK_OPEN, highlightPostTag: MARK_CLOSE };
+}
+
+/**
+ * Runs `query` on index `indexUid`.
+ * @throws MeiliUnavailableError / PostindexError `meili_request_failed` (see `toMeiliError`)
+ */
+export async function searchPosts(client: MeiliClient, indexUid: string, query: SearchQuery): Promise<SearchAnswer> {
+  const { q, ...params } = searchRequestFor(query);
+  let response: SearchResponse<HitFields>;
+  try {
+    response = await client.index<HitFields>(indexUid).search(q, params);
+  } catch (error) {
+    throw toMeiliError(error, `searching index "${indexUid}"`);
+  }
+  return toSearchAnswer(response, query);
+}
+
+/** A Meilisearch answer → the API's (pure). */
+export function toSearchAnswer(response: SearchResponse<HitFields>, query: Pick<SearchQuery, "page" | "limit">): SearchAnswer {
+  const distribution = response.facetDistribution ?? {};
+  const facets = Object.fromEntries(FACETS.map((facet) => [facet, distribution[facet] ?? {}])) as SearchAnswer["facets"];
+  return {
+    hits: response.hits.map(toSearchHit),
+    total: response.totalHits ?? response.estimatedTotalHits ?? response.hits.length,
+    page: query.page,
+    limit: query.limit,
+    facets,
+  };
+}
+
+function toSearchHit(hit: Hit<HitFields>): SearchHit {
+  const { _formatted: formatted, _matchesPosition: _positions, _rankingScore: _score, body: _body, ...fields } = hit;
+  return {
+    ...fields,
+    id: fromDocumentId(hit.id),
+    title_highlighted: highlightToHtml(formatted?.title ?? hit.title),
+    snippet: highlightToHtml(formatted?.body ?? ""),
+  };
+}
