@@ -36,6 +36,7 @@ const configSchema = z.object({
   POSTINDEX_DATA_DIR: z.string().trim().min(1).default(".postindex"),
   PORT: z.coerce.number().int().min(0).max(65_535).default(7800),
   CONTENT_DIR: optionalText,
+  POSTINDEX_MEILI_RETRY_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 
@@ -63,6 +64,8 @@ export interface Config {
   readonly port: number;
   /** Folder of article files. @default the shipped example content */
   readonly contentDir: string;
+  /** How long `reindex` / `sync` retry an unreachable Meilisearch before exiting 1. @default 30000 */
+  readonly meiliRetryMs: number;
   readonly logLevel: z.infer<typeof configSchema>["LOG_LEVEL"];
 }
 
@@ -82,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     dataDir: path.resolve(vars.POSTINDEX_DATA_DIR),
     port: vars.PORT,
     contentDir: path.resolve(vars.CONTENT_DIR ?? EXAMPLE_CONTENT_DIR),
+    meiliRetryMs: vars.POSTINDEX_MEILI_RETRY_MS,
     logLevel: vars.LOG_LEVEL,
   });
 }

@@ -5,9 +5,6 @@ import { openIndexer } from "../runtime.js";
 import { syncFolder, type SyncChanges } from "../sync.js";
 import { emitReport, EXIT, requireFolder, type ReportOptions } from "./shared.js";
 
-/** How long `reindex` and `sync` keep retrying an unreachable server before exiting 1. */
-const COMMAND_RETRY_MS = 30_000;
-
 /**
  * `postindex reindex DIR` / `postindex sync DIR`: exit 0 when done (rejections are in the report,
  * not fatal), 1 on an operational failure (server unreachable, task failed, lock held).
@@ -15,7 +12,7 @@ const COMMAND_RETRY_MS = 30_000;
 export async function runIndexCommand(kind: "reindex" | "sync", dir: string, options: ReportOptions): Promise<number> {
   const folder = await requireFolder(dir);
   const config = loadConfig(process.env);
-  const runtime = await openIndexer(config, { retryForMs: COMMAND_RETRY_MS });
+  const runtime = await openIndexer(config, { retryForMs: config.meiliRetryMs });
   const bar = createProgressBar(kind);
   const onProgress = (p: { doneFiles: number; totalFiles: number; records: number }): void =>
     bar.update(p.doneFiles, p.totalFiles, `${p.records} records`);
