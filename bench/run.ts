@@ -9,6 +9,9 @@ import { startEmbeddedMeili, type EmbeddedMeili } from "../src/index.js";
 import { benchCheck } from "./sections/check.js";
 import { benchReindex, type BenchServer } from "./sections/reindex.js";
 import { benchWatch } from "./sections/watch.js";
+import { benchRelated } from "./sections/related.js";
+import { benchSearch, type BenchTarget } from "./sections/search.js";
+import { startApiProcess } from "./api-process.js";
 
 /**
  * `npm run bench [-- --articles N] [--only SECTION]`: builds the project, generates (or reuses)
@@ -36,7 +39,20 @@ const sections: Record<string, (bench: BenchContext) => Promise<void>> = {
   check: (bench) => benchCheck(bench.corpusDir, articles),
   reindex: async (bench) => benchReindex(await bench.server(), bench.corpusDir, articles, INDEX_UID, bench.dataDir),
   watch: async (bench) => benchWatch(await bench.server(), bench.corpusDir, INDEX_UID, articles),
+  search: (bench) => withApi(bench, (target) => benchSearch(target, articles)),
+  related: (bench) => withApi(bench, (target) => benchRelated(target, articles)),
 };
+
+/** Runs a section against `postindex serve` in its own process over the bench index. */
+async function withApi(bench: BenchContext, run: (target: BenchTarget) => Promise<void>): Promise<void> {
+  const server = await bench.server();
+  const api = await startApiProcess(server, INDEX_UID);
+  try {
+    await run({ meiliUrl: server.url, apiKey: server.apiKey, indexUid: INDEX_UID, apiUrl: api.url });
+  } finally {
+    await api.stop();
+  }
+}
 
 async function corpusFor(count: number): Promise<string> {
   const dir = path.join(BENCH_DIR, ".data", `corpus-${count}`);

@@ -18,3 +18,8 @@ export function makeRecord(overrides: Record<string, unknown> = {}, meta: Record
     meta: { revision: { status: "reviewed" }, ...meta },
   };
 }
+
+/** A valid post titled `Post <id>`; `extra` replaces top-level fields, `meta` merges into meta. */
+export function makePost(id: string, extra: Record<string, unknown> = {}, meta: Record<string, unknown> = {}): Record<string, unknown> {
+  return makeRecord({ id, title: `Post ${id}`, ...extra }, meta);
+}

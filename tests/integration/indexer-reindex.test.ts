@@ -5,7 +5,7 @@ import { nextIndexUid, reindexFolder } from "../../indexer/reindex.js";
 import { acquireWriteLock, writeLockPath } from "../../indexer/write-lock.js";
 import { makeContentDir, ndjson, writeContentFiles } from "../helpers/content-dir.js";
 import { makeIndexerContext, readDocuments, readIds } from "../helpers/indexer-context.js";
-import { makeRecord } from "../helpers/records.js";
+import { makePost as post } from "../helpers/records.js";
 import { freshIndexUid, startMeili, type TestMeili } from "../helpers/start-meili.js";
 
 let meili: TestMeili;
@@ -16,8 +16,6 @@ afterAll(async () => {
   await meili?.stop();
 });
 
-const post = (id: string, extra: Record<string, unknown> = {}, meta: Record<string, unknown> = {}): Record<string, unknown> =>
-  makeRecord({ id, title: `Post ${id}`, ...extra }, meta);
 
 async function indexExists(uid: string): Promise<boolean> {
   return meili.client.getDocumentCount(uid).then(

@@ -5,7 +5,7 @@ import { FolderWatcher } from "../../indexer/watch.js";
 import { startEmbeddedMeili, type SearchDocument } from "../../src/index.js";
 import { makeContentDir, ndjson, writeContentFiles } from "../helpers/content-dir.js";
 import { makeIndexerContext, readDocuments } from "../helpers/indexer-context.js";
-import { makeRecord } from "../helpers/records.js";
+import { makePost as post } from "../helpers/records.js";
 import { freshIndexUid, startMeili, type TestMeili } from "../helpers/start-meili.js";
 import { waitFor } from "../helpers/wait-for.js";
 
@@ -22,8 +22,6 @@ afterEach(async () => {
   await Promise.all(watchers.splice(0).map((watcher) => watcher.stop()));
 });
 
-const post = (id: string, extra: Record<string, unknown> = {}, meta: Record<string, unknown> = {}): Record<string, unknown> =>
-  makeRecord({ id, title: `Post ${id}`, ...extra }, meta);
 
 async function watchFolder(files: Record<string, string>, retryForMs = 2_000) {
   const uid = freshIndexUid("watch");

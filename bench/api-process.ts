@@ -1,0 +1,30 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { CLI_SCRIPT } from "./process.js";
+import type { BenchServer } from "./sections/reindex.js";
+
+/** `postindex serve` (compiled) in its own process, as production runs it; resolves with its URL. */
+export async function startApiProcess(server: BenchServer, indexUid: string): Promise<{ url: string; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [CLI_SCRIPT, "serve"], {
+    env: { ...process.env, MEILI_URL: server.url, MEILI_MASTER_KEY: server.apiKey, MEILI_INDEX: indexUid, PORT: "0", LOG_LEVEL: "warn" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  let output = "";
+  child.stdout.setEncoding("utf8");
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once("exit", (code) => reject(new Error(`postindex serve exited ${code}: ${output}`)));
+    child.stdout.on("data", (chunk: string) => {
+      output += chunk;
+      const match = /API on (http:\/\/\S+)/.exec(output);
+      if (match?.[1]) resolve(match[1]);
+    });
+  });
+  return {
+    url,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill("SIGTERM");
+      await once(child, "exit");
+    },
+  };
+}
