@@ -11,9 +11,8 @@ import {
 } from "../src/index.js";
 import type { ContentRegistry } from "./content-registry.js";
 import type { IndexerContext } from "./context.js";
-import { DocumentPusher } from "./document-pusher.js";
+import { IndexWriter, type SyncChanges } from "./index-writer.js";
 import type { IndexState } from "./index-state.js";
-import type { SyncChanges } from "./sync.js";
 
 /** What the indexer knows between passes: who claims which id, and what the index holds. */
 export interface IndexModel {
@@ -42,49 +41,38 @@ export async function applyFileChanges(
   files: Iterable<string>,
   model: IndexModel,
 ): Promise<{ report: RunReport; changes: SyncChanges }> {
-  const { registry } = model;
   const evaluations = new Map<string, FileEvaluation>();
   const affected = new Set<string>();
   for (const file of files) {
     const evaluation = await evaluateForSync(dir, file);
     evaluations.set(file, evaluation);
-    const previous = registry.claimsOf(file);
-    const claims = new Set(evaluation.valid.keys());
-    for (const id of previous) if (evaluation.broken || evaluation.rejectedIds.has(id)) claims.add(id);
-    for (const id of registry.setClaims(file, claims)) affected.add(id);
+    for (const id of updateClaims(model.registry, file, evaluation)) affected.add(id);
   }
-  const pusher = new DocumentPusher(context.client, context.indexUid, { retry: context.retry });
-  const changes: SyncChanges = { upserted: 0, deleted: 0, unchanged: 0, keptBroken: 0 };
-  const gone: string[] = [];
+  const writer = new IndexWriter(context, context.indexUid, model.state);
   for (const documentId of affected) {
-    const winner = registry.winnerOf(documentId);
-    let evaluation = winner === undefined ? undefined : evaluations.get(winner);
-    if (winner !== undefined && evaluation === undefined) {
-      evaluation = await evaluateForSync(dir, winner);
-      evaluations.set(winner, evaluation);
+    const winner = model.registry.winnerOf(documentId);
+    if (winner === undefined) {
+      writer.remove(documentId);
+      continue;
     }
-    const outcome = evaluation?.valid.get(documentId);
-    const current = model.state.get(documentId);
-    if (winner !== undefined && outcome === undefined) {
-      changes.keptBroken += 1;
-    } else if (outcome?.kind === "indexed") {
-      const document = toSearchDocument(outcome.record, outcome.file);
-      if (current?.hash === document.content_hash && current.file === document.source_file) {
-        changes.unchanged += 1;
-      } else {
-        await pusher.add(document);
-        model.state.set(documentId, { file: document.source_file, hash: document.content_hash });
-        changes.upserted += 1;
-      }
-    } else if (current !== undefined) {
-      gone.push(documentId);
-    }
+    if (!evaluations.has(winner)) evaluations.set(winner, await evaluateForSync(dir, winner));
+    const outcome = evaluations.get(winner)?.valid.get(documentId);
+    if (outcome === undefined) writer.keepBroken();
+    else if (outcome.kind === "indexed") await writer.upsert(toSearchDocument(outcome.record, outcome.file));
+    else writer.remove(documentId);
   }
-  await pusher.delete(gone);
-  await pusher.flush();
-  for (const documentId of gone) model.state.delete(documentId);
-  changes.deleted = gone.length;
-  return { report: reportFor(files, evaluations, registry), changes };
+  const changes = await writer.finish();
+  return { report: reportFor(files, evaluations, model.registry), changes };
+}
+
+/**
+ * Replaces `file`'s claims with its valid records; a broken file, and a record rejected now, keep
+ * the claims they had (their last good documents stay). Returns the ids whose claimants changed.
+ */
+function updateClaims(registry: ContentRegistry, file: string, evaluation: FileEvaluation): Set<string> {
+  const claims = new Set(evaluation.valid.keys());
+  for (const id of registry.claimsOf(file)) if (evaluation.broken || evaluation.rejectedIds.has(id)) claims.add(id);
+  return registry.setClaims(file, claims);
 }
 
 async function evaluateForSync(dir: string, file: string): Promise<FileEvaluation> {

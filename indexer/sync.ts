@@ -1,20 +1,13 @@
 import { addToReport, emptyReport, scanFolder, toDocumentId, toSearchDocument, type RunReport, type ScanOutcome } from "../src/index.js";
 import { ContentRegistry } from "./content-registry.js";
 import type { IndexerContext, PassProgress } from "./context.js";
-import { DocumentPusher } from "./document-pusher.js";
+import { IndexWriter, type SyncChanges } from "./index-writer.js";
 import { readIndexState, type IndexState } from "./index-state.js";
 import { prepareIndex } from "./prepare-index.js";
 import { retryWhileUnavailable } from "./retry.js";
 import { acquireWriteLock, writeLockPath } from "./write-lock.js";
 
-/** What one pass changed in the index. */
-export interface SyncChanges {
-  upserted: number;
-  deleted: number;
-  unchanged: number;
-  /** Documents kept although their record is now broken (until the file parses again). */
-  keptBroken: number;
-}
+export type { SyncChanges };
 
 export interface SyncResult {
   report: RunReport;
@@ -58,7 +51,7 @@ export async function passOverFolder(
   state: IndexState,
   options: SyncOptions = {},
 ): Promise<SyncResult> {
-  const pass = new SyncPass(state, new DocumentPusher(context.client, targetUid, { retry: context.retry }));
+  const pass = new SyncPass(context, targetUid, state);
   const progress: PassProgress = { totalFiles: 0, doneFiles: 0, records: 0 };
   for await (const event of scanFolder(dir)) {
     if (event.type === "listed") {
@@ -73,24 +66,23 @@ export async function passOverFolder(
     }
     options.onProgress?.(progress);
   }
-  await pass.finish();
-  return { report: pass.report, changes: pass.changes, registry: pass.registry, state };
+  const changes = await pass.finish();
+  return { report: pass.report, changes, registry: pass.registry, state };
 }
 
 /** The bookkeeping of one full pass: what was seen, what is protected, what to push. */
 class SyncPass {
   readonly report = emptyReport();
   readonly registry = new ContentRegistry();
-  readonly changes: SyncChanges = { upserted: 0, deleted: 0, unchanged: 0, keptBroken: 0 };
   readonly #state: IndexState;
-  readonly #pusher: DocumentPusher;
+  readonly #writer: IndexWriter;
   readonly #wanted = new Set<string>();
   readonly #rejectedIds = new Set<string>();
   readonly #brokenFiles = new Set<string>();
 
-  constructor(state: IndexState, pusher: DocumentPusher) {
+  constructor(context: IndexerContext, targetUid: string, state: IndexState) {
     this.#state = state;
-    this.#pusher = pusher;
+    this.#writer = new IndexWriter(context, targetUid, state);
   }
 
   async take(outcome: ScanOutcome): Promise<void> {
@@ -104,32 +96,20 @@ class SyncPass {
     this.registry.addClaim(outcome.file, documentId);
     if (outcome.kind !== "indexed") return;
     this.#wanted.add(documentId);
-    const document = toSearchDocument(outcome.record, outcome.file);
-    const current = this.#state.get(documentId);
-    if (current?.hash === document.content_hash && current.file === document.source_file) {
-      this.changes.unchanged += 1;
-      return;
-    }
-    await this.#pusher.add(document);
-    this.#state.set(documentId, { file: document.source_file, hash: document.content_hash });
-    this.changes.upserted += 1;
+    await this.#writer.upsert(toSearchDocument(outcome.record, outcome.file));
   }
 
   /** Deletes what no file wants any more, except what a broken file or record still stands for. */
-  async finish(): Promise<void> {
-    const gone: string[] = [];
+  async finish(): Promise<SyncChanges> {
     for (const [documentId, entry] of this.#state) {
       if (this.#wanted.has(documentId)) continue;
       if (this.#rejectedIds.has(documentId) || this.#brokenFiles.has(entry.file)) {
         this.registry.addClaim(entry.file, documentId);
-        this.changes.keptBroken += 1;
-        continue;
+        this.#writer.keepBroken();
+      } else {
+        this.#writer.remove(documentId);
       }
-      gone.push(documentId);
     }
-    await this.#pusher.delete(gone);
-    await this.#pusher.flush();
-    for (const documentId of gone) this.#state.delete(documentId);
-    this.changes.deleted = gone.length;
+    return this.#writer.finish();
   }
 }
