@@ -15,6 +15,7 @@ import { openApiRoutes } from "./routes/openapi.js";
 import { postRoutes } from "./routes/posts.js";
 import { relatedDraftRoutes } from "./routes/related-draft.js";
 import { searchRoutes } from "./routes/search.js";
+import { demoPageRoutes } from "./routes/demo-page.js";
 
 /** What {@link createApp} builds the API from. */
 export interface AppDeps {
@@ -43,7 +44,14 @@ export function createApp(deps: AppDeps): Express {
   app.set("etag", "strong");
   app.set("trust proxy", options.trustProxy);
   app.use(metrics.observe, accessLog(deps.log));
-  app.use(helmet({ crossOriginResourcePolicy: { policy: "cross-origin" } }));
+  // No `upgrade-insecure-requests`: it would make a page served over plain HTTP on any address
+  // but localhost load its own scripts over HTTPS, and show nothing.
+  app.use(
+    helmet({
+      contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
+      crossOriginResourcePolicy: { policy: "cross-origin" },
+    }),
+  );
   app.use(cors(options.corsOrigins));
   app.use(deadline(options.requestTimeoutMs, options.retryAfterSeconds));
   app.use(express.json({ limit: options.bodyLimitBytes, type: ["application/json", "application/*+json"] }));
@@ -56,6 +64,8 @@ export function createApp(deps: AppDeps): Express {
     openApiRoutes(context),
     metricsRoutes(metrics),
   );
+  // The demo page last, so API requests never cost a file lookup.
+  app.use(demoPageRoutes());
   app.use(routeNotFound);
   app.use(errorHandler({ log: deps.log, retryAfterSeconds: options.retryAfterSeconds, onMeiliError: metrics.countMeiliError }));
   return app;
