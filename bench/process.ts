@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { BENCH_DIR } from "./results.js";
+import { nodeFlagsFor } from "../bin/node-flags.js";
 
 export const PROJECT_DIR = path.resolve(BENCH_DIR, "..");
 /** The compiled CLI, as `npx postindex` runs it. */
@@ -20,7 +21,9 @@ export async function measureCli(args: readonly string[], env: NodeJS.ProcessEnv
   const dir = await mkdtemp(path.join(tmpdir(), "postindex-measure-"));
   const outFile = path.join(dir, "usage.json");
   try {
-    const stdout = await runNode([path.join(BENCH_DIR, "measure-process.mjs"), outFile, CLI_SCRIPT, ...args], env);
+    // The same V8 flags `npx postindex` would add for this command (bin/node-flags.js).
+    const flags = nodeFlagsFor(args[0]);
+    const stdout = await runNode([...flags, path.join(BENCH_DIR, "measure-process.mjs"), outFile, CLI_SCRIPT, ...args], env);
     const usage = JSON.parse(await readFile(outFile, "utf8")) as Omit<MeasuredRun, "stdout">;
     return { ...usage, stdout };
   } finally {

@@ -111,12 +111,18 @@ export class DocumentPusher {
     const job = this.#jobs.shift();
     if (!job || this.#failure !== undefined) return;
     while (this.#unfinished.size >= this.#options.maxUnfinishedTasks) await Promise.race(this.#unfinished);
-    const { retry, taskTimeoutMs, onBatchDone } = this.#options;
     const action = `${job.description} to index "${this.#indexUid}"`;
-    const enqueued = await retryWhileUnavailable(() => this.#client.waitForEnqueued(job.send(), action), retry);
-    // From here on nothing may refer to `job`: its payload is sent and must be let go.
-    const { documents } = job;
-    const finished = retryWhileUnavailable(() => this.#client.waitForTask(enqueued, { timeoutMs: taskTimeoutMs }), retry)
+    const taskUid = await retryWhileUnavailable(() => this.#client.waitForEnqueued(job.send(), action), this.#options.retry);
+    this.#track(taskUid, job.documents, action);
+  }
+
+  /**
+   * Waits for a sent task in the background. A separate method on purpose: closures made in
+   * `#sendNextJob` would share its scope, and with it the job's payload, until the task ends.
+   */
+  #track(taskUid: number, documents: number, action: string): void {
+    const { retry, taskTimeoutMs, onBatchDone } = this.#options;
+    const finished: Promise<void> = retryWhileUnavailable(() => this.#client.waitForTask(taskUid, { timeoutMs: taskTimeoutMs }), retry)
       .then(() => {
         if (documents > 0) onBatchDone?.(documents);
       })
