@@ -47,8 +47,9 @@ export function errorBody(error: HttpError): { error: { code: ErrorCode; message
 
 /**
  * Any thrown value → the answer for it. Postindex errors map through {@link HTTP_STATUS}; the
- * JSON body parser's and the router's own errors become 400/413 naming `body` or `path`; a
- * missing index is a 503 (not built yet); anything else is a 500 that says nothing more.
+ * JSON body parser's (a body that does not decompress included) and the router's own errors
+ * become 400/413 naming `body` or `path`; a missing index is a 503 (not built yet); anything else
+ * is a 500 that says nothing more.
  */
 export function toHttpError(error: unknown): HttpError {
   if (error instanceof PostindexError) return fromPostindexError(error);
@@ -65,7 +66,21 @@ export function toHttpError(error: unknown): HttpError {
   if (error instanceof URIError && status === 400) {
     return badRequest(new BadRequestError("path", "path: malformed percent escape (use %XX with two hex digits)"));
   }
+  if (isUndecodableBody(error, status)) {
+    return badRequest(new BadRequestError("body", "body could not be read (check Content-Type, charset and encoding)"));
+  }
   return { status: 500, code: "internal", message: "internal error" };
+}
+
+/**
+ * A body that could not be read off the request, such as one whose `Content-Encoding: gzip` does
+ * not decompress: the body parser passes such stream errors (zlib's) on as an http-errors 400
+ * marked `expose`, without the `type` its own errors carry. The client's fault, never a 500.
+ */
+function isUndecodableBody(error: unknown, status: unknown): boolean {
+  if (status !== 400) return false;
+  const { expose, type } = error as { expose?: unknown; type?: unknown };
+  return expose === true && type === undefined;
 }
 
 function badRequest(error: BadRequestError): HttpError {

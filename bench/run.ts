@@ -9,6 +9,7 @@ import { startEmbeddedMeili, type EmbeddedMeili } from "../src/index.js";
 import { benchCheck } from "./sections/check.js";
 import { benchReindex, type BenchServer } from "./sections/reindex.js";
 import { benchWatch } from "./sections/watch.js";
+import { benchLoad } from "./sections/load.js";
 import { benchRelated } from "./sections/related.js";
 import { benchSearch, type BenchTarget } from "./sections/search.js";
 import { startApiProcess } from "./api-process.js";
@@ -41,6 +42,7 @@ const sections: Record<string, (bench: BenchContext) => Promise<void>> = {
   watch: async (bench) => benchWatch(await bench.server(), bench.corpusDir, INDEX_UID, articles),
   search: (bench) => withApi(bench, (target) => benchSearch(target, articles)),
   related: (bench) => withApi(bench, (target) => benchRelated(target, articles)),
+  load: (bench) => withApi(bench, (target) => benchLoad(target, bench.corpusDir, articles)),
 };
 
 /** Runs a section against `postindex serve` in its own process over the bench index. */

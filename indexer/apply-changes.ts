@@ -1,4 +1,4 @@
-import { stat } from "node:fs/promises";
+import { lstat } from "node:fs/promises";
 import path from "node:path";
 import {
   addToReport,
@@ -77,7 +77,8 @@ function updateClaims(registry: ContentRegistry, file: string, evaluation: FileE
 
 async function evaluateForSync(dir: string, file: string): Promise<FileEvaluation> {
   const evaluation: FileEvaluation = { valid: new Map(), outcomes: [], rejectedIds: new Set(), broken: false };
-  const exists = await stat(path.join(dir, file)).then((info) => info.isFile(), () => false);
+  // lstat: a symbolic link is not a record file (the folder scan does not follow links either).
+  const exists = await lstat(path.join(dir, file)).then((info) => info.isFile(), () => false);
   if (!exists) return evaluation;
   let broken = false;
   for await (const outcome of evaluateFile(dir, file)) {

@@ -23,11 +23,11 @@ export interface FolderWatcherOptions {
 }
 
 /**
- * `postindex watch`: a full reconcile, then chokidar events applied in batches, one at a time
- * (p-queue), each under the index's write lock. Events are only recorded in the callback (a set
- * of dirty files); the queue does the work and handles its errors. A failed batch keeps its
- * files dirty and asks for a full reconcile, as do a watcher error and a reindex seen since the
- * last batch, so edits made while anything was down are picked up.
+ * `postindex watch`: chokidar watching the folder, a full reconcile, then the events applied in
+ * batches, one at a time (p-queue), each under the index's write lock. Events are only recorded
+ * in the callback (a set of dirty files); the queue does the work and handles its errors. A failed
+ * batch keeps its files dirty and asks for a full reconcile, as do a watcher error and a reindex
+ * seen since the last batch, so edits made while anything was down are picked up.
  */
 export class FolderWatcher {
   readonly #context: IndexerContext;
@@ -49,13 +49,18 @@ export class FolderWatcher {
     this.#options = options;
   }
 
-  /** Reconciles the index with the folder, then follows changes. Resolves once watching. */
+  /**
+   * Follows changes, then reconciles the index with the folder. Resolves once watching and
+   * reconciled. Watching comes first: a file changed while the reconcile reads the folder (which
+   * takes a while on a large one) is then marked dirty and applied after it, never lost.
+   */
   async start(): Promise<void> {
     await prepareIndex(this.#context, this.#context.indexUid);
-    await this.#queue.add(() => this.#runBatch());
     const watcher = watch(this.#dir, {
       ignoreInitial: true,
       ignored: (file) => file !== this.#dir && path.basename(file).startsWith("."),
+      // As the folder scan: a link is not followed, so a link loop or a link out of the folder is never read.
+      followSymlinks: false,
     });
     watcher.on("add", (file) => this.#markDirty(file));
     watcher.on("change", (file) => this.#markDirty(file));
@@ -65,8 +70,9 @@ export class FolderWatcher {
       this.#needsReconcile = true;
       this.#schedule();
     });
-    await new Promise<void>((resolve) => watcher.once("ready", () => resolve()));
     this.#watcher = watcher;
+    await new Promise<void>((resolve) => watcher.once("ready", () => resolve()));
+    await this.#queue.add(() => this.#runBatch());
   }
 
   /** Resolves when no batch is running or waiting. */
@@ -85,9 +91,11 @@ export class FolderWatcher {
   /**
    * chokidar drops a file's `change` events that follow another within 50 ms, with no trailing
    * event: a write that lands while a file is read (truncate, then a slow write) would be lost.
-   * Once that window has passed, a file that changed since it was read is marked dirty again.
+   * Once that window has passed, a file that changed since it was read is marked dirty again,
+   * after a batch of changed files and after a full reconcile alike (the pass reads them too).
    */
   #recheckLater(files: readonly string[], readAs: readonly (string | undefined)[]): void {
+    if (files.length === 0) return;
     const timer = setTimeout(() => {
       this.#queue
         .add(async () => {
@@ -141,7 +149,14 @@ export class FolderWatcher {
     }
   }
 
+  /** Applies `files` (or, when needed, reconciles the whole folder), then re-checks `files` later either way. */
   async #apply(files: string[]): Promise<void> {
+    const before = await Promise.all(files.map((file) => fingerprintFile(this.#dir, file)));
+    await this.#applyOrReconcile(files);
+    this.#recheckLater(files, before);
+  }
+
+  async #applyOrReconcile(files: string[]): Promise<void> {
     const context = this.#context;
     const generation = await readGeneration(generationPath(context.dataDir, context.indexUid));
     if (generation !== this.#generation) this.#needsReconcile = true;
@@ -154,9 +169,7 @@ export class FolderWatcher {
       this.#options.onApplied?.({ kind: "reconcile", files: 0, report: result.report, changes: result.changes });
       return;
     }
-    const before = await Promise.all(files.map((file) => fingerprintFile(this.#dir, file)));
     const applied = await applyFileChanges(context, this.#dir, files, this.#model);
     this.#options.onApplied?.({ kind: "files", files: files.length, ...applied });
-    this.#recheckLater(files, before);
   }
 }

@@ -16,10 +16,19 @@ export interface RecordFileListing {
   ignored: IgnoredEntry[];
 }
 
-/** Whether a path relative to the content folder names a record file (not hidden, right ending). */
+/**
+ * Whether a path relative to the content folder names a record file the folder scan reads: not
+ * hidden, the right ending, and in no folder whose name looks like a record file (the scan skips
+ * those, so a watcher must too).
+ */
 export function isRecordFilePath(relativePath: string): boolean {
   const parts = relativePath.split(/[\\/]/);
-  return parts.every((part) => !part.startsWith(".")) && RECORD_FILE_PATTERN.test(relativePath);
+  const folders = parts.slice(0, -1);
+  return (
+    parts.every((part) => !part.startsWith(".")) &&
+    folders.every((folder) => !RECORD_FILE_PATTERN.test(folder)) &&
+    RECORD_FILE_PATTERN.test(relativePath)
+  );
 }
 
 /** Plain code-unit order of the `/`-separated relative path: "the file whose path sorts first wins". */

@@ -1,3 +1,5 @@
+import { toWellFormedText } from "../text/well-formed.js";
+
 /**
  * The value-level rules of the input contract: key spellings, lists, key-value groups, numbers,
  * flags. Each function returns the normalised value, or the input unchanged when it cannot be
@@ -41,9 +43,9 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** Trimmed text; numbers become their decimal text. */
+/** Trimmed, well-formed text (a lone surrogate becomes U+FFFD); numbers become their decimal text. */
 export function readText(value: unknown): unknown {
-  if (typeof value === "string") return value.trim();
+  if (typeof value === "string") return toWellFormedText(value.trim());
   if (typeof value === "number" && Number.isFinite(value)) return String(value);
   return value;
 }
@@ -71,7 +73,7 @@ const BULLET_LINE = /^\s*(?:[•·▪◦‣∙]|[-*+](?=\s))\s*/u;
 export function readList(value: unknown, options: ListOptions = {}): unknown {
   if (Array.isArray(value)) return readArrayItems(value);
   if (typeof value !== "string") return value;
-  const text = value.trim();
+  const text = toWellFormedText(value.trim());
   if (text === "") return [];
   if (text.startsWith("[") && text.endsWith("]")) {
     // `['a', 'b']` is the common Python-style export; trying JSON first would throw on every one.

@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -19,5 +19,18 @@ export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Pr
       const status = error && typeof error.code === "number" ? error.code : error ? 1 : 0;
       resolve({ status, stdout, stderr });
     });
+  });
+}
+
+/**
+ * Starts `postindex ARGS` from the sources in one process (`node --import tsx`, which is what the
+ * `tsx` command runs in a child of its own), so that `child.pid` is the indexer itself: a signal
+ * sent to it reaches the process that holds the locks and talks to Meilisearch.
+ */
+export function spawnCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
+  return spawn(process.execPath, ["--import", "tsx", cli, ...args], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
   });
 }

@@ -58,6 +58,13 @@ describe("toHttpError()", () => {
     expect(toHttpError(charset)).toMatchObject({ status: 400, parameter: "body" });
   });
 
+  test("a body that does not decompress (zlib's error, passed on by the body parser without a type) is a 400 naming the body", () => {
+    const zlib = Object.assign(new Error("incorrect header check"), { code: "Z_DATA_ERROR", errno: -3, status: 400, statusCode: 400, expose: true });
+    expect(toHttpError(zlib)).toMatchObject({ status: 400, code: "bad_request", parameter: "body" });
+    expect(toHttpError(Object.assign(new Error("x"), { status: 400 }))).toMatchObject({ status: 500 });
+    expect(toHttpError(null)).toMatchObject({ status: 500 });
+  });
+
   test("the router's undecodable path parameter is a 400 naming the path", () => {
     const error = Object.assign(new URIError("Failed to decode param '%zz'"), { status: 400 });
     expect(toHttpError(error)).toMatchObject({ status: 400, parameter: "path" });

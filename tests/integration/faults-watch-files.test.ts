@@ -1,0 +1,223 @@
+import { writeFileSync } from "node:fs";
+import { mkdir, open, rename, rm, symlink, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { setTimeout as delay } from "node:timers/promises";
+import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { reindexFolder } from "../../indexer/reindex.js";
+import { FolderWatcher } from "../../indexer/watch.js";
+import { bumpGeneration, generationPath } from "../../indexer/write-lock.js";
+import { makeContentDir, ndjson } from "../helpers/content-dir.js";
+import { storedPosts, waitForConvergence } from "../helpers/convergence.js";
+import { bulkyPost, jsonFiles } from "../helpers/fault-corpus.js";
+import { makeIndexerContext } from "../helpers/indexer-context.js";
+import { freshIndexUid, startMeili, type TestMeili } from "../helpers/start-meili.js";
+
+let meili: TestMeili;
+beforeAll(async () => {
+  meili = await startMeili();
+});
+afterAll(async () => {
+  await meili?.stop();
+});
+
+const watchers: FolderWatcher[] = [];
+afterEach(async () => {
+  await Promise.all(watchers.splice(0).map((watcher) => watcher.stop()));
+});
+
+/** A watched folder holding `files`, reconciled; `rejected` collects every rejection the watcher reports. */
+async function watched(files: Record<string, string>) {
+  const uid = freshIndexUid("watch_fs");
+  const context = await makeIndexerContext(meili.client, uid, Number.POSITIVE_INFINITY);
+  const dataDir = context.dataDir;
+  const dir = await makeContentDir(files);
+  const rejected: string[] = [];
+  const watcher = new FolderWatcher(context, dir, { onApplied: ({ report }) => rejected.push(...report.rejected.map((r) => `${r.file}: ${r.message}`)) });
+  watchers.push(watcher);
+  await watcher.start();
+  await waitForConvergence(meili.client, uid, dir);
+  const converges = async (timeoutMs = 30_000) => {
+    await waitForConvergence(meili.client, uid, dir, timeoutMs);
+    await watcher.onIdle();
+    await waitForConvergence(meili.client, uid, dir);
+  };
+  return { uid, dir, dataDir, watcher, rejected, converges };
+}
+
+/** Writes `files` (relative path → text), all at once. */
+async function writeAll(dir: string, files: Record<string, string>): Promise<void> {
+  const folders = new Set(Object.keys(files).map((file) => path.dirname(path.join(dir, file))));
+  await Promise.all([...folders].map((folder) => mkdir(folder, { recursive: true })));
+  await Promise.all(Object.entries(files).map(([file, text]) => writeFile(path.join(dir, file), text)));
+}
+
+/** Replaces a file the way editors and exporters do it atomically: write a temporary file, rename it over. */
+async function replaceAtomically(file: string, text: string): Promise<void> {
+  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.hrtime.bigint()}.tmp`);
+  await writeFile(temporary, text);
+  await rename(temporary, file);
+}
+
+/** Rewrites a file in place, slowly: truncated first, then written in `chunks` parts with a pause between. */
+async function rewriteSlowly(file: string, text: string, chunks: number, pauseMs: number): Promise<void> {
+  const handle = await open(file, "w");
+  try {
+    const bytes = Buffer.from(text);
+    const size = Math.ceil(bytes.length / chunks);
+    for (let start = 0; start < bytes.length; start += size) {
+      await handle.write(bytes.subarray(start, start + size));
+      await handle.datasync();
+      await delay(pauseMs);
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+describe("the watcher under file system stress", () => {
+  test("2,000 files created at once, half of them in 20 new folders, are all indexed", async () => {
+    const { dir, converges } = await watched(jsonFiles("seed", "s", 10));
+    const files: Record<string, string> = jsonFiles("flat", "f", 1_000);
+    for (let folder = 0; folder < 20; folder += 1) Object.assign(files, jsonFiles(`new/${folder}`, `n${folder}`, 50));
+    await writeAll(dir, files);
+    await converges(60_000);
+  });
+
+  test("a whole folder renamed, renamed again so another copy of a duplicate wins, then deleted", async () => {
+    const { dir, converges } = await watched({
+      ...jsonFiles("m/2024/a", "a", 40),
+      ...jsonFiles("m/2024/b", "b", 40),
+      "m/dup.json": JSON.stringify(bulkyPost("dup", 1)),
+      "t/dup.json": JSON.stringify(bulkyPost("dup", 2)),
+      "t/other.ndjson": ndjson(bulkyPost("o-1"), bulkyPost("o-2")),
+    });
+    await rename(path.join(dir, "m"), path.join(dir, "archive"));
+    await converges();
+    await rename(path.join(dir, "archive"), path.join(dir, "z-archive"));
+    await converges();
+    await rename(path.join(dir, "t"), path.join(dir, "0-first"));
+    await converges();
+    await rm(path.join(dir, "z-archive"), { recursive: true });
+    await converges();
+  });
+
+  test("files replaced atomically (temporary file + rename), 10 rounds: converges and never sees a half-written file", async () => {
+    const names = Array.from({ length: 40 }, (_, i) => `posts/p-${i}.json`);
+    const { dir, rejected, converges } = await watched({ ...jsonFiles("posts", "p", 40), "feed.ndjson": ndjson(bulkyPost("feed-0")) });
+    for (let round = 2; round <= 11; round += 1) {
+      await Promise.all(names.map((name, i) => replaceAtomically(path.join(dir, name), JSON.stringify(bulkyPost(`p-${i}`, round)))));
+      const feed = Array.from({ length: round }, (_, i) => bulkyPost(`feed-${i}`, round));
+      await replaceAtomically(path.join(dir, "feed.ndjson"), ndjson(...feed));
+    }
+    await converges();
+    expect(rejected).toEqual([]);
+  });
+
+  test("files truncated and rewritten slowly in chunks: converges, and a JSON post never leaves the index meanwhile", async () => {
+    const { uid, dir, rejected, converges } = await watched({ ...jsonFiles("posts", "p", 12), "feed.ndjson": ndjson(...Array.from({ length: 6 }, (_, i) => bulkyPost(`feed-${i}`))) });
+    const missing = new Set<string>();
+    let isWriting = true;
+    const sampler = (async () => {
+      while (isWriting) {
+        const { posts } = await storedPosts(meili.client, uid);
+        for (let i = 0; i < 12; i += 1) if (!posts.has(`p-${i}`)) missing.add(`p-${i}`);
+        await delay(20);
+      }
+    })();
+    try {
+      for (let round = 2; round <= 4; round += 1) {
+        const writes = Array.from({ length: 12 }, (_, i) => rewriteSlowly(path.join(dir, `posts/p-${i}.json`), JSON.stringify(bulkyPost(`p-${i}`, round)), 5, 15 + ((i * 7) % 40)));
+        const feed = ndjson(...Array.from({ length: 6 }, (_, i) => bulkyPost(`feed-${i}`, round)));
+        await Promise.all([...writes, rewriteSlowly(path.join(dir, "feed.ndjson"), feed, 7, 25)]);
+      }
+    } finally {
+      isWriting = false;
+      await sampler;
+    }
+    await converges();
+    expect([...missing]).toEqual([]);
+    expect(rejected.some((r) => r.includes("not valid JSON")), "the watcher did read half-written files").toBe(true);
+  });
+
+  test("files rewritten slowly while other processes reindex (every batch a full reconcile): converges", async () => {
+    const { uid, dir, dataDir, converges } = await watched(jsonFiles("posts", "p", 12));
+    let isWriting = true;
+    const reindexer = (async () => {
+      // What a reindex by another process leaves behind: a new generation, so the next batch reconciles.
+      while (isWriting) {
+        await bumpGeneration(generationPath(dataDir, uid));
+        await delay(10);
+      }
+    })();
+    try {
+      for (let round = 2; round <= 4; round += 1) {
+        await Promise.all(Array.from({ length: 12 }, (_, i) => rewriteSlowly(path.join(dir, `posts/p-${i}.json`), JSON.stringify(bulkyPost(`p-${i}`, round)), 6, i < 6 ? 40 : 10 + i * 3)));
+      }
+    } finally {
+      isWriting = false;
+      await reindexer;
+    }
+    await converges();
+  });
+
+  test("a file changed while the start-up reconcile reads the folder is not lost", async () => {
+    const uid = freshIndexUid("watch_fs");
+    const context = await makeIndexerContext(meili.client, uid, Number.POSITIVE_INFINITY);
+    const dir = await makeContentDir(jsonFiles("posts", "p", 200));
+    let isFirst = true;
+    const watcher = new FolderWatcher(context, dir, {
+      onApplied: () => {
+        // The reconcile has read every file: an edit lands now, as the watcher comes up.
+        if (isFirst) writeFileSync(path.join(dir, "posts/p-0.json"), JSON.stringify(bulkyPost("p-0", 2)));
+        isFirst = false;
+      },
+    });
+    watchers.push(watcher);
+    await watcher.start();
+    await waitForConvergence(meili.client, uid, dir, 10_000);
+  });
+
+  test("symbolic links to files and folders are ignored, as check ignores them", async () => {
+    const outside = await makeContentDir({ "linked.json": JSON.stringify(bulkyPost("linked-file")), "folder/inner.json": JSON.stringify(bulkyPost("linked-folder")) });
+    const { dir, converges } = await watched(jsonFiles("posts", "p", 3));
+    await symlink(path.join(outside, "linked.json"), path.join(dir, "posts/link.json"));
+    await symlink(path.join(outside, "folder"), path.join(dir, "linked-folder"));
+    await symlink(dir, path.join(dir, "posts/loop"));
+    // A change after the links: once it is indexed, the links' events have been handled too.
+    await writeFile(path.join(dir, "posts/p-0.json"), JSON.stringify(bulkyPost("p-0", 2)));
+    await converges();
+    await writeFile(path.join(outside, "linked.json"), JSON.stringify(bulkyPost("linked-file", 2)));
+    await writeFile(path.join(outside, "folder/inner.json"), JSON.stringify(bulkyPost("linked-folder", 2)));
+    await writeFile(path.join(dir, "posts/p-1.json"), JSON.stringify(bulkyPost("p-1", 2)));
+    await converges();
+  });
+
+  test("a folder named like a record file is ignored, as check ignores it, even when it replaces a file", async () => {
+    const { dir, converges } = await watched({ ...jsonFiles("posts", "p", 3), "feed.ndjson": ndjson(bulkyPost("f-1")) });
+    await rm(path.join(dir, "feed.ndjson"));
+    await writeAll(dir, { "feed.ndjson/inner.json": JSON.stringify(bulkyPost("inner")), "posts/archive.json/old.json": JSON.stringify(bulkyPost("old")) });
+    await writeFile(path.join(dir, "posts/p-0.json"), JSON.stringify(bulkyPost("p-0", 2)));
+    await converges();
+  });
+
+  test("a reindex in the middle of a burst of edits: the watcher waits for it, the catch-up and the watcher converge", async () => {
+    const uid = freshIndexUid("watch_fs");
+    const context = await makeIndexerContext(meili.client, uid, Number.POSITIVE_INFINITY);
+    const dir = await makeContentDir(jsonFiles("posts", "p", 200));
+    const watcher = new FolderWatcher(context, dir);
+    watchers.push(watcher);
+    await watcher.start();
+    const edits = async (round: number, from: number, to: number) => {
+      for (let i = from; i < to; i += 1) {
+        if (i % 10 === 9) await rm(path.join(dir, `posts/p-${i}.json`), { force: true });
+        else await writeFile(path.join(dir, `posts/p-${i}.json`), JSON.stringify(bulkyPost(`p-${i}`, round)));
+      }
+    };
+    const reindex = reindexFolder(context, dir);
+    await Promise.all([reindex, edits(2, 0, 200), edits(3, 200, 260)]);
+    await edits(4, 0, 50);
+    await waitForConvergence(meili.client, uid, dir, 60_000);
+    await watcher.onIdle();
+    await waitForConvergence(meili.client, uid, dir);
+  });
+});
