@@ -16,7 +16,11 @@ export const SEARCH_LIMITS = {
   maxPage: 1000,
   /** @default 20 values per facet parameter */
   maxValuesPerFacet: 20,
-  /** @default 200 characters per facet value */
+  /**
+   * UTF-8 bytes per facet value. Meilisearch cannot filter on much longer values (about 250
+   * bytes: a 380-byte value matched nothing), so a longer one is a 400, not a silent empty answer.
+   * @default 200
+   */
   maxFacetValueLength: 200,
 } as const;
 
@@ -94,8 +98,10 @@ function facetProblem(name: Facet, raw: readonly unknown[]): string | undefined 
   const { maxValuesPerFacet, maxFacetValueLength } = SEARCH_LIMITS;
   if (raw.some((item) => typeof item !== "string")) return `${name} must be plain values`;
   if (raw.length > maxValuesPerFacet) return `${name} may be given at most ${maxValuesPerFacet} times, got ${raw.length}`;
-  const tooLong = (raw as string[]).find((item) => item.length > maxFacetValueLength);
-  if (tooLong !== undefined) return `${name} values must be at most ${maxFacetValueLength} characters, got ${tooLong.length}`;
+  const tooLong = (raw as string[]).find((item) => Buffer.byteLength(item) > maxFacetValueLength);
+  if (tooLong !== undefined) {
+    return `${name} values must be at most ${maxFacetValueLength} bytes of UTF-8, got ${Buffer.byteLength(tooLong)}`;
+  }
   return undefined;
 }
 

@@ -203,6 +203,7 @@ describe("searchQuerySchema", () => {
     ["a nested q (extended query parser)", { q: { a: "b" } }, "q"],
     ["too many stack values", { stack: Array.from({ length: SEARCH_LIMITS.maxValuesPerFacet + 1 }, (_, i) => `s${i}`) }, "stack"],
     ["a too-long tools value", { tools: "t".repeat(SEARCH_LIMITS.maxFacetValueLength + 1) }, "tools"],
+    ["a stack value short in characters but too long in bytes", { stack: "é".repeat(SEARCH_LIMITS.maxFacetValueLength / 2 + 1) }, "stack"],
     ["a nested difficulty", { difficulty: { $ne: "x" } }, "difficulty"],
     ["a nested scenario value", { scenario: ["ok", { a: 1 }] }, "scenario"],
     ["a too-long code_language among good ones", { code_language: ["python", "c".repeat(500)] }, "code_language"],
