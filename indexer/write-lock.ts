@@ -1,4 +1,5 @@
-import { mkdir, open, readFile, rm, writeFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { link, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { PostindexError } from "../src/index.js";
 
@@ -35,14 +36,7 @@ export async function acquireWriteLock(file: string, command: string): Promise<W
   await mkdir(path.dirname(file), { recursive: true });
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const owner: LockOwner = { pid: process.pid, command, since: new Date().toISOString() };
-    try {
-      const handle = await open(file, "wx");
-      await handle.writeFile(JSON.stringify(owner));
-      await handle.close();
-      return heldLock(file);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    }
+    if (await createWithContent(file, JSON.stringify(owner))) return heldLock(file);
     const holder = await readOwner(file);
     const isHeld = holder !== undefined && (holder.pid === process.pid ? heldHere.has(file) : isAlive(holder.pid));
     if (holder && isHeld) {
@@ -62,6 +56,25 @@ export async function waitForWriteLock(file: string, command: string, signal?: A
       if (!(error instanceof PostindexError) || error.code !== "lock_held" || signal?.aborted) throw error;
     }
     await new Promise((resolve) => setTimeout(resolve, pollMs));
+  }
+}
+
+/**
+ * Creates `file` holding `content`, atomically: written to a private temp file, then hard-linked
+ * into place (which fails if `file` exists), so no reader ever sees a lock without its owner.
+ * @returns false when the file already exists.
+ */
+async function createWithContent(file: string, content: string): Promise<boolean> {
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  await writeFile(temp, content, { flag: "wx" });
+  try {
+    await link(temp, file);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
+    throw error;
+  } finally {
+    await rm(temp, { force: true });
   }
 }
 
