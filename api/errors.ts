@@ -119,7 +119,9 @@ export function errorHandler(options: ErrorHandlerOptions): ErrorRequestHandler 
     const answer = toHttpError(error);
     if (answer.code.startsWith("meili_")) options.onMeiliError?.(answer.code);
     if (answer.status >= 500) {
-      options.log.warn({ err: error, method: req.method, path: req.path, status: answer.status }, "request failed");
+      // A client that already hung up (say, during shutdown) gets no answer: not worth a warning.
+      const level = res.destroyed ? "debug" : "warn";
+      options.log[level]({ err: error, method: req.method, path: req.path, status: answer.status }, "request failed");
     }
     sendError(res, answer, options.retryAfterSeconds);
   };
