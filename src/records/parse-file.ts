@@ -50,8 +50,13 @@ async function* readWholeFile(absolute: string): AsyncGenerator<ParsedEntry> {
 async function* readLines(absolute: string): AsyncGenerator<ParsedEntry> {
   let line = 0;
   try {
-    for await (const text of splitLines(createReadStream(absolute, { encoding: "utf8", highWaterMark: 1 << 20 }))) {
+    for await (const bytes of splitLines(createReadStream(absolute, { highWaterMark: 1 << 20 }))) {
       line += 1;
+      const text = decodeLine(bytes);
+      if (text === undefined) {
+        yield { line, error: "not valid UTF-8 text" };
+        continue;
+      }
       const content = line === 1 ? stripBom(text) : text;
       if (content.trim() === "") continue;
       const parsed = parseJson(content);
@@ -62,23 +67,38 @@ async function* readLines(absolute: string): AsyncGenerator<ParsedEntry> {
   }
 }
 
-/** The lines of a text stream, without their LF or CRLF; faster than `readline` on bulk exports. */
-async function* splitLines(chunks: AsyncIterable<string>): AsyncGenerator<string> {
-  let pending = "";
+/**
+ * The lines of a byte stream, without their LF or CRLF; faster than `readline` on bulk exports.
+ * Split on bytes, so each line is decoded on its own and bad UTF-8 rejects only its line.
+ */
+async function* splitLines(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  let pending: Buffer = Buffer.alloc(0);
   for await (const chunk of chunks) {
-    pending += chunk;
+    const data = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
     let start = 0;
-    for (let end = pending.indexOf("\n"); end !== -1; end = pending.indexOf("\n", start)) {
-      yield withoutCarriageReturn(pending.slice(start, end));
+    for (let end = data.indexOf(LF); end !== -1; end = data.indexOf(LF, start)) {
+      yield withoutCarriageReturn(data.subarray(start, end));
       start = end + 1;
     }
-    pending = pending.slice(start);
+    pending = data.subarray(start);
   }
-  if (pending !== "") yield withoutCarriageReturn(pending);
+  if (pending.length > 0) yield withoutCarriageReturn(pending);
 }
 
-function withoutCarriageReturn(line: string): string {
-  return line.endsWith("\r") ? line.slice(0, -1) : line;
+const LF = 0x0a;
+const CR = 0x0d;
+
+function withoutCarriageReturn(line: Buffer): Buffer {
+  return line.at(-1) === CR ? line.subarray(0, -1) : line;
+}
+
+/** The line as text, undefined when it is not valid UTF-8. */
+function decodeLine(bytes: Buffer): string | undefined {
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
 }
 
 function parseJson(text: string): { value: unknown } | { error: string } {

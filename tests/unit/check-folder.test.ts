@@ -84,6 +84,15 @@ describe("parsing", () => {
     expect((await checkFolder(dir)).rejected[0]).toMatchObject({ file: "latin.json", message: "not valid UTF-8 text" });
   });
 
+  test("an NDJSON line that is not UTF-8 is rejected alone", async () => {
+    const bad = Buffer.concat([Buffer.from('{"id": "bad", "title": "caf'), Buffer.from([0xe9]), Buffer.from('"}\n')]);
+    const bytes = Buffer.concat([Buffer.from(ndjson(post("n1"))), bad, Buffer.from(ndjson(post("n3")))]);
+    const dir = await makeContentDir({ "mixed.ndjson": bytes });
+    const report = await checkFolder(dir);
+    expect(report.indexed.map((r) => r.id)).toEqual(["n1", "n3"]);
+    expect(report.rejected).toEqual([{ file: "mixed.ndjson", line: 2, id: null, field: null, message: "not valid UTF-8 text" }]);
+  });
+
   test("a 5 MB single article is read whole", async () => {
     const paragraphs = Array.from({ length: 5_000 }, (_, i) => `paragraph ${i} ${"lorem ipsum dolor sit amet ".repeat(40)}`);
     const big = post("big", { sections: [{ heading: "long", paragraphs }] });
