@@ -14,7 +14,7 @@ export interface IndexerRuntime {
  * passes `Infinity`.
  */
 export async function openIndexer(config: Config, options: { retryForMs: number; log?: Logger }): Promise<IndexerRuntime> {
-  const log = options.log ?? createLogger(config.logLevel);
+  const log = options.log ?? loggerFor(config);
   const connection = await connectFromConfig(config, log);
   log.debug({ url: connection.url, mode: connection.mode, index: config.indexUid }, "connected to Meilisearch");
   const context: IndexerContext = {
@@ -33,4 +33,15 @@ export async function openIndexer(config: Config, options: { retryForMs: number;
 /** The Meilisearch the configuration names: `MEILI_URL` with `MEILI_MASTER_KEY`, else the embedded one. */
 export function connectFromConfig(config: Config, log: Logger): Promise<MeiliConnection> {
   return connectMeili({ url: config.meiliUrl, apiKey: config.meiliMasterKey, dataDir: config.dataDir, binPath: config.meiliBin, log });
+}
+
+/**
+ * The log of an entry point: readable lines when stderr is a terminal, JSON lines otherwise.
+ * `quietOnTerminal`: at a terminal with no `LOG_LEVEL` set, warnings only (the command prints
+ * its own summary).
+ */
+export function loggerFor(config: Config, options: { quietOnTerminal?: boolean } = {}): Logger {
+  const isTerminal = process.stderr.isTTY === true;
+  const level = options.quietOnTerminal && isTerminal && process.env["LOG_LEVEL"] === undefined ? "warn" : config.logLevel;
+  return createLogger(level, { pretty: isTerminal });
 }

@@ -1,18 +1,26 @@
 import { pino, type Logger } from "pino";
+import pretty from "pino-pretty";
 
 export type { Logger };
 
+export interface LoggerOptions {
+  /** Readable, coloured lines for a person at a terminal instead of JSON. @default false */
+  readonly pretty?: boolean;
+}
+
 /**
- * Structured logs (pino, JSON lines on stderr so stdout stays for reports). Keys never reach a
- * log: the fields that could carry one are redacted wherever they appear.
+ * Structured logs on stderr (stdout stays for reports): JSON lines for machines, or readable lines
+ * when `pretty` (entry points pass it when stderr is a terminal). Keys never reach a log: the
+ * fields that could carry one are redacted wherever they appear.
  */
-export function createLogger(level: string): Logger {
-  return pino(
-    {
-      level,
-      base: { name: "postindex" },
-      redact: { paths: ["apiKey", "masterKey", "key", "*.apiKey", "*.masterKey", "*.key", "headers.authorization"], censor: "[redacted]" },
-    },
-    pino.destination({ dest: 2, sync: true }),
-  );
+export function createLogger(level: string, options: LoggerOptions = {}): Logger {
+  const settings = {
+    level,
+    base: { name: "postindex" },
+    redact: { paths: ["apiKey", "masterKey", "key", "*.apiKey", "*.masterKey", "*.key", "headers.authorization"], censor: "[redacted]" },
+  };
+  const destination = options.pretty
+    ? pretty({ destination: 2, sync: true, ignore: "pid,hostname,name", translateTime: "HH:MM:ss" })
+    : pino.destination({ dest: 2, sync: true });
+  return pino(settings, destination);
 }

@@ -1,6 +1,6 @@
 import { API_KEY_ACTIONS, apiOptionsFromEnv, startApi, type RunningApi } from "../../api/index.js";
-import { createLogger, loadConfig, type MeiliConnection } from "../../src/index.js";
-import { connectFromConfig } from "../runtime.js";
+import { loadConfig, type MeiliConnection } from "../../src/index.js";
+import { connectFromConfig, loggerFor } from "../runtime.js";
 import { EXIT } from "./shared.js";
 import { untilSignal } from "./watch.js";
 
@@ -11,7 +11,7 @@ import { untilSignal } from "./watch.js";
  */
 export async function runServe(options: { port?: string }): Promise<number> {
   const config = loadConfig(process.env);
-  const log = createLogger(config.logLevel);
+  const log = loggerFor(config);
   const port = parsePort(options.port) ?? config.port;
   const apiOptions = apiOptionsFromEnv(process.env);
   let connection: MeiliConnection | undefined;
@@ -32,7 +32,7 @@ export async function runServe(options: { port?: string }): Promise<number> {
 /** `postindex search-key`: prints the search-only key the API uses (for `MEILI_SEARCH_KEY`). */
 export async function runSearchKey(): Promise<number> {
   const config = loadConfig(process.env);
-  const connection = await connectFromConfig(config, createLogger(config.logLevel));
+  const connection = await connectFromConfig(config, loggerFor(config));
   try {
     const key = await connection.client.getSearchKey({ indexes: [config.indexUid, `${config.indexUid}_next`], actions: API_KEY_ACTIONS });
     if (key === null) {

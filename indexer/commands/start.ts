@@ -1,6 +1,6 @@
 import { apiOptionsFromEnv, startApi } from "../../api/index.js";
-import { createLogger, loadConfig, type RunReport } from "../../src/index.js";
-import { connectFromConfig } from "../runtime.js";
+import { loadConfig, type RunReport } from "../../src/index.js";
+import { connectFromConfig, loggerFor } from "../runtime.js";
 import type { IndexerContext } from "../context.js";
 import { countsLine } from "../report.js";
 import { FolderWatcher } from "../watch.js";
@@ -15,8 +15,7 @@ import { untilSignal } from "./watch.js";
  */
 export async function runStart(options: { port?: string }): Promise<number> {
   const config = loadConfig(process.env);
-  const isTerminal = process.stdout.isTTY === true;
-  const log = createLogger(process.env["LOG_LEVEL"] === undefined && isTerminal ? "warn" : config.logLevel);
+  const log = loggerFor(config, { quietOnTerminal: true });
   const apiOptions = apiOptionsFromEnv(process.env);
   const say = (line: string): void => void process.stdout.write(`${line}\n`);
   say(`postindex: starting (content ${config.contentDir})`);
