@@ -41,10 +41,6 @@ export class ContentRegistry {
     return winner;
   }
 
-  files(): IterableIterator<string> {
-    return this.#claimsByFile.keys();
-  }
-
   #claim(id: string, file: string): void {
     const claimants = this.#claimantsById.get(id) ?? new Set<string>();
     claimants.add(file);

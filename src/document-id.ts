@@ -25,8 +25,3 @@ export function fromDocumentId(documentId: string): string {
   if (!documentId.startsWith(ENCODED_PREFIX)) return documentId;
   return Buffer.from(documentId.slice(ENCODED_PREFIX.length), "base64url").toString("utf8");
 }
-
-/** Whether a string could be a document id at all (what the API accepts in `/posts/:id`). */
-export function isDocumentId(value: string): boolean {
-  return SAFE_ID.test(value) && Buffer.byteLength(value) <= MAX_DOCUMENT_ID_BYTES;
-}
