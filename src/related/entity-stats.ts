@@ -1,12 +1,7 @@
-import type { MeiliClient, SearchParams } from "../meili/client.js";
-import { toMeiliError } from "../meili/errors.js";
-import { filterEquals, type FilterClause } from "../meili/filter.js";
+import type { MeiliClient } from "../meili/client.js";
+import { filterEquals } from "../meili/filter.js";
+import { countMatching } from "./count-shared.js";
 import type { EntityStats } from "./score.js";
-
-/** A search that counts the matching documents exactly and returns none of them. */
-function countQuery(indexUid: string, filter?: FilterClause): SearchParams & { indexUid: string } {
-  return { indexUid, q: "", ...(filter === undefined ? {} : { filter }), page: 1, hitsPerPage: 0, attributesToRetrieve: [] };
-}
 
 /**
  * What weighing `keys` needs, read from the live index in one multi-search: the number of indexed
@@ -20,14 +15,8 @@ function countQuery(indexUid: string, filter?: FilterClause): SearchParams & { i
  */
 export async function fetchEntityStats(client: MeiliClient, indexUid: string, keys: readonly string[]): Promise<EntityStats> {
   const distinct = [...new Set(keys)];
-  const queries = [countQuery(indexUid), ...distinct.map((key) => countQuery(indexUid, filterEquals("entity_keys", key)))];
-  let totals: number[];
-  try {
-    const { results } = await client.raw.multiSearch({ queries });
-    totals = results.map((result) => result.totalHits ?? result.estimatedTotalHits ?? 0);
-  } catch (error) {
-    throw toMeiliError(error, `counting entities in index "${indexUid}"`);
-  }
+  const filters = [undefined, ...distinct.map((key) => filterEquals("entity_keys", key))];
+  const totals = await countMatching(client, indexUid, filters, "counting entities");
   const docFrequency = new Map<string, number>();
   distinct.forEach((key, position) => docFrequency.set(key, totals[position + 1] ?? 0));
   return { totalDocs: totals[0] ?? 0, docFrequency };

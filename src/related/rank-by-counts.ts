@@ -32,7 +32,7 @@ export async function rankByCounts(
   const query = weighEntities(entities, await fetchEntityStats(client, indexUid, keys), options.typeWeights);
   const plan = planSubsetCounts(query, { k, selfId, selfCarriesAll, hasCandidateFilter: candidateFilter !== undefined });
   const restrictions = [excludeIds(selfId === undefined ? [] : [selfId]), candidateFilter];
-  const counted = await countOthers(client, indexUid, keys, plan.ask, options);
+  const counted = await countOthers(client, indexUid, keys, plan.ask, restrictions, options);
   const selection = selectGroups(query, completeDistribution(query, plan, counted), k);
   // Counts read after the weights disagree with them (the index changed in between): take the slow, sure way.
   if (plan.isPartial && coveredBy(selection) < k) return rankByCandidates(client, indexUid, entities, options);
@@ -50,11 +50,11 @@ async function countOthers(
   indexUid: string,
   keys: readonly string[],
   masks: readonly number[],
+  restrictions: readonly (FilterClause | undefined)[],
   options: RankOptions,
 ): Promise<Map<number, number>> {
-  const { selfId, selfCarriesAll, candidateFilter } = options;
-  if (!selfCarriesAll || candidateFilter !== undefined) {
-    return countCarrying(client, indexUid, keys, masks, [excludeIds(selfId === undefined ? [] : [selfId]), candidateFilter]);
+  if (!options.selfCarriesAll || options.candidateFilter !== undefined) {
+    return countCarrying(client, indexUid, keys, masks, restrictions);
   }
   const counted = await countCarrying(client, indexUid, keys, masks, []);
   return new Map([...counted].map(([mask, count]) => [mask, Math.max(0, count - 1)]));
