@@ -12,10 +12,3 @@ export interface IndexerContext {
   /** Backoff while Meilisearch is unreachable: bounded for commands, unbounded for the watcher. */
   readonly retry: RetryOptions;
 }
-
-/** Progress of a pass over the content folder, for a progress bar. */
-export interface PassProgress {
-  totalFiles: number;
-  doneFiles: number;
-  records: number;
-}

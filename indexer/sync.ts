@@ -1,6 +1,6 @@
-import { addToReport, emptyReport, scanFolder, toDocumentId, toSearchDocument, type RunReport, type ScanOutcome } from "../src/index.js";
+import { addToReport, emptyReport, scanWithProgress, toDocumentId, toSearchDocument, type RunReport, type ScanOutcome, type ScanProgress } from "../src/index.js";
 import { ContentRegistry } from "./content-registry.js";
-import type { IndexerContext, PassProgress } from "./context.js";
+import type { IndexerContext } from "./context.js";
 import { IndexWriter, type SyncChanges } from "./index-writer.js";
 import { readIndexState, type IndexState } from "./index-state.js";
 import { prepareIndex } from "./prepare-index.js";
@@ -19,7 +19,7 @@ export interface SyncResult {
 }
 
 export interface SyncOptions {
-  onProgress?: (progress: PassProgress) => void;
+  onProgress?: (progress: ScanProgress) => void;
 }
 
 /**
@@ -52,20 +52,7 @@ export async function passOverFolder(
   options: SyncOptions = {},
 ): Promise<SyncResult> {
   const pass = new SyncPass(context, targetUid, state);
-  const progress: PassProgress = { totalFiles: 0, doneFiles: 0, records: 0 };
-  for await (const event of scanFolder(dir)) {
-    if (event.type === "listed") {
-      pass.report.ignored.push(...event.ignored);
-      progress.totalFiles = event.files.length;
-    } else if (event.type === "record") {
-      await pass.take(event.outcome);
-      progress.records += 1;
-      continue;
-    } else {
-      progress.doneFiles = event.index + 1;
-    }
-    options.onProgress?.(progress);
-  }
+  pass.report.ignored.push(...(await scanWithProgress(dir, (outcome) => pass.take(outcome), options.onProgress)));
   const changes = await pass.finish();
   return { report: pass.report, changes, registry: pass.registry, state };
 }

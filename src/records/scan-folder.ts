@@ -47,3 +47,40 @@ function resolveDuplicate(outcome: RecordOutcome, owners: Map<string, string>): 
   }
   return { kind: "duplicate", id: outcome.id, file: outcome.file, line: outcome.line, kept: owner };
 }
+
+/** How far a scan has got, after each file. */
+export interface ScanProgress {
+  /** Record files found (known once the folder is listed). */
+  totalFiles: number;
+  doneFiles: number;
+  records: number;
+}
+
+/**
+ * {@link scanFolder} with the bookkeeping every caller needs: `onRecord` for each outcome (awaited,
+ * so a slow consumer slows the scan), `onProgress` once the folder is listed and after each file.
+ * @returns what was ignored, and why
+ */
+export async function scanWithProgress(
+  dir: string,
+  onRecord: (outcome: ScanOutcome) => void | Promise<void>,
+  onProgress?: (progress: ScanProgress) => void,
+): Promise<IgnoredEntry[]> {
+  const progress: ScanProgress = { totalFiles: 0, doneFiles: 0, records: 0 };
+  let ignored: IgnoredEntry[] = [];
+  for await (const event of scanFolder(dir)) {
+    if (event.type === "record") {
+      await onRecord(event.outcome);
+      progress.records += 1;
+      continue;
+    }
+    if (event.type === "listed") {
+      ignored = event.ignored;
+      progress.totalFiles = event.files.length;
+    } else {
+      progress.doneFiles = event.index + 1;
+    }
+    onProgress?.(progress);
+  }
+  return ignored;
+}
