@@ -40,7 +40,9 @@ async function rebuild(context: IndexerContext, dir: string, options: SyncOption
   if (count !== result.state.size) {
     throw new MeiliTaskError(`index "${nextUid}" holds ${count} documents, ${result.state.size} were sent; the live index was left as it was`);
   }
-  await prepareIndex(context, indexUid);
+  // The swap needs a live index to exist; its settings do not matter, it is about to be replaced
+  // (applying new settings to it would make Meilisearch re-index the old documents for nothing).
+  await retryWhileUnavailable(() => client.ensureIndex(indexUid, timeout), retry);
   await retryWhileUnavailable(() => client.swapIndexes(indexUid, nextUid, timeout), retry);
   await bumpGeneration(generationPath(context.dataDir, indexUid));
   log.info({ index: indexUid, documents: count }, "swapped the rebuilt index in");

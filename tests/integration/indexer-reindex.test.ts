@@ -3,6 +3,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { nextIndexUid, reindexFolder } from "../../indexer/reindex.js";
 import { acquireWriteLock, writeLockPath } from "../../indexer/write-lock.js";
+import { verifySettings } from "../../src/index.js";
 import { makeContentDir, ndjson, writeContentFiles } from "../helpers/content-dir.js";
 import { makeIndexerContext, readDocuments, readIds } from "../helpers/indexer-context.js";
 import { makePost as post } from "../helpers/records.js";
@@ -66,6 +67,17 @@ describe("reindex", () => {
     await reindexFolder(context, dir);
     expect(await readIds(meili.client, uid)).toEqual(["a"]);
     expect(await indexExists(nextIndexUid(uid))).toBe(false);
+  });
+
+  test("the swapped-in index has postindex's settings, whatever the old live index had", async () => {
+    const uid = freshIndexUid("reindex");
+    const context = await makeIndexerContext(meili.client, uid);
+    await meili.client.ensureIndex(uid, { timeoutMs: 10_000 });
+    await meili.client.waitForTask(meili.client.index(uid).updateSettings({ searchableAttributes: ["intro"] }), { timeoutMs: 10_000 });
+    const dir = await makeContentDir({ "a.json": JSON.stringify(post("a")) });
+    await reindexFolder(context, dir);
+    await expect(verifySettings(meili.client, uid)).resolves.toBeUndefined();
+    expect(await readIds(meili.client, uid)).toEqual(["a"]);
   });
 
   test("a searcher never sees a partial index during a reindex", async () => {
