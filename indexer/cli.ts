@@ -1,7 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { runCheck } from "./commands/check.js";
 import { runIndexCommand } from "./commands/index-folder.js";
-import { EXIT, withReportOptions, type ReportOptions } from "./commands/shared.js";
+import { EXIT, portOption, withReportOptions, type ReportOptions } from "./commands/shared.js";
 import { runSearchKey, runServe } from "./commands/serve.js";
 import { runStart } from "./commands/start.js";
 import { runWatch } from "./commands/watch.js";
@@ -38,13 +38,13 @@ export function buildProgram(exit: (status: number) => void): Command {
   program
     .command("serve")
     .description("serve the HTTP API (search, posts, related posts, health)")
-    .option("--port <port>", "API port (default: PORT or 7800)")
-    .action(async (options: { port?: string }) => exit(await runServe(options)));
+    .addOption(portOption())
+    .action(async (options: { port?: number }) => exit(await runServe(options)));
   program
     .command("start")
     .description("embedded Meilisearch (unless MEILI_URL) + watch CONTENT_DIR + serve the API and demo page")
-    .option("--port <port>", "API port (default: PORT or 7800)")
-    .action(async (options: { port?: string }) => exit(await runStart(options)));
+    .addOption(portOption())
+    .action(async (options: { port?: number }) => exit(await runStart(options)));
   program
     .command("search-key")
     .description("print the search-only key the API uses (set it as MEILI_SEARCH_KEY for `serve`)")

@@ -9,10 +9,10 @@ import { untilSignal } from "./watch.js";
  * `MEILI_URL` and `MEILI_SEARCH_KEY` the process never holds an admin key; otherwise the search
  * key is found or created with `MEILI_MASTER_KEY` (or the embedded server's key).
  */
-export async function runServe(options: { port?: string }): Promise<number> {
+export async function runServe(options: { port?: number }): Promise<number> {
   const config = loadConfig(process.env);
   const log = loggerFor(config);
-  const port = parsePort(options.port) ?? config.port;
+  const port = options.port ?? config.port;
   const apiOptions = apiOptionsFromEnv(process.env);
   let connection: MeiliConnection | undefined;
   let api: RunningApi;
@@ -44,12 +44,4 @@ export async function runSearchKey(): Promise<number> {
   } finally {
     await connection.close();
   }
-}
-
-/** `--port` overrides `PORT`. */
-export function parsePort(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const port = Number(value);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`--port must be a whole number from 0 to 65535, got "${value}"`);
-  return port;
 }

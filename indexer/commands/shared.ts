@@ -1,6 +1,6 @@
 import { stat } from "node:fs/promises";
 import path from "node:path";
-import { CommanderError, Option, type Command } from "commander";
+import { CommanderError, InvalidArgumentError, Option, type Command } from "commander";
 import type { RunReport } from "../../src/index.js";
 import { formatSummary, writeReportFile } from "../report.js";
 
@@ -16,6 +16,19 @@ export function withReportOptions(command: Command): Command {
   return command
     .addOption(new Option("--json", "print the report as JSON on stdout instead of the summary"))
     .addOption(new Option("--report <file>", "also write the report as JSON to FILE"));
+}
+
+/**
+ * `--port`'s parser (overrides `PORT`): an invalid value is a usage error (exit 2) that commander
+ * reports with the flag's name, before the command connects to anything.
+ */
+export function parsePort(value: string): number {
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65_535) throw new InvalidArgumentError("It must be a whole number from 0 to 65535.");
+  return Number(value);
+}
+
+export function portOption(): Option {
+  return new Option("--port <port>", "API port (default: PORT or 7800)").argParser(parsePort);
 }
 
 /** The folder argument, resolved; a usage error (exit 2) when it is not a folder. */

@@ -4,7 +4,6 @@ import { connectFromConfig, loggerFor } from "../runtime.js";
 import type { IndexerContext } from "../context.js";
 import { countsLine } from "../report.js";
 import { FolderWatcher } from "../watch.js";
-import { parsePort } from "./serve.js";
 import { EXIT } from "./shared.js";
 import { untilSignal } from "./watch.js";
 
@@ -13,7 +12,7 @@ import { untilSignal } from "./watch.js";
  * watch of the content folder, and the API with the demo page, in one process; Ctrl-C stops all
  * three cleanly. On a terminal the logs are kept to warnings and a one-screen summary is printed.
  */
-export async function runStart(options: { port?: string }): Promise<number> {
+export async function runStart(options: { port?: number }): Promise<number> {
   const config = loadConfig(process.env);
   const log = loggerFor(config, { quietOnTerminal: true });
   const apiOptions = apiOptionsFromEnv(process.env);
@@ -41,7 +40,7 @@ export async function runStart(options: { port?: string }): Promise<number> {
   });
   try {
     await watcher.start();
-    const api = await startApi({ config, adminClient: connection.client, log, port: parsePort(options.port) ?? config.port, options: apiOptions });
+    const api = await startApi({ config, adminClient: connection.client, log, port: options.port ?? config.port, options: apiOptions });
     const pageUrl = api.url.replace("127.0.0.1", "localhost");
     say(summary(pageUrl, connection.mode, connection.url, config.dataDir, config.contentDir, firstReport));
     await untilSignal();
