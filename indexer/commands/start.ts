@@ -1,7 +1,6 @@
 import { apiOptionsFromEnv, startApi } from "../../api/index.js";
 import { loadConfig, type RunReport } from "../../src/index.js";
-import { connectFromConfig, loggerFor } from "../runtime.js";
-import type { IndexerContext } from "../context.js";
+import { loggerFor, openIndexer } from "../runtime.js";
 import { countsLine } from "../report.js";
 import { FolderWatcher } from "../watch.js";
 import { EXIT } from "./shared.js";
@@ -18,16 +17,11 @@ export async function runStart(options: { port?: number }): Promise<number> {
   const apiOptions = apiOptionsFromEnv(process.env);
   const say = (line: string): void => void process.stdout.write(`${line}\n`);
   say(`postindex: starting (content ${config.contentDir})`);
-  const connection = await connectFromConfig(config, log);
-  const context: IndexerContext = {
-    client: connection.client,
-    indexUid: config.indexUid,
-    dataDir: config.dataDir,
-    log,
-    retry: { retryForMs: Number.POSITIVE_INFINITY },
-  };
+  // As `watch`: the same context (and retry warnings) as the other commands, retrying without end.
+  const runtime = await openIndexer(config, { retryForMs: Number.POSITIVE_INFINITY, log });
+  const { connection } = runtime;
   let firstReport: RunReport | undefined;
-  const watcher = new FolderWatcher(context, config.contentDir, {
+  const watcher = new FolderWatcher(runtime.context, config.contentDir, {
     onApplied: ({ kind, files, report, changes }) => {
       if (firstReport === undefined) {
         firstReport = report;
@@ -48,7 +42,7 @@ export async function runStart(options: { port?: number }): Promise<number> {
     await api.close();
   } finally {
     await watcher.stop();
-    await connection.close();
+    await runtime.close();
   }
   return EXIT.ok;
 }

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { makeContentDir, ndjson } from "../helpers/content-dir.js";
 import { readIds } from "../helpers/indexer-context.js";
 import { makeRecord } from "../helpers/records.js";
-import { runCli } from "../helpers/run-cli.js";
+import { runCli, spawnCli } from "../helpers/run-cli.js";
 import { freshIndexUid, startMeili, type TestMeili } from "../helpers/start-meili.js";
 import { makeTempDir, removeTempDir } from "../helpers/tmp-dir.js";
 import { waitFor } from "../helpers/wait-for.js";
@@ -83,6 +83,31 @@ describe("postindex start", () => {
       await expect(fetch(`${url}/health`)).rejects.toThrow();
     } finally {
       child.kill("SIGKILL");
+      await removeTempDir(dataDir);
+    }
+  });
+
+  test("while Meilisearch is unreachable it keeps retrying and says so in the log", async () => {
+    const dataDir = await makeTempDir("start");
+    const child = spawnCli(["start"], {
+      POSTINDEX_DATA_DIR: dataDir,
+      PORT: "0",
+      MEILI_URL: "http://127.0.0.1:9",
+      MEILI_MASTER_KEY: "unused",
+      CONTENT_DIR: path.join(root, "content"),
+      LOG_LEVEL: "warn",
+    });
+    let stderr = "";
+    child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    try {
+      await waitFor(() => /"msg":"Meilisearch unreachable, retrying"/.test(stderr) || undefined, { message: "start logs its retries", timeoutMs: 20_000 });
+      const retry = JSON.parse(stderr.split("\n").find((line) => line.includes("Meilisearch unreachable, retrying")) ?? "{}");
+      expect(retry).toMatchObject({ attempt: 1, reason: expect.stringContaining("127.0.0.1:9") });
+      expect(child.exitCode).toBeNull(); // still retrying: start never gives up on the server
+    } finally {
+      child.kill("SIGKILL");
+      await exited;
       await removeTempDir(dataDir);
     }
   });
