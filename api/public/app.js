@@ -3,7 +3,7 @@
 
 import { createDraftView } from "./js/draft-view.js";
 import { createPostView } from "./js/post-view.js";
-import { parseRoute } from "./js/routes.js";
+import { emptySearch, parseRoute, searchHref } from "./js/routes.js";
 import { createSearchView } from "./js/search-view.js";
 
 const views = {
@@ -25,8 +25,14 @@ const draftView = createDraftView(views.draft);
 let current = null;
 
 function route() {
-  const next = parseRoute(location.hash);
-  if (next === null) return; // an in-page anchor, not a route
+  let next = parseRoute(location.hash);
+  if (next === null) {
+    if (current !== null) return; // an in-page anchor, not a route
+    next = { view: "search", search: emptySearch() }; // first load: something must be shown
+  } else if (next.view === "search" && location.hash.length > 1 && !location.hash.startsWith("#/")) {
+    // A search without its path (#q=redis): the URL then reads as the page writes it.
+    history.replaceState(null, "", searchHref(next.search));
+  }
   if (current === "post" && next.view !== "post") postView.cancel();
   if (next.view !== "search") searchView.hide();
   // Focus follows a change of view (not the first load, where the skip link comes first).

@@ -286,6 +286,29 @@ describe.skipIf(!hasChromium)("demo page in Chromium", () => {
     await statusIs("42 posts, page 1 of 5");
   });
 
+  it("a first load on a fragment that is not a route shows the search view; #q=… restores the search", async () => {
+    const searchBox = page.getByLabel("Search articles");
+    const searchViewShown = async () => (await page.locator("#view-search").isVisible()) && (await searchBox.isVisible());
+
+    await open("#q=redis");
+    const expected = await api<SearchAnswer>("/search?q=redis&limit=10");
+    expect(expected.total).toBeGreaterThan(0);
+    await statusIs(new RegExp(`^${expected.total} results? for “redis”`));
+    expect(await searchViewShown()).toBe(true);
+    expect(await searchBox.inputValue()).toBe("redis");
+    expect(await hitTitles()).toEqual(expected.hits.map((hit) => hit.title));
+    expect(page.url()).toMatch(/#\/search\?q=redis$/); // rewritten as the page writes its own state
+
+    for (const junk of ["#/nope/x", "#nope", "#main"]) {
+      await page.goto("about:blank");
+      await open(junk);
+      await statusIs(/^42 posts/);
+      expect(await searchViewShown(), `the search view for ${junk}`).toBe(true);
+      expect(await searchBox.inputValue()).toBe("");
+      expect(await page.locator(".hit").count()).toBe(10);
+    }
+  });
+
   it("a query nothing matches shows the empty state", async () => {
     await open("#/search");
     await page.getByLabel("Search articles").fill("xqzvkjw");

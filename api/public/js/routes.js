@@ -13,14 +13,21 @@ export function emptySearch() {
   return { q: "", page: 1, sort: "relevance", filters: Object.fromEntries(FACETS.map((facet) => [facet, []])) };
 }
 
+/** The parameters of a search in the fragment. */
+const SEARCH_PARAMS = ["q", "page", "sort", ...FACETS];
+
 /**
  * The route a fragment names; `null` for a fragment that is not a route (an in-page anchor such
- * as the skip link's `#main`), which leaves the current view in place.
+ * as the skip link's `#main`), which leaves the current view in place. A search written without
+ * its path (`#q=redis`, `#?q=redis`) is the search it describes; any other path is the search view.
  * @returns {{view: "search", search: SearchState} | {view: "post", id: string} | {view: "draft"} | null}
  */
 export function parseRoute(hash) {
   if (hash === "" || hash === "#" || hash === "#/") return { view: "search", search: emptySearch() };
-  if (!hash.startsWith("#/")) return null;
+  if (!hash.startsWith("#/")) {
+    const params = new URLSearchParams(hash.slice(1).replace(/^\?/, ""));
+    return SEARCH_PARAMS.some((name) => params.has(name)) ? { view: "search", search: parseSearch(params) } : null;
+  }
   const [path, query = ""] = hash.slice(2).split(/\?(.*)/s, 2);
   if (path === "draft") return { view: "draft" };
   if (path.startsWith("posts/") && path.length > "posts/".length) {
