@@ -6,12 +6,14 @@ import {
   evaluateFile,
   toDocumentId,
   toSearchDocument,
+  type KeptDocument,
   type RecordOutcome,
   type RunReport,
 } from "../src/index.js";
 import type { ContentRegistry } from "./content-registry.js";
 import type { IndexerContext } from "./context.js";
 import { IndexWriter, type SyncChanges } from "./index-writer.js";
+import { FileDamage } from "./kept-documents.js";
 import type { IndexState } from "./index-state.js";
 
 /** What the indexer knows between passes: who claims which id, and what the index holds. */
@@ -24,9 +26,10 @@ export interface IndexModel {
 interface FileEvaluation {
   readonly valid: Map<string, Extract<RecordOutcome, { kind: "indexed" | "excluded" }>>;
   readonly outcomes: RecordOutcome[];
-  readonly rejectedIds: Set<string>;
-  /** Part of the file could not be parsed (no id known): its last good documents stay. */
-  readonly broken: boolean;
+  /** What could not be read, standing for some of the documents the file had. */
+  readonly damage: FileDamage;
+  /** Documents kept at their last good version for broken records, once claims are updated. */
+  kept: Map<string, KeptDocument>;
 }
 
 /**
@@ -66,40 +69,40 @@ export async function applyFileChanges(
 }
 
 /**
- * Replaces `file`'s claims with its valid records; a broken file, and a record rejected now, keep
- * the claims they had (their last good documents stay). Returns the ids whose claimants changed.
+ * Replaces `file`'s claims with its valid records, plus the claims it had that its broken records
+ * still stand for (their last good documents stay; {@link FileDamage} has the rule). Returns the
+ * ids whose claimants changed.
  */
 function updateClaims(registry: ContentRegistry, file: string, evaluation: FileEvaluation): Set<string> {
-  const claims = new Set(evaluation.valid.keys());
-  for (const id of registry.claimsOf(file)) if (evaluation.broken || evaluation.rejectedIds.has(id)) claims.add(id);
-  return registry.setClaims(file, claims);
+  const missing = [...registry.claimsOf(file)].filter((documentId) => !evaluation.valid.has(documentId));
+  evaluation.kept = evaluation.damage.keptDocuments(file, missing);
+  return registry.setClaims(file, [...evaluation.valid.keys(), ...evaluation.kept.keys()]);
 }
 
 async function evaluateForSync(dir: string, file: string): Promise<FileEvaluation> {
-  const evaluation: FileEvaluation = { valid: new Map(), outcomes: [], rejectedIds: new Set(), broken: false };
+  const evaluation: FileEvaluation = { valid: new Map(), outcomes: [], damage: new FileDamage(), kept: new Map() };
   // lstat: a symbolic link is not a record file (the folder scan does not follow links either).
   const exists = await lstat(path.join(dir, file)).then((info) => info.isFile(), () => false);
   if (!exists) return evaluation;
-  let broken = false;
   for await (const outcome of evaluateFile(dir, file)) {
     evaluation.outcomes.push(outcome);
     if (outcome.kind === "rejected") {
-      if (outcome.id === null) broken = true;
-      else evaluation.rejectedIds.add(toDocumentId(outcome.id));
+      evaluation.damage.note(outcome);
       continue;
     }
     const documentId = toDocumentId(outcome.id);
     if (!evaluation.valid.has(documentId)) evaluation.valid.set(documentId, outcome);
   }
-  return { ...evaluation, broken };
+  return evaluation;
 }
 
 /** The report of the changed files: each record as check would report it, duplicates resolved. */
 function reportFor(files: Iterable<string>, evaluations: Map<string, FileEvaluation>, registry: ContentRegistry): RunReport {
-  const report = emptyReport();
+  const report: RunReport = { ...emptyReport(), kept: [] };
   for (const file of files) {
     const evaluation = evaluations.get(file);
     if (!evaluation) continue;
+    report.kept?.push(...evaluation.kept.values());
     const reported = new Set<string>();
     for (const outcome of evaluation.outcomes) {
       if (outcome.kind === "rejected") {

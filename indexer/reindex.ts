@@ -2,6 +2,7 @@ import { MeiliTaskError } from "../src/index.js";
 import { applyFileChanges } from "./apply-changes.js";
 import type { IndexerContext } from "./context.js";
 import { changedFiles, fingerprintFiles } from "./file-fingerprints.js";
+import { readIndexState } from "./index-state.js";
 import { prepareIndex } from "./prepare-index.js";
 import { retryWhileUnavailable } from "./retry.js";
 import { passOverFolder, type SyncOptions, type SyncResult } from "./sync.js";
@@ -17,7 +18,8 @@ export function nextIndexUid(indexUid: string): string {
  * byte-sized batches), a check that it holds exactly the documents sent, then an atomic swap, so
  * searchers never see a half-built index. A failed or interrupted run leaves the old index
  * serving; its leftover `_next` is removed by the next run. Files changed while the rebuild ran
- * are applied to the live index after the swap. Holds the index's write lock throughout.
+ * are applied to the live index after the swap. A record broken for now keeps its last good
+ * document: it is copied from the live index into the new one. Holds the index's write lock throughout.
  */
 export async function reindexFolder(context: IndexerContext, dir: string, options: SyncOptions = {}): Promise<SyncResult> {
   const lock = await acquireWriteLock(writeLockPath(context.dataDir, context.indexUid), "reindex");
@@ -35,7 +37,8 @@ async function rebuild(context: IndexerContext, dir: string, options: SyncOption
   await retryWhileUnavailable(() => client.deleteIndexIfExists(nextUid, timeout), retry);
   await prepareIndex(context, nextUid);
   const fingerprints = await fingerprintFiles(dir);
-  const result = await passOverFolder(context, dir, nextUid, new Map(), options);
+  const live = { readState: () => retryWhileUnavailable(() => readIndexState(client, indexUid), retry), copyFrom: indexUid };
+  const result = await passOverFolder(context, dir, nextUid, new Map(), { ...options, kept: live });
   const count = await retryWhileUnavailable(() => client.getDocumentCount(nextUid), retry);
   if (count !== result.state.size) {
     throw new MeiliTaskError(`index "${nextUid}" holds ${count} documents, ${result.state.size} were sent; the live index was left as it was`);

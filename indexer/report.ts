@@ -12,6 +12,7 @@ export function formatSummary(report: RunReport, heading: string): string {
   section(lines, "rejected", report.rejected, (r) => `${where(r.file, r.line)}${idPart(r.id)}${fieldPart(r.field)}: ${r.message}`);
   section(lines, "duplicate ids", report.duplicates, (d) => `${d.file}  id ${d.id}: also in ${d.kept}, which is used`);
   section(lines, "warnings", report.warnings, (w) => `${where(w.file, w.line)}${idPart(w.id)}${fieldPart(w.field)}: ${w.message}`);
+  section(lines, "kept at their last good version", report.kept ?? [], (k) => `${where(k.file, k.line)}  id ${k.id}: ${k.reason}`);
   section(lines, "excluded", report.excluded, (e) => `${e.file}  id ${e.id}: ${e.reason}`);
   section(lines, "ignored", report.ignored, (i) => `${i.file}: ${i.reason}`);
   return lines.join("\n");

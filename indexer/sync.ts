@@ -1,7 +1,19 @@
-import { addToReport, emptyReport, scanWithProgress, toDocumentId, toSearchDocument, type RunReport, type ScanOutcome, type ScanProgress } from "../src/index.js";
+import {
+  addToReport,
+  emptyReport,
+  scanWithProgress,
+  toDocumentId,
+  toSearchDocument,
+  type KeptDocument,
+  type RunReport,
+  type ScanOutcome,
+  type ScanProgress,
+  type SearchDocument,
+} from "../src/index.js";
 import { ContentRegistry } from "./content-registry.js";
 import type { IndexerContext } from "./context.js";
 import { IndexWriter, type SyncChanges } from "./index-writer.js";
+import { FileDamage } from "./kept-documents.js";
 import { readIndexState, type IndexState } from "./index-state.js";
 import { prepareIndex } from "./prepare-index.js";
 import { retryWhileUnavailable } from "./retry.js";
@@ -40,18 +52,27 @@ export async function syncFolder(context: IndexerContext, dir: string, options: 
   }
 }
 
+/** Where a pass takes the documents it keeps for broken records from. */
+export interface KeptSource {
+  /** What the live index holds: which documents each file had before this pass (read only when a file is damaged). */
+  readState(): Promise<IndexState>;
+  /** The live index uid, when the pass writes another index (a rebuild copies kept documents over). */
+  copyFrom?: string;
+}
+
 /**
- * Scans `dir` once and brings index `targetUid`, which holds `state`, in step with it. A reindex
- * runs it on a fresh index with an empty state; a sync on the live index with what it holds.
+ * Scans `dir` once and brings index `targetUid`, which holds `state`, in step with it. A sync runs
+ * it on the live index with what it holds; a reindex on a fresh index with an empty state, keeping
+ * broken records' documents from the live index (`kept`).
  */
 export async function passOverFolder(
   context: IndexerContext,
   dir: string,
   targetUid: string,
   state: IndexState,
-  options: SyncOptions = {},
+  options: SyncOptions & { kept?: KeptSource } = {},
 ): Promise<SyncResult> {
-  const pass = new SyncPass(context, targetUid, state);
+  const pass = new SyncPass(context, targetUid, state, options.kept ?? { readState: () => Promise.resolve(state) });
   pass.report.ignored.push(...(await scanWithProgress(dir, (outcome) => pass.take(outcome), options.onProgress)));
   const changes = await pass.finish();
   return { report: pass.report, changes, registry: pass.registry, state };
@@ -61,22 +82,26 @@ export async function passOverFolder(
 class SyncPass {
   readonly report = emptyReport();
   readonly registry = new ContentRegistry();
+  readonly #context: IndexerContext;
   readonly #state: IndexState;
+  readonly #kept: KeptSource;
   readonly #writer: IndexWriter;
   readonly #wanted = new Set<string>();
-  readonly #rejectedIds = new Set<string>();
-  readonly #brokenFiles = new Set<string>();
+  readonly #damage = new Map<string, FileDamage>();
 
-  constructor(context: IndexerContext, targetUid: string, state: IndexState) {
+  constructor(context: IndexerContext, targetUid: string, state: IndexState, kept: KeptSource) {
+    this.#context = context;
     this.#state = state;
+    this.#kept = kept;
     this.#writer = new IndexWriter(context, targetUid, state);
   }
 
   async take(outcome: ScanOutcome): Promise<void> {
     addToReport(this.report, outcome);
     if (outcome.kind === "rejected") {
-      if (outcome.id === null) this.#brokenFiles.add(outcome.file);
-      else this.#rejectedIds.add(toDocumentId(outcome.id));
+      const damage = this.#damage.get(outcome.file) ?? new FileDamage();
+      damage.note(outcome);
+      this.#damage.set(outcome.file, damage);
       return;
     }
     const documentId = toDocumentId(outcome.id);
@@ -86,17 +111,49 @@ class SyncPass {
     await this.#writer.upsert(toSearchDocument(outcome.record, outcome.file));
   }
 
-  /** Deletes what no file wants any more, except what a broken file or record still stands for. */
+  /** Keeps what a broken file or record still stands for, then deletes what no file wants any more. */
   async finish(): Promise<SyncChanges> {
-    for (const [documentId, entry] of this.#state) {
-      if (this.#wanted.has(documentId)) continue;
-      if (this.#rejectedIds.has(documentId) || this.#brokenFiles.has(entry.file)) {
-        this.registry.addClaim(entry.file, documentId);
-        this.#writer.keepBroken();
-      } else {
-        this.#writer.remove(documentId);
-      }
+    const kept = this.#damage.size === 0 ? new Map<string, KeptDocument>() : this.#keptDocuments(await this.#kept.readState());
+    this.report.kept = [...kept.values()];
+    for (const [documentId, entry] of kept) this.registry.addClaim(entry.file, documentId);
+    if (this.#kept.copyFrom === undefined) {
+      for (let count = 0; count < kept.size; count += 1) this.#writer.keepBroken();
+    } else {
+      await this.#copyKept(this.#kept.copyFrom, [...kept.keys()]);
+    }
+    for (const documentId of this.#state.keys()) {
+      if (!this.#wanted.has(documentId) && !kept.has(documentId)) this.#writer.remove(documentId);
     }
     return this.#writer.finish();
   }
+
+  /** The live index's documents that no valid record claims now, kept where their file's damage explains them. */
+  #keptDocuments(live: IndexState): Map<string, KeptDocument> {
+    const missingByFile = new Map<string, string[]>();
+    for (const [documentId, entry] of live) {
+      if (this.#wanted.has(documentId) || this.registry.winnerOf(documentId) !== undefined) continue;
+      if (!this.#damage.has(entry.file)) continue;
+      const missing = missingByFile.get(entry.file) ?? [];
+      missing.push(documentId);
+      missingByFile.set(entry.file, missing);
+    }
+    const kept = new Map<string, KeptDocument>();
+    for (const [file, missing] of missingByFile) {
+      for (const [documentId, entry] of this.#damage.get(file)?.keptDocuments(file, missing) ?? []) kept.set(documentId, entry);
+    }
+    return kept;
+  }
+
+  /** A rebuild starts empty: kept documents are copied, as they are, from the live index. */
+  async #copyKept(liveUid: string, documentIds: string[]): Promise<void> {
+    const { client, retry } = this.#context;
+    for (let start = 0; start < documentIds.length; start += COPY_BATCH) {
+      const ids = documentIds.slice(start, start + COPY_BATCH);
+      const page = await retryWhileUnavailable(() => client.index<SearchDocument>(liveUid).getDocuments({ ids, limit: ids.length }), retry);
+      for (const document of page.results) await this.#writer.upsert(document);
+      for (let count = 0; count < page.results.length; count += 1) this.#writer.keepBroken();
+    }
+  }
 }
+
+const COPY_BATCH = 1000;

@@ -15,7 +15,14 @@ export type RecordOutcome = RecordLocation &
   (
     | { kind: "indexed"; id: string; record: ArticleRecord; warnings: FieldProblem[] }
     | { kind: "excluded"; id: string; reason: ExclusionReason; record: ArticleRecord; warnings: FieldProblem[] }
-    | { kind: "rejected"; id: string | null; field: string | null; message: string }
+    | {
+        kind: "rejected";
+        id: string | null;
+        field: string | null;
+        message: string;
+        /** `file`: the whole file could not be read or parsed; `record`: this record alone. */
+        scope: "file" | "record";
+      }
   );
 
 /** Normalises, validates and classifies one parsed record. Pure: never throws for any input. */
@@ -25,7 +32,7 @@ export function evaluateRecord(raw: unknown, location: RecordLocation): RecordOu
   const validation = validateRecord(normalised);
   if (!validation.ok) {
     const { field, message } = validation.problem;
-    return { ...location, kind: "rejected", id, field: field === "" ? null : field, message };
+    return { ...location, kind: "rejected", id, field: field === "" ? null : field, message, scope: "record" };
   }
   const { record, warnings } = validation;
   const classification = classifyRecord(record);

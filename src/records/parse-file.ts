@@ -1,14 +1,21 @@
 import { createReadStream } from "node:fs";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
+import { readIdFromBrokenText } from "./broken-text-id.js";
 
-/** One value read from a record file: a parsed JSON value, or why the text was not JSON. */
+/**
+ * One value read from a record file: a parsed JSON value, or why the text could not be read.
+ * A failure's `scope` says what it stands for: `file` (a `.json` file that does not parse, a file
+ * that cannot be read: every record it held) or `record` (one NDJSON line, whose `id` is read
+ * from the broken text when it can be).
+ */
 export type ParsedEntry =
   | { line: number | null; value: unknown }
-  | { line: number | null; error: string };
+  | { line: number | null; error: string; scope: "file" | "record"; id: string | null };
 
 const BOM = "\uFEFF";
 const utf8 = new TextDecoder("utf-8", { fatal: true });
+const lossyText = new TextDecoder("utf-8");
 
 /** Whether the file holds one record per line (NDJSON / JSONL). */
 export function isLineDelimited(file: string): boolean {
@@ -34,12 +41,12 @@ async function* readWholeFile(absolute: string): AsyncGenerator<ParsedEntry> {
   try {
     text = utf8.decode(await readFile(absolute));
   } catch (error) {
-    yield { line: null, error: describeReadError(error) };
+    yield fileFailure(null, describeReadError(error));
     return;
   }
   const parsed = parseJson(stripBom(text));
   if ("error" in parsed) {
-    yield { line: null, error: parsed.error };
+    yield fileFailure(null, parsed.error);
   } else if (Array.isArray(parsed.value)) {
     for (const value of parsed.value) yield { line: null, value };
   } else {
@@ -54,17 +61,26 @@ async function* readLines(absolute: string): AsyncGenerator<ParsedEntry> {
       line += 1;
       const text = decodeLine(bytes);
       if (text === undefined) {
-        yield { line, error: "not valid UTF-8 text" };
+        yield lineFailure(line, "not valid UTF-8 text", lossyText.decode(bytes));
         continue;
       }
       const content = line === 1 ? stripBom(text) : text;
       if (content.trim() === "") continue;
       const parsed = parseJson(content);
-      yield "error" in parsed ? { line, error: parsed.error } : { line, value: parsed.value };
+      yield "error" in parsed ? lineFailure(line, parsed.error, content) : { line, value: parsed.value };
     }
   } catch (error) {
-    yield { line: line === 0 ? null : line + 1, error: describeReadError(error) };
+    yield fileFailure(line === 0 ? null : line + 1, describeReadError(error));
   }
+}
+
+function fileFailure(line: number | null, error: string): ParsedEntry {
+  return { line, error, scope: "file", id: null };
+}
+
+/** A broken line stands for its own record only: the id is read from what was written of it. */
+function lineFailure(line: number, error: string, text: string): ParsedEntry {
+  return { line, error, scope: "record", id: readIdFromBrokenText(text) };
 }
 
 /**

@@ -27,11 +27,11 @@ export async function* scanFolder(dir: string): AsyncGenerator<ScanEvent> {
   }
 }
 
-/** Every record of one file, evaluated; a file that cannot be parsed yields one rejection. */
+/** Every record of one file, evaluated; a file that cannot be parsed yields one rejection of scope `file`. */
 export async function* evaluateFile(dir: string, file: string): AsyncGenerator<RecordOutcome> {
   for await (const entry of readRecordFile(dir, file)) {
     if ("error" in entry) {
-      yield { kind: "rejected", file, line: entry.line, id: null, field: null, message: entry.error };
+      yield { kind: "rejected", file, line: entry.line, id: entry.id, field: null, message: entry.error, scope: entry.scope };
     } else {
       yield evaluateRecord(entry.value, { file, line: entry.line });
     }

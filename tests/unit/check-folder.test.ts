@@ -57,7 +57,7 @@ describe("parsing", () => {
     expect(report.indexed.map((r) => r.id)).toEqual(["bom", "n1", "n2"]);
   });
 
-  test("blank NDJSON lines are skipped; a broken line is rejected alone with its line number", async () => {
+  test("blank NDJSON lines are skipped; a broken line is rejected alone with its line number and the id it was written for", async () => {
     const lines = [JSON.stringify(post("l1")), "", "   ", '{"id": "broken", "title": ', JSON.stringify(post("l5")), JSON.stringify({ id: "l6" })];
     const dir = await makeContentDir({ "bulk.ndjson": lines.join("\n") });
     const report = await checkFolder(dir);
@@ -66,7 +66,7 @@ describe("parsing", () => {
       { id: "l5", file: "bulk.ndjson" },
     ]);
     expect(report.rejected).toEqual([
-      { file: "bulk.ndjson", line: 4, id: null, field: null, message: expect.stringMatching(/^not valid JSON/) },
+      { file: "bulk.ndjson", line: 4, id: "broken", field: null, message: expect.stringMatching(/^not valid JSON/) },
       { file: "bulk.ndjson", line: 6, id: "l6", field: "title", message: "title is missing" },
     ]);
   });
@@ -84,13 +84,13 @@ describe("parsing", () => {
     expect((await checkFolder(dir)).rejected[0]).toMatchObject({ file: "latin.json", message: "not valid UTF-8 text" });
   });
 
-  test("an NDJSON line that is not UTF-8 is rejected alone", async () => {
+  test("an NDJSON line that is not UTF-8 is rejected alone, naming its id", async () => {
     const bad = Buffer.concat([Buffer.from('{"id": "bad", "title": "caf'), Buffer.from([0xe9]), Buffer.from('"}\n')]);
     const bytes = Buffer.concat([Buffer.from(ndjson(post("n1"))), bad, Buffer.from(ndjson(post("n3")))]);
     const dir = await makeContentDir({ "mixed.ndjson": bytes });
     const report = await checkFolder(dir);
     expect(report.indexed.map((r) => r.id)).toEqual(["n1", "n3"]);
-    expect(report.rejected).toEqual([{ file: "mixed.ndjson", line: 2, id: null, field: null, message: "not valid UTF-8 text" }]);
+    expect(report.rejected).toEqual([{ file: "mixed.ndjson", line: 2, id: "bad", field: null, message: "not valid UTF-8 text" }]);
   });
 
   test("a 5 MB single article is read whole", async () => {

@@ -3,7 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, test } from "vitest";
 import { checkFolder, scanFolder, toSearchDocument, type RunReport, type SearchDocument } from "../../src/index.js";
-import { readSharedRecord } from "../helpers/records.js";
+import { readExampleRecord } from "../helpers/records.js";
 
 /**
  * The example content shipped in `content/` (what `npm start` indexes). These numbers are the
@@ -37,9 +37,9 @@ describe("the example content folder", () => {
     expect(report.ignored).toEqual([{ file: "README.md", reason: "not a .json, .ndjson or .jsonl file" }]);
   });
 
-  test("the shared seed article is an unchanged copy, and it is indexed", async () => {
+  test("the example article is an unchanged copy of the canonical fixture, and it is indexed", async () => {
     const copy = JSON.parse(await readFile(path.join(CONTENT_DIR, "alphanode/alphanode-000504.json"), "utf8"));
-    expect(copy).toEqual(readSharedRecord("alphanode-000504.json"));
+    expect(copy).toEqual(readExampleRecord("alphanode-000504.json"));
     expect(report.indexed).toContainEqual({ id: "alphanode-000504", file: "alphanode/alphanode-000504.json" });
   });
 
@@ -53,7 +53,7 @@ describe("the example content folder", () => {
 
   test("the deliberately broken records are rejected alone, with file, line, id and field", () => {
     expect(report.rejected).toEqual([
-      { file: "betaops/export-2024-03.ndjson", line: 6, id: null, field: null, message: expect.stringMatching(/^not valid JSON/) },
+      { file: "betaops/export-2024-03.ndjson", line: 6, id: "betaops-000276", field: null, message: expect.stringMatching(/^not valid JSON/) },
       { file: "gammadev/react/2024-05-batch.json", line: null, id: "gammadev-000369", field: "title", message: "title is missing" },
     ]);
     const indexedFrom = (file: string): string[] => report.indexed.filter((r) => r.file === file).map((r) => r.id);
