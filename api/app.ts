@@ -33,7 +33,7 @@ export interface AppDeps {
  * Builds the HTTP API without listening (`startServer` listens): security headers, CORS
  * allow-list, a deadline on every request, a bounded JSON body parser, the routes, a JSON 404 for
  * anything else, and the one error middleware.
- * @see ../shared/CONTRACT.md "HTTP API"
+ * @see README.md "HTTP API"
  */
 export function createApp(deps: AppDeps): Express {
   const options = resolveApiOptions(deps.options);

@@ -42,7 +42,7 @@ function sentence(random: () => number, length: number): string {
   return Array.from({ length }, () => pick(random, WORDS)).join(" ") + ".";
 }
 
-/** One canonical record (the shape of `../shared/records/alphanode-000504.json`). */
+/** One canonical record (the shape of `tests/fixtures/records/alphanode-000504.json`). */
 export function generateRecord(index: number, random: () => number): Record<string, unknown> {
   const stack = STACKS[zipf(random, STACKS.length)] as string;
   const area = AREAS[zipf(random, AREAS.length, 0.6)] as string;

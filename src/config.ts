@@ -42,7 +42,7 @@ const configSchema = z.object({
 
 /**
  * postindex's configuration, read once from the environment at start-up (flags override it).
- * @see ../shared/CONTRACT.md "Configuration"
+ * @see README.md "Configuration"
  */
 export interface Config {
   /** An existing Meilisearch; undefined: start the embedded one. */

@@ -6,7 +6,7 @@ import { toMeiliSearchRequest, SEARCH_HIT_ATTRIBUTES, type MeiliSearchRequest, t
 
 /**
  * `GET /search`: one Meilisearch search, and its answer in the API's shape.
- * @see ../shared/CONTRACT.md "HTTP API"
+ * @see README.md "HTTP API"
  */
 
 type HitFields = Pick<SearchDocument, (typeof SEARCH_HIT_ATTRIBUTES)[number] | "body">;

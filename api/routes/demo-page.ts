@@ -26,7 +26,7 @@ const DEMO_PAGE_CACHE_CONTROL = "public, no-cache";
  * the public API with relative URLs. Anything that is not one of its files falls through to the next
  * handler (the API's JSON 404), so register it after the API routes: API requests then never cost a
  * file lookup.
- * @see ../../shared/CONTRACT.md "Demo page (GET /)"
+ * @see README.md "The demo page"
  * @see https://expressjs.com/en/5x/api.html#express.static
  */
 export function demoPageRoutes(options: DemoPageOptions = {}): Router {

@@ -4,7 +4,7 @@ import { toWellFormedText } from "../text/well-formed.js";
  * The value-level rules of the input contract: key spellings, lists, key-value groups, numbers,
  * flags. Each function returns the normalised value, or the input unchanged when it cannot be
  * read, so that validation reports it against its field.
- * @see ../shared/records/README.md "What exports really look like"
+ * @see docs/records.md "Spellings postindex accepts for the same thing"
  */
 
 /** Keys seen so far and their normalised spelling: exports repeat the same few keys millions of times. */

@@ -16,7 +16,7 @@ import {
  * shape that `recordSchema` validates. Only known fields are copied, so unknown and hostile keys
  * (`__proto__`, `constructor`) never travel further. Values that cannot be read are passed on
  * unchanged for validation to report against their field.
- * @see ../shared/records/README.md
+ * @see docs/records.md
  */
 export function normaliseRecord(raw: unknown): unknown {
   const top = readKeys(raw);

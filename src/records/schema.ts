@@ -5,7 +5,7 @@ import { MAX_DOCUMENT_ID_BYTES, toDocumentId } from "../document-id.js";
  * The canonical article record, after normalisation (see `normalise.ts`).
  * Every spelling the input contract accepts is reduced to this one shape before validation,
  * so this schema only checks kinds and ranges; it never coerces.
- * @see ../shared/records/README.md
+ * @see docs/records.md
  */
 
 const text = z.string();

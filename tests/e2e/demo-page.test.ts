@@ -10,15 +10,13 @@ import { apiClientFor, silentLog } from "../helpers/api.js";
 import { makeIndexerContext } from "../helpers/indexer-context.js";
 import { freshIndexUid, startMeili, type TestMeili } from "../helpers/start-meili.js";
 import { makeTempDir, removeTempDir } from "../helpers/tmp-dir.js";
-import { CHROMIUM, hasChromium, launchChromium, textOf, textsOf, UI_TIMEOUT_MS, until, visibleText, withDemoPage } from "./browser-harness.js";
+import { launchChromium, requireChromium, textOf, textsOf, UI_TIMEOUT_MS, until, visibleText, withDemoPage } from "./browser-harness.js";
 
 /**
  * The demo page (`GET /`) in headless Chromium, over the example content indexed in a real
  * Meilisearch and the API started in-process.
  */
-if (!hasChromium) {
-  console.warn(`demo page e2e tests skipped: ${CHROMIUM} is missing (install it with: apt-get install -y chromium)`);
-}
+const canRunBrowser = requireChromium();
 
 /** Screenshots go to the test output only (never into the repository). */
 const SCREENSHOT_DIR = path.join(tmpdir(), "postindex-e2e");
@@ -31,7 +29,7 @@ interface RelatedAnswer {
   related: { id: string; title: string; score: number; shared: { name: string; type: string }[] }[];
 }
 
-describe.skipIf(!hasChromium)("demo page in Chromium", () => {
+describe.skipIf(!canRunBrowser)("demo page in Chromium", () => {
   let meili: TestMeili;
   let searchClient: MeiliClient;
   let server: RunningServer;

@@ -2,11 +2,14 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-/** `../shared/records/` beside the project: the input contract's example records. */
-export const SHARED_RECORDS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../shared/records");
+/**
+ * `tests/fixtures/records/`: one article as a canonical record and as a messy export of the same
+ * article (docs/records.md describes both); they must normalise to the same document.
+ */
+export const EXAMPLE_RECORDS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../fixtures/records");
 
-export function readSharedRecord(name: "alphanode-000504.json" | "alphanode-000504.messy.json"): Record<string, unknown> {
-  return JSON.parse(readFileSync(path.join(SHARED_RECORDS_DIR, name), "utf8")) as Record<string, unknown>;
+export function readExampleRecord(name: "alphanode-000504.json" | "alphanode-000504.messy.json"): Record<string, unknown> {
+  return JSON.parse(readFileSync(path.join(EXAMPLE_RECORDS_DIR, name), "utf8")) as Record<string, unknown>;
 }
 
 /** A small valid record; `overrides` replace top-level fields, `meta` merges into meta. */

@@ -1,7 +1,7 @@
 import type { Express } from "express";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { readSharedRecord } from "../helpers/records.js";
+import { readExampleRecord } from "../helpers/records.js";
 import { testApp } from "../helpers/api.js";
 import { post, seedIndex } from "../helpers/seed-index.js";
 import { freshIndexUid, startMeili, type TestMeili } from "../helpers/start-meili.js";
@@ -119,7 +119,7 @@ describe("related posts", () => {
   });
 
   test("POST /related takes a record in a messy spelling, or one without an id yet", async () => {
-    const messy = await request(app).post("/related").send(readSharedRecord("alphanode-000504.messy.json")).expect(200);
+    const messy = await request(app).post("/related").send(readExampleRecord("alphanode-000504.messy.json")).expect(200);
     expect(messy.body.id).toBe("alphanode-000504");
     expect(messy.body.related[0]).toMatchObject({ id: "alpha-like", shared: [{ name: "testing critical paths before launch", type: "problem" }] });
     const { id: _id, ...idless } = post("x", { entities: [["topic", "c1"]] });

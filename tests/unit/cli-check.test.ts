@@ -2,12 +2,12 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { makeContentDir, ndjson } from "../helpers/content-dir.js";
-import { makeRecord, SHARED_RECORDS_DIR } from "../helpers/records.js";
+import { makeRecord, EXAMPLE_RECORDS_DIR } from "../helpers/records.js";
 import { runCli } from "../helpers/run-cli.js";
 
 describe("postindex check", () => {
-  test("the shared records: one indexed, the messy copy reported as a duplicate, exit 0", async () => {
-    const result = await runCli(["check", SHARED_RECORDS_DIR]);
+  test("the example records (canonical and messy copy of one article): one indexed, the messy copy reported as a duplicate, exit 0", async () => {
+    const result = await runCli(["check", EXAMPLE_RECORDS_DIR]);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("1 indexed, 0 excluded, 0 rejected, 1 duplicate");
     expect(result.stdout).toContain("alphanode-000504.messy.json  id alphanode-000504: also in alphanode-000504.json");

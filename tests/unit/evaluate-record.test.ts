@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { evaluateRecord, toSearchDocument, type RecordOutcome } from "../../src/index.js";
-import { makeRecord, readSharedRecord } from "../helpers/records.js";
+import { makeRecord, readExampleRecord } from "../helpers/records.js";
 
 const at = { file: "posts.ndjson", line: 3 };
 
@@ -16,17 +16,17 @@ function rejected(raw: unknown): Extract<RecordOutcome, { kind: "rejected" }> {
   return outcome;
 }
 
-describe("the shared example", () => {
+describe("the example article, canonical and messy", () => {
   test("the canonical and the messy record normalise to deep-equal documents", () => {
-    const canonical = indexed(readSharedRecord("alphanode-000504.json"));
-    const messy = indexed(readSharedRecord("alphanode-000504.messy.json"));
+    const canonical = indexed(readExampleRecord("alphanode-000504.json"));
+    const messy = indexed(readExampleRecord("alphanode-000504.messy.json"));
     expect(canonical.warnings).toEqual([]);
     expect(messy.warnings).toEqual([]);
     expect(toSearchDocument(messy.record, "a.json")).toEqual(toSearchDocument(canonical.record, "a.json"));
   });
 
   test("the document carries the facets, entities, numbers and source of the article", () => {
-    const document = toSearchDocument(indexed(readSharedRecord("alphanode-000504.messy.json")).record, "site/a.json");
+    const document = toSearchDocument(indexed(readExampleRecord("alphanode-000504.messy.json")).record, "site/a.json");
     expect(document).toMatchObject({
       id: "alphanode-000504",
       title: "practical guide to testing critical paths before launch with python services",
@@ -50,7 +50,7 @@ describe("the shared example", () => {
   });
 
   test("moving a record to another file keeps its content hash", () => {
-    const { record } = indexed(readSharedRecord("alphanode-000504.json"));
+    const { record } = indexed(readExampleRecord("alphanode-000504.json"));
     expect(toSearchDocument(record, "a.json").content_hash).toBe(toSearchDocument(record, "b/c.json").content_hash);
   });
 });
