@@ -2,10 +2,17 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 
 /**
- * A generated, deterministic corpus of article records for the benchmark: realistic field sizes,
- * every export spelling the input contract accepts (a third canonical, a third messy, a third mixed),
- * a few excluded and broken records, and entities whose frequencies follow a Zipf-like curve so that
- * related-posts scoring meets both rare and very common entities (an area like "backend").
+ * Generated, deterministic article records for the benchmark. Two generators:
+ *
+ * - {@link generateRecord}: one record with Zipf-like entity frequencies (the tests and the watch
+ *   and load sections use it; its output must not change);
+ * - {@link planArticles} + {@link articleRecord}: the benchmark corpus, whose entity distributions
+ *   are chosen so related posts meet the cases users have: most posts carry 3 entities from a
+ *   small vocabulary (an area is on a quarter of the site, a stack on an eighth), a fifth carry
+ *   10–20 entities, and a few carry a planted rare entity shared by exactly 2–5 posts.
+ *
+ * The layouts the corpus is written in (one file per article, NDJSON exports, a mixed content
+ * repository) are in `shapes.ts`; generation and caching under `bench/.data` in `corpus-cache.ts`.
  */
 
 /** Mulberry32: a small seeded PRNG, so every run generates the same corpus. */
@@ -116,30 +123,167 @@ export function messyRecord(record: Record<string, unknown>): Record<string, unk
   };
 }
 
-export interface CorpusOptions {
-  articles: number;
-  /** Records per NDJSON file. @default 1000 */
-  perFile?: number;
-  seed?: number;
+/** What every benchmark corpus holds, whatever its layout: one sentence for RESULTS.md. */
+export const CORPUS_RECORDS =
+  "Every shape holds the same seeded records (about 3 KB of text each, 4 sites): 4 in 5 posts carry 3 entities from a small vocabulary (one of 4 areas, so an area is on a quarter of the site; one of 8 stacks, an eighth; one of 15 problems), 1 in 5 carry 10–20 entities (those three, tools, a scenario, a language and a long tail of topics); max(10, N / 2,000) rare entities are planted on exactly 2–5 posts each; every third record is in messy export spellings; 2 % are drafts and 1 % noindex (excluded). `bench/.data/corpus-SHAPE-N/posts.json` lists post ids of each kind.";
+
+/** Sites of the benchmark corpus: the id prefix and the first folder of the `files` layout. */
+export const SITES = ["alphanode", "byteharbor", "cloudnotes", "devcrafts"] as const;
+/** Eight stacks drawn uniformly: each is on an eighth of the site. */
+export const COMMON_STACKS = ["python services", "node services", "go services", "rust services", "java services", "php sites", "react apps", "static sites"] as const;
+/** Four areas drawn uniformly: each is on a quarter of the site. */
+export const COMMON_AREAS = ["backend", "frontend", "devops", "data"] as const;
+
+/** `few`: 3 entities from the small vocabulary; `many`: 10–20 entities, with a long tail of topics. */
+export type EntityProfile = "few" | "many";
+
+/** A post's entity, as records carry it. */
+export interface Entity {
+  readonly name: string;
+  readonly type: string;
 }
 
-/** Writes the corpus as NDJSON files under `dir`; returns the canonical records' ids in order. */
-export async function writeCorpus(dir: string, options: CorpusOptions): Promise<{ files: number; bytes: number }> {
-  const perFile = options.perFile ?? 1000;
-  const random = createRandom(options.seed ?? 42);
-  await mkdir(dir, { recursive: true });
-  let bytes = 0;
-  let files = 0;
-  for (let start = 0; start < options.articles; start += perFile) {
-    const lines: string[] = [];
-    for (let index = start; index < Math.min(options.articles, start + perFile); index += 1) {
-      const record = generateRecord(index, random);
-      lines.push(JSON.stringify(index % 3 === 1 ? messyRecord(record) : record));
-    }
-    const text = lines.join("\n") + "\n";
-    bytes += Buffer.byteLength(text);
-    files += 1;
-    await writeFile(path.join(dir, `part-${String(files).padStart(4, "0")}.ndjson`), text);
+/** What the plan decided about one article before its text is generated. */
+export interface ArticleSpec {
+  readonly index: number;
+  readonly id: string;
+  readonly site: (typeof SITES)[number];
+  readonly profile: EntityProfile;
+  /** A rare entity shared by exactly 2–5 posts (its group), when the post is one of them. */
+  readonly planted: Entity | undefined;
+  /** Why the record is excluded (`revision.status` draft, `flags.noindex`), if it is. */
+  readonly exclusion: "draft" | "noindex" | undefined;
+  /** Written in the messy export spellings ({@link messyRecord}): every third record. */
+  readonly messy: boolean;
+}
+
+/** A planted rare entity and the posts (record ids) that share it. */
+export interface PlantedGroup {
+  readonly entity: Entity;
+  readonly ids: readonly string[];
+}
+
+export interface ArticlePlan {
+  readonly seed: number;
+  readonly specs: readonly ArticleSpec[];
+  readonly groups: readonly PlantedGroup[];
+}
+
+/** Share of posts with 10–20 entities. */
+const MANY_ENTITIES_SHARE = 0.2;
+const DRAFT_SHARE = 0.02;
+const NOINDEX_SHARE = 0.01;
+
+/** Whether a post is one the layouts may break or the posts list may call "common only". */
+export function isPlainSpec(spec: ArticleSpec): boolean {
+  return spec.profile === "few" && spec.planted === undefined && spec.exclusion === undefined;
+}
+
+/**
+ * Decides, for `count` articles, each one's site, entity profile, exclusion and spelling, and
+ * plants `max(10, count / 2000)` rare entities, each on exactly 2–5 indexable posts with 3 common
+ * entities (so the rare one decides their related posts). Deterministic in `seed`.
+ */
+export function planArticles(count: number, seed = 42): ArticlePlan {
+  const random = createRandom(seed);
+  const specs: ArticleSpec[] = [];
+  for (let index = 0; index < count; index += 1) {
+    const site = pick(random, SITES);
+    const profile: EntityProfile = random() < MANY_ENTITIES_SHARE ? "many" : "few";
+    const draw = random();
+    const exclusion = draw < DRAFT_SHARE ? "draft" : draw < DRAFT_SHARE + NOINDEX_SHARE ? "noindex" : undefined;
+    specs.push({ index, id: `${site}-${String(index).padStart(7, "0")}`, site, profile, planted: undefined, exclusion, messy: index % 3 === 1 });
   }
-  return { files, bytes };
+  const groups: PlantedGroup[] = [];
+  const groupCount = Math.max(10, Math.round(count / 2000));
+  for (let group = 0; group < groupCount; group += 1) {
+    const entity = { name: `rare quirk ${group + 1}`, type: "topic" };
+    const size = 2 + (group % 4);
+    const ids: string[] = [];
+    for (let attempt = 0; ids.length < size && attempt < count * 4; attempt += 1) {
+      const index = Math.floor(random() * count);
+      const spec = specs[index] as ArticleSpec;
+      if (!isPlainSpec(spec)) continue;
+      specs[index] = { ...spec, planted: entity };
+      ids.push(spec.id);
+    }
+    if (ids.length < 2) break;
+    groups.push({ entity, ids });
+  }
+  return { seed, specs, groups };
+}
+
+/** Up to `count` distinct values of `draw()` (fewer when the vocabulary is too small). */
+function distinct(count: number, draw: () => string): string[] {
+  const found = new Set<string>();
+  for (let attempt = 0; found.size < count && attempt < count * 20; attempt += 1) found.add(draw());
+  return [...found];
+}
+
+/** The entities of one post, by its profile (and its planted rare entity, if any). */
+function entitiesFor(spec: ArticleSpec, random: () => number, parts: { stack: string; area: string; problem: string; tools: string[]; scenario: string; language: string }): Entity[] {
+  const entities: Entity[] = [
+    { name: parts.stack, type: "stack" },
+    { name: parts.area, type: "area" },
+    { name: parts.problem, type: "problem" },
+  ];
+  if (spec.profile === "many") {
+    const total = 10 + Math.floor(random() * 11);
+    entities.push(...parts.tools.map((name) => ({ name, type: "tool" })));
+    entities.push({ name: parts.scenario, type: "scenario" }, { name: parts.language, type: "language" });
+    const topics = distinct(Math.max(0, total - entities.length), () => `topic ${zipf(random, 5_000, 1.6)}`);
+    entities.push(...topics.map((name) => ({ name, type: "topic" })));
+  }
+  if (spec.planted) entities.push(spec.planted);
+  return entities;
+}
+
+/**
+ * The canonical record of one planned article (same fields and text sizes as
+ * {@link generateRecord}); apply {@link messyRecord} when `spec.messy`. Its text depends only on
+ * `seed` and the article's index, so every layout holds the very same records.
+ */
+export function articleRecord(spec: ArticleSpec, seed = 42): Record<string, unknown> {
+  const random = createRandom((Math.imul(seed, 0x9e3779b1) ^ (spec.index + 1)) >>> 0);
+  const stack = pick(random, COMMON_STACKS);
+  const area = pick(random, COMMON_AREAS);
+  const problem = pick(random, PROBLEMS);
+  const scenario = pick(random, SCENARIOS);
+  const language = pick(random, LANGUAGES);
+  const tools = distinct(3 + Math.floor(random() * 4), () => TOOLS[zipf(random, TOOLS.length)] as string);
+  const entities = entitiesFor(spec, random, { stack, area, problem, tools, scenario, language });
+  const year = 2012 + Math.floor(random() * 13);
+  return {
+    id: spec.id,
+    site: spec.site,
+    title: `practical guide to ${problem} with ${stack} ${spec.index}`,
+    intro: sentence(random, 30),
+    sections: [
+      { heading: "context", paragraphs: [sentence(random, 60), sentence(random, 50)] },
+      { heading: "checklist", items: ["run linting", "run unit tests", "tag the release"] },
+      { heading: "final notes", paragraphs: [sentence(random, 50)] },
+    ],
+    meta: {
+      topic: `${problem} / ${stack}`,
+      summary: sentence(random, 25),
+      ai_outline: { context: scenario, problem, stack, recommended_action: "measure first, change carefully" },
+      stack: [stack, area],
+      tools,
+      code_language: language,
+      difficulty: pick(random, DIFFICULTIES),
+      reading_time: 2 + Math.floor(random() * 15),
+      view_count: Math.floor(random() * 100_000),
+      score: { quality: Math.floor(random() * 100), freshness: Math.floor(random() * 100), depth: 50, clarity: 60 },
+      revision: { status: spec.exclusion === "draft" ? "draft" : "reviewed", version: "1.0.0", last_reviewed: `${year}-0${1 + Math.floor(random() * 9)}-1${Math.floor(random() * 9)}` },
+      flags: { ai_generated_style: 1, has_images: 0, image_heavy: 0, needs_human_review: 0, noindex: spec.exclusion === "noindex" ? 1 : 0 },
+      entities,
+      payload: { source_id: spec.id, generator: "bench", paragraphs: 3, scenario, seed: spec.index },
+    },
+  };
+}
+
+/** The record as written to disk: canonical, or in the messy spellings for every third article. */
+export function writtenRecord(spec: ArticleSpec, seed = 42): Record<string, unknown> {
+  const record = articleRecord(spec, seed);
+  return spec.messy ? messyRecord(record) : record;
 }

@@ -1,6 +1,7 @@
-// Runs a Node entry script in this process and, when it exits, writes its wall time and peak RSS
-// (the kernel's maxrss) as JSON to OUTFILE. The bench uses it to measure the real CLI.
-// usage: node bench/measure-process.mjs OUTFILE SCRIPT [ARGS…]
+// Runs a Node entry script in this process and, when it exits, writes its peak RSS (the kernel's
+// maxrss, in KiB) to OUTFILE. The bench uses it to measure the real CLI's memory when GNU time is
+// not installed; wall time is measured by the parent, from spawn to exit.
+// usage: node [V8 FLAGS] bench/measure-process.mjs OUTFILE SCRIPT [ARGS…]
 import { writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 
@@ -10,9 +11,7 @@ if (!outFile || !script) {
   process.exit(2);
 }
 process.argv = [process.argv[0], script, ...args];
-const startedAt = performance.now();
-process.on("exit", (code) => {
-  const usage = process.resourceUsage();
-  writeFileSync(outFile, JSON.stringify({ ms: performance.now() - startedAt, maxRssKb: usage.maxRSS, code }));
+process.on("exit", () => {
+  writeFileSync(outFile, `${process.resourceUsage().maxRSS}\n`);
 });
 await import(pathToFileURL(script).href);

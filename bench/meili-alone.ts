@@ -1,37 +1,61 @@
 import { createReadStream } from "node:fs";
 import { createInterface } from "node:readline";
 import { request } from "undici";
+import { applySettings, type MeiliClient } from "../src/index.js";
+
+/** Where Meilisearch listens and the key that may write. */
+export interface MeiliTarget {
+  url: string;
+  apiKey: string;
+}
 
 /**
- * The baseline: Meilisearch alone ingesting prepared documents. Sends the NDJSON file in batches of
- * the same byte size postindex uses, straight over HTTP, then waits for every task: what a
- * hand-written loader with no parsing or normalisation would cost.
+ * Reads prepared documents (NDJSON, one per line) into request bodies of about `batchBytes` each,
+ * split the way postindex's DocumentPusher splits its batches: a batch is sent once it reaches
+ * `batchBytes`. Done before the baseline is timed, so the timed part is only what Meilisearch does.
  */
-export async function ingestNdjson(target: { url: string; apiKey: string }, indexUid: string, file: string, batchBytes: number): Promise<void> {
-  const headers = { authorization: `Bearer ${target.apiKey}`, "content-type": "application/x-ndjson" };
-  const taskUids: number[] = [];
+export async function readBatches(file: string, batchBytes: number): Promise<{ bodies: Buffer[]; documents: number }> {
+  const bodies: Buffer[] = [];
   let lines: string[] = [];
   let bytes = 0;
-  const send = async (): Promise<void> => {
-    if (lines.length === 0) return;
-    const body = lines.join("\n");
-    lines = [];
-    bytes = 0;
-    const response = await request(`${target.url}/indexes/${indexUid}/documents?primaryKey=id`, { method: "POST", headers, body });
-    const answer = (await response.body.json()) as { taskUid: number };
-    taskUids.push(answer.taskUid);
-  };
+  let documents = 0;
   for await (const line of createInterface({ input: createReadStream(file, "utf8"), crlfDelay: Infinity })) {
+    if (line === "") continue;
     lines.push(line);
+    documents += 1;
     bytes += Buffer.byteLength(line) + 1;
-    if (bytes >= batchBytes) await send();
+    if (bytes >= batchBytes) {
+      bodies.push(Buffer.from(lines.join("\n")));
+      lines = [];
+      bytes = 0;
+    }
   }
-  await send();
+  if (lines.length > 0) bodies.push(Buffer.from(lines.join("\n")));
+  return { bodies, documents };
+}
+
+/**
+ * The baseline, "Meilisearch alone": what any loader of these documents must do too. Creates the
+ * index (primary key `id`), applies postindex's settings (`applySettings`, waiting for the task),
+ * POSTs every prepared body as NDJSON straight over HTTP, then waits for every task. No parsing,
+ * normalising or checking on this side: the bodies were prepared beforehand.
+ */
+export async function loadAlone(client: MeiliClient, target: MeiliTarget, indexUid: string, bodies: readonly Buffer[]): Promise<void> {
+  await client.ensureIndex(indexUid, { timeoutMs: 60_000, primaryKey: "id" });
+  await applySettings(client, indexUid);
+  const headers = { authorization: `Bearer ${target.apiKey}`, "content-type": "application/x-ndjson" };
+  const taskUids: number[] = [];
+  for (const body of bodies) {
+    const response = await request(`${target.url}/indexes/${encodeURIComponent(indexUid)}/documents?primaryKey=id`, { method: "POST", headers, body });
+    const answer = (await response.body.json()) as { taskUid?: number; message?: string };
+    if (answer.taskUid === undefined) throw new Error(`sending documents: HTTP ${response.statusCode} ${answer.message ?? ""}`);
+    taskUids.push(answer.taskUid);
+  }
   for (const uid of taskUids) await waitForTask(target, uid);
 }
 
 /** Polls a task until it ends; throws unless it succeeded. */
-export async function waitForTask(target: { url: string; apiKey: string }, taskUid: number): Promise<void> {
+export async function waitForTask(target: MeiliTarget, taskUid: number): Promise<void> {
   for (;;) {
     const response = await request(`${target.url}/tasks/${taskUid}`, { headers: { authorization: `Bearer ${target.apiKey}` } });
     const task = (await response.body.json()) as { status: string; error?: { message: string } };
