@@ -32,6 +32,8 @@ export interface SyncResult {
 
 export interface SyncOptions {
   onProgress?: (progress: ScanProgress) => void;
+  /** Each file's stamp as the scan opens it (see `ScanHandlers.onFileOpened`). */
+  onFileOpened?: (file: string, stamp: string | undefined) => void;
 }
 
 /**
@@ -73,7 +75,8 @@ export async function passOverFolder(
   options: SyncOptions & { kept?: KeptSource } = {},
 ): Promise<SyncResult> {
   const pass = new SyncPass(context, targetUid, state, options.kept ?? { readState: () => Promise.resolve(state) });
-  pass.report.ignored.push(...(await scanWithProgress(dir, (outcome) => pass.take(outcome), options.onProgress)));
+  const { onProgress, onFileOpened } = options;
+  pass.report.ignored.push(...(await scanWithProgress(dir, { onRecord: (outcome) => pass.take(outcome), onProgress, onFileOpened })));
   const changes = await pass.finish();
   return { report: pass.report, changes, registry: pass.registry, state };
 }
@@ -96,7 +99,8 @@ class SyncPass {
     this.#writer = new IndexWriter(context, targetUid, state);
   }
 
-  async take(outcome: ScanOutcome): Promise<void> {
+  /** Books one outcome; a promise only when the writer makes the scan wait. */
+  take(outcome: ScanOutcome): void | Promise<void> {
     addToReport(this.report, outcome);
     if (outcome.kind === "rejected") {
       const damage = this.#damage.get(outcome.file) ?? new FileDamage();
@@ -108,7 +112,7 @@ class SyncPass {
     this.registry.addClaim(outcome.file, documentId);
     if (outcome.kind !== "indexed") return;
     this.#wanted.add(documentId);
-    await this.#writer.upsert(toSearchDocument(outcome.record, outcome.file));
+    return this.#writer.upsert(toSearchDocument(outcome.record, outcome.file));
   }
 
   /** Keeps what a broken file or record still stands for, then deletes what no file wants any more. */

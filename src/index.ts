@@ -8,6 +8,7 @@ export * from "./records/schema.js";
 export * from "./records/classify.js";
 export * from "./records/evaluate.js";
 export * from "./records/find-files.js";
+export * from "./records/event-loop-slices.js";
 export * from "./records/scan-folder.js";
 export * from "./records/check-folder.js";
 export * from "./records/report-builder.js";

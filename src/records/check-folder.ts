@@ -8,7 +8,7 @@ import { scanWithProgress, type ScanProgress } from "./scan-folder.js";
  */
 export async function checkFolder(dir: string, onProgress?: (progress: ScanProgress) => void): Promise<RunReport> {
   const report = emptyReport();
-  const ignored = await scanWithProgress(dir, (outcome) => addToReport(report, outcome), onProgress);
+  const ignored = await scanWithProgress(dir, { onRecord: (outcome) => addToReport(report, outcome), onProgress });
   report.ignored.push(...ignored);
   return report;
 }

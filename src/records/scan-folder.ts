@@ -1,6 +1,8 @@
 import { findRecordFiles, type IgnoredEntry } from "./find-files.js";
-import { readRecordFile } from "./parse-file.js";
+import { isLineDelimited, type ParsedEntry } from "./parse-file.js";
 import { evaluateRecord, type RecordOutcome } from "./evaluate.js";
+import { EventLoopSlices } from "./event-loop-slices.js";
+import { RecordFileReader } from "./record-file-reader.js";
 
 /** A record outcome once duplicate ids are resolved: a later file's copy of a seen id is a duplicate. */
 export type ScanOutcome = RecordOutcome | { kind: "duplicate"; id: string; file: string; line: number | null; kept: string };
@@ -12,30 +14,46 @@ export type ScanEvent =
 
 /**
  * Reads every record file under `dir` in path order and yields what each record turned into.
- * Files are read one at a time and NDJSON line by line, so memory stays flat however large the
- * folder. The first file (in path order) to hold an id wins it; later copies are duplicates.
+ * Files are read one at a time and NDJSON a chunk at a time, so memory stays flat however large
+ * the folder. The first file (in path order) to hold an id wins it; later copies are duplicates.
+ * An event per record: for the hot path, {@link scanWithProgress} does the same without them.
  */
 export async function* scanFolder(dir: string): AsyncGenerator<ScanEvent> {
   const { files, ignored } = await findRecordFiles(dir);
   yield { type: "listed", files, ignored };
   const owners = new Map<string, string>();
-  for (const [index, file] of files.entries()) {
-    for await (const outcome of evaluateFile(dir, file)) {
-      yield { type: "record", outcome: resolveDuplicate(outcome, owners) };
+  const reader = new RecordFileReader();
+  try {
+    for (const [index, file] of files.entries()) {
+      reader.open(`${dir}/${file}`, isLineDelimited(file));
+      for (let entries = reader.next(); entries !== undefined; entries = reader.next()) {
+        for (const entry of entries) yield { type: "record", outcome: resolveDuplicate(outcomeOf(entry, file), owners) };
+      }
+      yield { type: "file-done", file, index };
     }
-    yield { type: "file-done", file, index };
+  } finally {
+    reader.close();
   }
 }
 
 /** Every record of one file, evaluated; a file that cannot be parsed yields one rejection of scope `file`. */
 export async function* evaluateFile(dir: string, file: string): AsyncGenerator<RecordOutcome> {
-  for await (const entry of readRecordFile(dir, file)) {
-    if ("error" in entry) {
-      yield { kind: "rejected", file, line: entry.line, id: entry.id, field: null, message: entry.error, scope: entry.scope };
-    } else {
-      yield evaluateRecord(entry.value, { file, line: entry.line });
+  const reader = new RecordFileReader();
+  try {
+    reader.open(`${dir}/${file}`, isLineDelimited(file));
+    for (let entries = reader.next(); entries !== undefined; entries = reader.next()) {
+      for (const entry of entries) yield outcomeOf(entry, file);
     }
+  } finally {
+    reader.close();
   }
+}
+
+function outcomeOf(entry: ParsedEntry, file: string): RecordOutcome {
+  if ("error" in entry) {
+    return { kind: "rejected", file, line: entry.line, id: entry.id, field: null, message: entry.error, scope: entry.scope };
+  }
+  return evaluateRecord(entry.value, { file, line: entry.line });
 }
 
 function resolveDuplicate(outcome: RecordOutcome, owners: Map<string, string>): ScanOutcome {
@@ -56,31 +74,54 @@ export interface ScanProgress {
   records: number;
 }
 
+/** What {@link scanWithProgress} tells its caller. */
+export interface ScanHandlers {
+  /**
+   * Each outcome, in path order. Return a promise only to make the scan wait (backpressure);
+   * returning nothing lets it carry on without a promise per record.
+   */
+  onRecord(outcome: ScanOutcome): void | Promise<void>;
+  /** Once the folder is listed and after each file. */
+  onProgress?: (progress: ScanProgress) => void;
+  /**
+   * As each file is opened, before its records: its stamp (`mtime:size` of the file as read,
+   * {@link fileStamp}), undefined when it could not be opened.
+   */
+  onFileOpened?: (file: string, stamp: string | undefined) => void;
+}
+
 /**
- * {@link scanFolder} with the bookkeeping every caller needs: `onRecord` for each outcome (awaited,
- * so a slow consumer slows the scan), `onProgress` once the folder is listed and after each file.
+ * {@link scanFolder} with the bookkeeping every caller needs, and none of its per-record events:
+ * files are read synchronously in path order by one {@link RecordFileReader}, each batch of
+ * records evaluated in a plain loop, the event loop let through every few milliseconds.
  * @returns what was ignored, and why
  */
-export async function scanWithProgress(
-  dir: string,
-  onRecord: (outcome: ScanOutcome) => void | Promise<void>,
-  onProgress?: (progress: ScanProgress) => void,
-): Promise<IgnoredEntry[]> {
-  const progress: ScanProgress = { totalFiles: 0, doneFiles: 0, records: 0 };
-  let ignored: IgnoredEntry[] = [];
-  for await (const event of scanFolder(dir)) {
-    if (event.type === "record") {
-      await onRecord(event.outcome);
-      progress.records += 1;
-      continue;
+export async function scanWithProgress(dir: string, handlers: ScanHandlers): Promise<IgnoredEntry[]> {
+  const { onRecord, onProgress, onFileOpened } = handlers;
+  const { files, ignored } = await findRecordFiles(dir);
+  const progress: ScanProgress = { totalFiles: files.length, doneFiles: 0, records: 0 };
+  onProgress?.(progress);
+  const owners = new Map<string, string>();
+  const reader = new RecordFileReader();
+  const slices = new EventLoopSlices();
+  try {
+    for (let index = 0; index < files.length; index += 1) {
+      const file = files[index] as string;
+      const stamp = reader.open(`${dir}/${file}`, isLineDelimited(file));
+      onFileOpened?.(file, stamp);
+      for (let entries = reader.next(); entries !== undefined; entries = reader.next()) {
+        for (const entry of entries) {
+          const waiting = onRecord(resolveDuplicate(outcomeOf(entry, file), owners));
+          if (waiting !== undefined) await waiting;
+          progress.records += 1;
+          if (slices.due()) await slices.pause();
+        }
+      }
+      progress.doneFiles = index + 1;
+      onProgress?.(progress);
     }
-    if (event.type === "listed") {
-      ignored = event.ignored;
-      progress.totalFiles = event.files.length;
-    } else {
-      progress.doneFiles = event.index + 1;
-    }
-    onProgress?.(progress);
+  } finally {
+    reader.close();
   }
   return ignored;
 }
