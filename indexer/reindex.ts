@@ -1,7 +1,7 @@
 import { MeiliTaskError } from "../src/index.js";
 import { applyFileChanges } from "./apply-changes.js";
 import type { IndexerContext } from "./context.js";
-import { changedFiles, fingerprintFiles } from "./file-fingerprints.js";
+import { changedFiles, fingerprintFiles, type FileFingerprints } from "./file-fingerprints.js";
 import { readIndexState } from "./index-state.js";
 import { prepareIndex } from "./prepare-index.js";
 import { retryWhileUnavailable } from "./retry.js";
@@ -30,15 +30,20 @@ export async function reindexFolder(context: IndexerContext, dir: string, option
   }
 }
 
+/** The fingerprint of a file the pass could not open: unlike any stamp, so the catch-up looks at it again. */
+const UNREADABLE = "unreadable";
+
 async function rebuild(context: IndexerContext, dir: string, options: SyncOptions): Promise<SyncResult> {
   const { client, indexUid, retry, log } = context;
   const nextUid = nextIndexUid(indexUid);
   const timeout = { timeoutMs: 120_000 };
   await retryWhileUnavailable(() => client.deleteIndexIfExists(nextUid, timeout), retry);
   await prepareIndex(context, nextUid);
-  const fingerprints = await fingerprintFiles(dir);
+  // What each file was as the pass read it (its stamp from the open file: no separate stat pass).
+  const fingerprints: FileFingerprints = new Map();
+  const onFileOpened = (file: string, stamp: string | undefined): void => void fingerprints.set(file, stamp ?? UNREADABLE);
   const live = { readState: () => retryWhileUnavailable(() => readIndexState(client, indexUid), retry), copyFrom: indexUid };
-  const result = await passOverFolder(context, dir, nextUid, new Map(), { ...options, kept: live });
+  const result = await passOverFolder(context, dir, nextUid, new Map(), { ...options, onFileOpened, kept: live });
   const count = await retryWhileUnavailable(() => client.getDocumentCount(nextUid), retry);
   if (count !== result.state.size) {
     throw new MeiliTaskError(`index "${nextUid}" holds ${count} documents, ${result.state.size} were sent; the live index was left as it was`);
