@@ -1,4 +1,5 @@
-import { checkFolder } from "../../src/index.js";
+// Straight from its module, not the core's index: that would load the Meilisearch client and the logger, which `check` never uses.
+import { checkFolder } from "../../src/records/check-folder.js";
 import { createProgressBar } from "../progress.js";
 import { emitReport, EXIT, requireFolder, type ReportOptions } from "./shared.js";
 
