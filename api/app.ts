@@ -16,6 +16,7 @@ import { postRoutes } from "./routes/posts.js";
 import { relatedDraftRoutes } from "./routes/related-draft.js";
 import { searchRoutes } from "./routes/search.js";
 import { demoPageRoutes } from "./routes/demo-page.js";
+import { LiveRelatedIndex } from "./related-refresher.js";
 
 /** What {@link createApp} builds the API from. */
 export interface AppDeps {
@@ -27,6 +28,8 @@ export interface AppDeps {
   readonly log: Logger;
   /** Defaults: {@link DEFAULT_API_OPTIONS}. */
   readonly options?: Partial<ApiOptions>;
+  /** The related-posts index (`startApi` starts and closes it). @default one made here, loaded at the first related request */
+  readonly related?: LiveRelatedIndex;
 }
 
 /**
@@ -37,7 +40,8 @@ export interface AppDeps {
  */
 export function createApp(deps: AppDeps): Express {
   const options = resolveApiOptions(deps.options);
-  const context: ApiContext = { client: deps.client, indexUid: deps.indexUid, options, log: deps.log };
+  const related = deps.related ?? new LiveRelatedIndex({ client: deps.client, indexUid: deps.indexUid, log: deps.log });
+  const context: ApiContext = { client: deps.client, indexUid: deps.indexUid, options, log: deps.log, related };
   const metrics = createMetrics();
   const app = express();
   app.disable("x-powered-by");

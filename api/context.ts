@@ -1,5 +1,6 @@
 import type { Logger, MeiliClient } from "../src/index.js";
 import type { ApiOptions } from "./options.js";
+import type { LiveRelatedIndex } from "./related-refresher.js";
 
 /** What every route handler works with. */
 export interface ApiContext {
@@ -8,4 +9,6 @@ export interface ApiContext {
   readonly indexUid: string;
   readonly options: ApiOptions;
   readonly log: Logger;
+  /** The related-posts index of `indexUid`, kept in step with it (`GET /posts/:id/related`, `POST /related`). */
+  readonly related: LiveRelatedIndex;
 }

@@ -1,13 +1,15 @@
 import { createMeiliClient, PostindexError, type Config, type Logger, type MeiliClient } from "../src/index.js";
 import { createApp } from "./app.js";
 import { resolveApiOptions, type ApiOptions } from "./options.js";
+import { LiveRelatedIndex } from "./related-refresher.js";
 import { startServer, type RunningServer } from "./server.js";
 
 /**
- * What the API's key may do: search, nothing else (every read, `GET /posts/:id` and related-posts
- * candidates included, is a search). Nothing that writes, no settings, no keys.
+ * What the API's key may do: search (`/search`, `GET /posts/:id`), and read documents and index
+ * stats, which the related-posts index loads and refreshes itself from. Nothing that writes, no
+ * settings, no tasks, no keys.
  */
-export const API_KEY_ACTIONS = ["search"] as const;
+export const API_KEY_ACTIONS = ["search", "documents.get", "stats.get"] as const;
 
 /** Options for {@link startApi}. */
 export interface StartApiOptions {
@@ -38,7 +40,8 @@ export interface RunningApi extends RunningServer {
 }
 
 /**
- * Starts the HTTP API with a key that may only search `indexUid` and `indexUid_next` (so it keeps
+ * Starts the HTTP API, and the loading of its related-posts index, with a key that may only read
+ * ({@link API_KEY_ACTIONS}) `indexUid` and `indexUid_next` (so it keeps
  * working across a reindex's swap): `searchKey` when given, else found or created with the admin
  * client, which is not kept. A server without a master key needs no key; the API then uses none.
  * Each Meilisearch request is bounded by `requestTimeoutMs`.
@@ -56,14 +59,20 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
   const apiKey = options.searchKey ?? (await adminClient?.getSearchKey({ indexes, actions: API_KEY_ACTIONS })) ?? undefined;
   const searchClient = createMeiliClient({ url, apiKey, timeoutMs: apiOptions.requestTimeoutMs });
   try {
-    const app = createApp({ client: searchClient, indexUid: config.indexUid, log, options: apiOptions });
-    const running = await startServer(app, options.port ?? config.port, options.host === undefined ? {} : { host: options.host });
+    const related = new LiveRelatedIndex({ client: searchClient, indexUid: config.indexUid, log });
+    related.start();
+    const app = createApp({ client: searchClient, indexUid: config.indexUid, log, options: apiOptions, related });
+    const running = await startServer(app, options.port ?? config.port, options.host === undefined ? {} : { host: options.host }).catch(async (error: unknown) => {
+      await related.close();
+      throw error;
+    });
     log.info({ url: running.url, index: config.indexUid }, "API listening");
     return {
       ...running,
       searchClient,
       async close() {
         await running.close();
+        await related.close();
         await searchClient.close();
       },
     };

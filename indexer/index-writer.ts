@@ -1,7 +1,13 @@
-import type { SearchDocument } from "../src/index.js";
+import { createIndexStamps, type SearchDocument } from "../src/index.js";
 import type { IndexerContext } from "./context.js";
 import { DocumentPusher } from "./document-pusher.js";
 import type { IndexState } from "./index-state.js";
+
+/**
+ * Every document pushed by this process is stamped `indexed_at` from one sequence (writers come and
+ * go, e.g. one per watch batch), so the API's related-posts index finds what changed.
+ */
+const stampIndexed = createIndexStamps();
 
 /** What one pass changed in the index. */
 export interface SyncChanges {
@@ -33,7 +39,7 @@ export class IndexWriter {
       this.changes.unchanged += 1;
       return;
     }
-    await this.#pusher.add(document);
+    await this.#pusher.add({ ...document, indexed_at: stampIndexed() });
     this.#state.set(document.id, { file: document.source_file, hash: document.content_hash });
     this.changes.upserted += 1;
   }

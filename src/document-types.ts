@@ -47,4 +47,11 @@ export interface SearchDocument {
   source_file: string;
   /** sha256 (hex, first 32 chars) of the document without `source_file`: what sync compares. */
   content_hash: string;
+  /**
+   * When the indexer last pushed the document: a stamp that grows with every push (see
+   * `createIndexStamps`), set on the way to Meilisearch and not part of `content_hash`. The API's
+   * related-posts index reads the documents stamped since its last look to stay in step. Absent on
+   * documents pushed before stamps existed.
+   */
+  indexed_at?: number;
 }

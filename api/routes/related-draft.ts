@@ -6,15 +6,12 @@ import { parseParams, relatedQuerySchema } from "../queries.js";
 import { readQuery } from "../read-query.js";
 import { sendUncached } from "../respond.js";
 
-/** `POST /related?limit=…`: related posts for a draft (a record in any spelling, or `{entities}`). */
+/** `POST /related?limit=…`: related posts for a draft (a record in any spelling, or `{entities}`), from the related-posts index. */
 export function relatedDraftRoutes(context: ApiContext): Router {
   return Router().post("/related", async (req, res) => {
     const query = parseParams(relatedQuerySchema, readQuery(req));
     const draft = parseDraft(req.body);
-    const answer = await relatedForEntities(context.client, context.indexUid, draft, {
-      ...query,
-      typeWeights: context.options.typeWeights,
-    });
+    const answer = relatedForEntities(await context.related.current(), draft, { ...query, typeWeights: context.options.typeWeights });
     sendUncached(res, answer);
   });
 }

@@ -7,6 +7,9 @@ import { diffSettings } from "./settings-diff.js";
 /** Filter on exact values only (`=`, `!=`, `IN`), no range comparisons, no facet-search index. */
 const EQUALITY_ONLY = { facetSearch: false, filter: { equality: true, comparison: false } } as const;
 
+/** Exact values and ranges (`>=`, `<`), no facet-search index: for the `indexed_at` stamp. */
+const EQUALITY_AND_RANGES = { facetSearch: false, filter: { equality: true, comparison: true } } as const;
+
 /** The facets: exact-value filters, plus a facet-search index for autocomplete on their values. */
 const FACET_FEATURES = { facetSearch: true, filter: { equality: true, comparison: false } } as const;
 
@@ -21,7 +24,10 @@ const FACET_FEATURES = { facetSearch: true, filter: { equality: true, comparison
  *   `entity_keys` (related posts), `id` (fetch one / leave one out), `source_file` (sync removes a
  *   file's documents), `site`. Facet search (`facetSearch: true`) only on the facets, for the API's
  *   autocomplete on their values (`GET /facets/:facet?q=py`); never on ids, keys or paths.
- * - `sortableAttributes`: what `sort=recent` / `popular` and tie-breaks use.
+ *   `indexed_at` takes ranges too: the API's related-posts index asks for what was stamped since
+ *   its last look (`indexed_at >= cursor`) and counts stamp ranges to find deletions.
+ * - `sortableAttributes`: what `sort=recent` / `popular` and tie-breaks use; `indexed_at`, so
+ *   changes are read oldest first.
  * - `faceting`: up to 1000 values per facet, most frequent first, so the counts are complete.
  * - `pagination.maxTotalHits`: 100 000 so `total` is exact, not capped at 1000.
  * - `typoTolerance`: on; never on identifiers (listed in case one is ever made searchable).
@@ -48,8 +54,9 @@ export const INDEX_SETTINGS = {
   filterableAttributes: [
     { attributePatterns: [...FACETS], features: FACET_FEATURES },
     { attributePatterns: ["entity_keys", "id", "source_file", "site"], features: EQUALITY_ONLY },
+    { attributePatterns: ["indexed_at"], features: EQUALITY_AND_RANGES },
   ],
-  sortableAttributes: ["last_reviewed_at", "view_count", "reading_time", "score.quality"],
+  sortableAttributes: ["last_reviewed_at", "view_count", "reading_time", "score.quality", "indexed_at"],
   displayedAttributes: ["*"],
   rankingRules: ["words", "typo", "proximity", "attribute", "sort", "exactness"],
   faceting: { maxValuesPerFacet: 1000, sortFacetValuesBy: { "*": "count" } },

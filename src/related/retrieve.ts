@@ -1,22 +1,17 @@
-import { fromDocumentId, toDocumentId } from "../document-id.js";
-import type { SearchDocument } from "../document-types.js";
+import { fromDocumentId, MAX_DOCUMENT_ID_BYTES, toDocumentId } from "../document-id.js";
 import { entityKey } from "../document.js";
-import type { MeiliClient } from "../meili/client.js";
-import { toMeiliError } from "../meili/errors.js";
-import { buildFacetFilter, filterAllOf, type FacetSelection, type FilterClause } from "../meili/filter.js";
-import type { CandidateDocument } from "./candidates.js";
-import { fallbackPlan, type FallbackBasis, type RelatedMatch } from "./plan.js";
-import { rankByCandidates } from "./rank-by-candidates.js";
-import { rankByCounts } from "./rank-by-counts.js";
-import { DEFAULT_TYPE_WEIGHTS, type EntityRef } from "./score.js";
-import { MAX_EXACT_ENTITIES } from "./shared-sets.js";
+import { NotFoundError } from "../errors.js";
+import type { FacetSelection } from "../meili/filter.js";
+import { facetPredicate } from "./facet-match.js";
+import type { FallbackBasis } from "./plan.js";
+import type { RelatedDocument, RelatedIndex } from "./related-index.js";
+import { DEFAULT_TYPE_WEIGHTS, weighEntities, type EntityRef, type EntityStats } from "./score.js";
+import { recentPosts, topRelated, type TopRelatedMatch } from "./top-related.js";
 
 /**
- * Related posts from the live index: nothing is cached, so an edit, an exclusion or a deletion
- * changes the next answer. For a post with up to `MAX_EXACT_ENTITIES` entities, one multi-search
- * counts how many posts share each subset of them, which locates the top k before any document is
- * read (`rank-by-counts.ts`); with more, the MaxScore plan fetches the candidates its rare entities
- * find (`rank-by-candidates.ts`). Both are exact. When nothing is shared: the same-stack fallback.
+ * Related posts from a {@link RelatedIndex}: weights from its document frequencies, the exact top
+ * k by `topRelated`, and when nothing is shared the same-stack fallback. Pure and synchronous:
+ * the index is as fresh as whoever fills it keeps it (the API's refresher: within a second).
  */
 
 /** Options for {@link relatedForDocument} and {@link relatedForEntities}. */
@@ -59,11 +54,9 @@ export interface RelatedAnswer {
   readonly fallback: FallbackBasis | null;
 }
 
-/** What is looked up: a post's entities and stack, and its document id when it is indexed. */
+/** What is looked up: a post's entities and stack, and its document id when it has one. */
 interface RelatedQuery {
   readonly selfId: string | undefined;
-  /** True when `selfId` is indexed with exactly these entities. */
-  readonly selfCarriesAll: boolean;
   readonly entities: readonly EntityRef[];
   readonly stack: readonly string[];
 }
@@ -71,81 +64,63 @@ interface RelatedQuery {
 /** The default length of a related list. */
 export const DEFAULT_RELATED_LIMIT = 5;
 
-/** Posts related to an indexed document (never the document itself). */
-export async function relatedForDocument(
-  client: MeiliClient,
-  indexUid: string,
-  doc: Pick<SearchDocument, "id" | "entities" | "stack">,
-  options: RelatedOptions = {},
-): Promise<RelatedAnswer> {
-  const query = { selfId: doc.id, selfCarriesAll: true, entities: doc.entities, stack: doc.stack };
-  return { id: fromDocumentId(doc.id), ...(await findRelated(client, indexUid, query, options)) };
+/**
+ * Posts related to the indexed post of record id `recordId` (never the post itself).
+ * @throws NotFoundError when the index holds no such post
+ */
+export function relatedForDocument(index: RelatedIndex, recordId: string, options: RelatedOptions = {}): RelatedAnswer {
+  const documentId = toDocumentId(recordId);
+  const document = recordId === "" || Buffer.byteLength(documentId) > MAX_DOCUMENT_ID_BYTES ? undefined : index.get(documentId);
+  if (document === undefined) throw new NotFoundError(`no indexed post has id ${JSON.stringify(shorten(recordId))}`);
+  const query = { selfId: document.id, entities: document.entities, stack: document.stack };
+  return { id: fromDocumentId(document.id), ...findRelated(index, query, options) };
 }
 
 /**
  * Posts related to a draft that is not indexed (an editor's new post): its entities, and its stack
  * for the fallback. With `id`, the post of that id is never listed (a draft of an indexed post).
  */
-export async function relatedForEntities(
-  client: MeiliClient,
-  indexUid: string,
+export function relatedForEntities(
+  index: RelatedIndex,
   draft: { readonly id?: string | undefined; readonly entities: readonly EntityRef[]; readonly stack?: readonly string[] },
   options: RelatedOptions = {},
-): Promise<RelatedAnswer> {
+): RelatedAnswer {
   const selfId = draft.id === undefined ? undefined : toDocumentId(draft.id);
-  const query = { selfId, selfCarriesAll: false, entities: draft.entities, stack: draft.stack ?? [] };
-  return { id: draft.id ?? null, ...(await findRelated(client, indexUid, query, options)) };
+  const query = { selfId, entities: draft.entities, stack: draft.stack ?? [] };
+  return { id: draft.id ?? null, ...findRelated(index, query, options) };
 }
 
-/** The entities, first of each key kept (as `weighEntities` does). */
-function distinctEntities(entities: readonly EntityRef[]): EntityRef[] {
-  const byKey = new Map<string, EntityRef>();
-  for (const entity of entities) if (!byKey.has(entityKey(entity))) byKey.set(entityKey(entity), { name: entity.name, type: entity.type });
-  return [...byKey.values()];
+/** The statistics `weighEntities` needs for `entities`, from the index: N and each key's df. */
+function statsFor(index: RelatedIndex, entities: readonly EntityRef[]): EntityStats {
+  const docFrequency = new Map<string, number>();
+  for (const entity of entities) {
+    const key = entityKey(entity);
+    if (!docFrequency.has(key)) docFrequency.set(key, index.docFrequency(key));
+  }
+  return { totalDocs: index.size, docFrequency };
 }
 
-async function findRelated(
-  client: MeiliClient,
-  indexUid: string,
-  query: RelatedQuery,
-  options: RelatedOptions,
-): Promise<Omit<RelatedAnswer, "id">> {
+function findRelated(index: RelatedIndex, query: RelatedQuery, options: RelatedOptions): Omit<RelatedAnswer, "id"> {
   const k = options.limit ?? DEFAULT_RELATED_LIMIT;
-  const candidateFilter = buildFacetFilter(options.filters ?? {});
-  const entities = distinctEntities(query.entities);
-  if (entities.length > 0) {
-    const rank = entities.length <= MAX_EXACT_ENTITIES ? rankByCounts : rankByCandidates;
-    const typeWeights = options.typeWeights ?? DEFAULT_TYPE_WEIGHTS;
-    const related = await rank(client, indexUid, entities, { k, selfId: query.selfId, selfCarriesAll: query.selfCarriesAll, candidateFilter, typeWeights });
+  const accept = facetPredicate(options.filters ?? {});
+  if (query.entities.length > 0) {
+    const weighted = weighEntities(query.entities, statsFor(index, query.entities), options.typeWeights ?? DEFAULT_TYPE_WEIGHTS);
+    const related = topRelated(index, weighted, { k, selfId: query.selfId, accept });
     if (related.length > 0) return { related: related.map(toRelatedPost), fallback: null };
   }
-  const plan = fallbackPlan({ stack: query.stack, k, selfId: query.selfId });
-  return { related: await searchRecent(client, indexUid, filterAllOf(plan.filter, candidateFilter), k), fallback: plan.basis };
-}
-
-/** The most recently reviewed posts matching `filter`: the fallback list. */
-async function searchRecent(client: MeiliClient, indexUid: string, filter: FilterClause | undefined, k: number): Promise<RelatedPost[]> {
-  try {
-    const { hits } = await client.index<CandidateDocument>(indexUid).search("", {
-      ...(filter === undefined ? {} : { filter }),
-      sort: ["last_reviewed_at:desc"],
-      limit: k,
-      attributesToRetrieve: ["id", "title"],
-    });
-    return hits.map((hit) => ({ id: fromDocumentId(hit.id), title: hit.title, score: 0, shared: [] }));
-  } catch (error) {
-    throw toMeiliError(error, `searching index "${indexUid}" for recent posts`);
-  }
+  const stack = [...new Set(query.stack)];
+  const recent = recentPosts(index, { k, stack, selfId: query.selfId, accept });
+  return { related: recent.map(toFallbackPost), fallback: stack.length > 0 ? "same_stack_recent" : "recent" };
 }
 
 function round(value: number): number {
   return Math.round(value * 10_000) / 10_000;
 }
 
-function toRelatedPost(match: RelatedMatch<CandidateDocument>): RelatedPost {
+function toRelatedPost(match: TopRelatedMatch): RelatedPost {
   return {
-    id: fromDocumentId(match.id),
-    title: match.candidate.title,
+    id: fromDocumentId(match.document.id),
+    title: match.document.title,
     score: round(match.normalisedScore),
     shared: match.shared.map(({ name, type, weight, contribution }) => ({
       name,
@@ -154,4 +129,12 @@ function toRelatedPost(match: RelatedMatch<CandidateDocument>): RelatedPost {
       contribution: round(contribution),
     })),
   };
+}
+
+function toFallbackPost(document: RelatedDocument): RelatedPost {
+  return { id: fromDocumentId(document.id), title: document.title, score: 0, shared: [] };
+}
+
+function shorten(value: string): string {
+  return value.length > 80 ? `${value.slice(0, 80)}…` : value;
 }

@@ -64,7 +64,7 @@ describe("related posts on a generated corpus", () => {
     await meili?.stop();
   });
 
-  test("counting shared sets returns exactly what scoring every post would, for any k", async () => {
+  test("the related-posts index returns exactly what scoring every post would, for any k", async () => {
     const sample = documents.filter((_, index) => index % 37 === 0);
     expect(sample.length).toBeGreaterThan(15);
     for (const self of sample) {

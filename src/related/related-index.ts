@@ -1,0 +1,235 @@
+import type { SearchDocument } from "../document-types.js";
+import { entityKey } from "../document.js";
+
+/**
+ * The related-posts index: every indexed post's entities, title, facets and review date, in
+ * memory, with a posting list (the posts carrying it) per entity key. Pure: it is filled with
+ * documents by whoever has them (the API's refresher reads them from Meilisearch; an export can
+ * read them from a folder) and answers from memory alone. See `top-related.ts` for the ranking.
+ *
+ * Posts live in numbered slots (reused after a deletion) so the ranking can work over typed
+ * arrays: posting lists are ascending `Int32Array`s of slots, walked side by side.
+ */
+
+/** The fields of a document the related-posts index keeps (and the refresher reads). */
+export const RELATED_FIELDS = [
+  "id",
+  "title",
+  "entities",
+  "stack",
+  "tools",
+  "difficulty",
+  "scenario",
+  "code_language",
+  "last_reviewed_at",
+  "indexed_at",
+] as const satisfies readonly (keyof SearchDocument)[];
+
+/** A post as the related-posts index keeps it. */
+export type RelatedDocument = Pick<SearchDocument, (typeof RELATED_FIELDS)[number]>;
+
+/** The slots of the posts carrying one entity key, ascending (`slots[0 .. length)`). */
+export interface PostingList {
+  readonly slots: Int32Array;
+  readonly length: number;
+}
+
+/** The first position in `slots[0 .. length)` holding a slot ≥ `slot`. */
+function lowerBound(slots: Int32Array, length: number, slot: number): number {
+  let low = 0;
+  let high = length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((slots[middle] as number) < slot) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
+class GrowingPostings implements PostingList {
+  slots = new Int32Array(4);
+  length = 0;
+
+  /** Inserts `slot` in order (new posts take new, higher slots, so loading only appends). */
+  add(slot: number): void {
+    if (this.length === this.slots.length) {
+      const grown = new Int32Array(this.slots.length * 2);
+      grown.set(this.slots);
+      this.slots = grown;
+    }
+    const at = this.length > 0 && (this.slots[this.length - 1] as number) < slot ? this.length : lowerBound(this.slots, this.length, slot);
+    if (this.slots[at] === slot && at < this.length) return;
+    this.slots.copyWithin(at + 1, at, this.length);
+    this.slots[at] = slot;
+    this.length += 1;
+  }
+
+  remove(slot: number): void {
+    const at = lowerBound(this.slots, this.length, slot);
+    if (at >= this.length || this.slots[at] !== slot) return;
+    this.slots.copyWithin(at, at + 1, this.length);
+    this.length -= 1;
+  }
+}
+
+const NO_KEYS = new Int32Array(0);
+
+/** A document with every field the index reads present (Meilisearch may return nulls or omit fields). */
+function normalised(document: RelatedDocument): RelatedDocument {
+  return {
+    id: document.id,
+    title: document.title ?? "",
+    entities: Array.isArray(document.entities) ? document.entities : [],
+    stack: Array.isArray(document.stack) ? document.stack : [],
+    tools: Array.isArray(document.tools) ? document.tools : [],
+    difficulty: document.difficulty ?? null,
+    scenario: document.scenario ?? null,
+    code_language: document.code_language ?? null,
+    last_reviewed_at: typeof document.last_reviewed_at === "number" ? document.last_reviewed_at : null,
+    ...(typeof document.indexed_at === "number" ? { indexed_at: document.indexed_at } : {}),
+  };
+}
+
+/** In-memory related-posts index over {@link RelatedDocument}s, keyed by document id. */
+export class RelatedIndex {
+  readonly #slotOf = new Map<string, number>();
+  #documents: (RelatedDocument | undefined)[] = [];
+  #keysOf: Int32Array[] = [];
+  /** `last_reviewed_at` per slot, −∞ when unknown (so "unknown counts as oldest" is plain comparison). */
+  #reviewed = new Float64Array(16);
+  readonly #freeSlots: number[] = [];
+  readonly #keyNumbers = new Map<string, number>();
+  readonly #postings: GrowingPostings[] = [];
+
+  /** An index holding `documents` (later ones replace earlier ones of the same id). */
+  static of(documents: Iterable<RelatedDocument>): RelatedIndex {
+    const index = new RelatedIndex();
+    for (const document of documents) index.upsert(document);
+    return index;
+  }
+
+  /** Posts held (N of the weights). */
+  get size(): number {
+    return this.#slotOf.size;
+  }
+
+  /** One more than the highest slot in use: the length of per-slot arrays a ranking needs. */
+  get slotCount(): number {
+    return this.#documents.length;
+  }
+
+  /** Distinct entity keys ever seen: the length of per-key arrays a ranking needs. */
+  get keyCount(): number {
+    return this.#postings.length;
+  }
+
+  has(id: string): boolean {
+    return this.#slotOf.has(id);
+  }
+
+  get(id: string): RelatedDocument | undefined {
+    const slot = this.#slotOf.get(id);
+    return slot === undefined ? undefined : this.#documents[slot];
+  }
+
+  /** The `indexed_at` stamp of the post held under `id` (undefined when absent or unstamped). */
+  stampOf(id: string): number | undefined {
+    return this.get(id)?.indexed_at;
+  }
+
+  /** Every post held, in slot order. */
+  *documents(): IterableIterator<RelatedDocument> {
+    for (const document of this.#documents) if (document !== undefined) yield document;
+  }
+
+  /** Posts carrying entity key `key` (`type:name`). */
+  docFrequency(key: string): number {
+    const number = this.#keyNumbers.get(key);
+    return number === undefined ? 0 : (this.#postings[number] as GrowingPostings).length;
+  }
+
+  /** Adds the post, or replaces the one of the same id; posting lists change only for keys it gained or lost. */
+  upsert(document: RelatedDocument): void {
+    const kept = normalised(document);
+    const keys = this.#keyNumbersOf(kept);
+    let slot = this.#slotOf.get(kept.id);
+    if (slot === undefined) {
+      slot = this.#freeSlots.pop() ?? this.#documents.length;
+      this.#slotOf.set(kept.id, slot);
+      for (const key of keys) (this.#postings[key] as GrowingPostings).add(slot);
+    } else {
+      const old = this.#keysOf[slot] ?? NO_KEYS;
+      for (const key of old) if (!keys.includes(key)) (this.#postings[key] as GrowingPostings).remove(slot);
+      for (const key of keys) if (!old.includes(key)) (this.#postings[key] as GrowingPostings).add(slot);
+    }
+    this.#documents[slot] = kept;
+    this.#keysOf[slot] = keys;
+    if (slot >= this.#reviewed.length) {
+      const grown = new Float64Array(Math.max(this.#reviewed.length * 2, slot + 1));
+      grown.set(this.#reviewed);
+      this.#reviewed = grown;
+    }
+    this.#reviewed[slot] = kept.last_reviewed_at ?? Number.NEGATIVE_INFINITY;
+  }
+
+  /** Removes the post; returns whether it was held. */
+  delete(id: string): boolean {
+    const slot = this.#slotOf.get(id);
+    if (slot === undefined) return false;
+    for (const key of this.#keysOf[slot] ?? NO_KEYS) (this.#postings[key] as GrowingPostings).remove(slot);
+    this.#slotOf.delete(id);
+    this.#documents[slot] = undefined;
+    this.#keysOf[slot] = NO_KEYS;
+    this.#reviewed[slot] = Number.NEGATIVE_INFINITY;
+    this.#freeSlots.push(slot);
+    return true;
+  }
+
+  // Read access for the ranking (`top-related.ts`): slots, key numbers, posting lists.
+
+  /** The slot of the post held under `id`, or −1. */
+  slotOf(id: string): number {
+    return this.#slotOf.get(id) ?? -1;
+  }
+
+  /** The post in `slot` (undefined for a free slot). */
+  documentAt(slot: number): RelatedDocument | undefined {
+    return this.#documents[slot];
+  }
+
+  /** The distinct entity key numbers of the post in `slot`. */
+  keysAt(slot: number): Int32Array {
+    return this.#keysOf[slot] ?? NO_KEYS;
+  }
+
+  /** `last_reviewed_at` of the post in `slot`, −∞ when unknown. */
+  reviewedAt(slot: number): number {
+    return this.#reviewed[slot] ?? Number.NEGATIVE_INFINITY;
+  }
+
+  /** The number of entity key `key`, or −1 when no post held has ever carried it. */
+  keyNumberOf(key: string): number {
+    return this.#keyNumbers.get(key) ?? -1;
+  }
+
+  /** The posts carrying key number `number`. */
+  postingsOf(number: number): PostingList {
+    return this.#postings[number] as PostingList;
+  }
+
+  /** The post's distinct key numbers, in the order of its entities, numbering new keys. */
+  #keyNumbersOf(document: RelatedDocument): Int32Array {
+    const numbers: number[] = [];
+    for (const entity of document.entities) {
+      const key = entityKey(entity);
+      let number = this.#keyNumbers.get(key);
+      if (number === undefined) {
+        number = this.#postings.length;
+        this.#keyNumbers.set(key, number);
+        this.#postings.push(new GrowingPostings());
+      }
+      if (!numbers.includes(number)) numbers.push(number);
+    }
+    return Int32Array.from(numbers);
+  }
+}
