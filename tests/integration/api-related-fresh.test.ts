@@ -1,0 +1,147 @@
+import { rm } from "node:fs/promises";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, onTestFinished, test } from "vitest";
+import { startApi } from "../../api/index.js";
+import { reindexFolder } from "../../indexer/reindex.js";
+import { syncFolder } from "../../indexer/sync.js";
+import { silentLog } from "../helpers/api.js";
+import { makeContentDir, ndjson, writeContentFiles } from "../helpers/content-dir.js";
+import { makeIndexerContext } from "../helpers/indexer-context.js";
+import { post } from "../helpers/seed-index.js";
+import { freshIndexUid, startMeili, type TestMeili } from "../helpers/start-meili.js";
+import { waitFor } from "../helpers/wait-for.js";
+
+/**
+ * The API's related-posts index follows the live index: every change the indexer makes (an edit,
+ * an exclusion, a deletion, a reindex's swap) shows in the next related answers within a second
+ * of the indexer being done, through real HTTP against `startApi` and a real Meilisearch.
+ */
+
+/** How soon a change must show in related answers. */
+const FRESH_WITHIN_MS = 1_000;
+
+let meili: TestMeili;
+beforeAll(async () => {
+  meili = await startMeili();
+});
+afterAll(async () => {
+  await meili?.stop();
+});
+
+/** Posts around "q": it shares a rare topic with "near" and "far", and a common area with the fillers. */
+function site(fillers: number): Record<string, string> {
+  const files: Record<string, string> = {
+    "q.json": JSON.stringify(post("q", { entities: [["topic", "rare"], ["topic", "rarer"], ["area", "backend"]], stack: ["python services"] })),
+    "near.json": JSON.stringify(post("near", { entities: [["topic", "rare"], ["topic", "rarer"]] })),
+    "far.json": JSON.stringify(post("far", { entities: [["topic", "rare"]] })),
+    "lonely.json": JSON.stringify(post("lonely", { entities: [["topic", "nobody else"]], stack: ["go services"] })),
+    "go-new.json": JSON.stringify(post("go-new", { entities: [["topic", "go a"]], stack: ["go services"], lastReviewed: "2023-01-01" })),
+  };
+  // Enough posts that finding a deletion splits stamp ranges before reading ids.
+  const records = Array.from({ length: fillers }, (_, n) => post(`filler-${String(n).padStart(4, "0")}`, { entities: [["area", "backend"], ["topic", `filler ${n}`]] }));
+  files["fillers.ndjson"] = ndjson(...records);
+  return files;
+}
+
+/** A content folder synced into a fresh index, and the API over it (closed when the test ends). */
+async function servedSite(fillers = 30) {
+  const uid = freshIndexUid("fresh");
+  const context = await makeIndexerContext(meili.client, uid);
+  const dir = await makeContentDir(site(fillers));
+  await syncFolder(context, dir);
+  const api = await startApi({ config: { indexUid: uid, port: 0 }, adminClient: meili.client, log: silentLog(), host: "127.0.0.1" });
+  onTestFinished(() => api.close());
+  return { uid, context, dir, api };
+}
+
+async function relatedIds(url: string, id: string, limit = 3): Promise<string> {
+  const response = await fetch(`${url}/posts/${id}/related?limit=${limit}`);
+  if (!response.ok) return `HTTP ${response.status}`;
+  const body = (await response.json()) as { related: { id: string }[] };
+  return body.related.map((item) => item.id).join(",");
+}
+
+async function expectSoon(url: string, id: string, expected: string, message: string, limit = 3): Promise<void> {
+  await waitFor(async () => (await relatedIds(url, id, limit)) === expected, { message, timeoutMs: FRESH_WITHIN_MS });
+}
+
+describe("related answers follow the indexer within a second", () => {
+  test("an edit: changed entities move a post, a changed title shows", async () => {
+    const { context, dir, api } = await servedSite();
+    expect(await relatedIds(api.url, "q", 2)).toBe("near,far");
+    await writeContentFiles(dir, { "far.json": JSON.stringify(post("far", { title: "far, now nearest", entities: [["topic", "rare"], ["topic", "rarer"], ["area", "backend"]] })) });
+    await syncFolder(context, dir);
+    await expectSoon(api.url, "q", "far,near", "the edited post ranks first", 2);
+    const body = (await (await fetch(`${api.url}/posts/q/related?limit=1`)).json()) as { related: { title: string }[] };
+    expect(body.related[0]?.title).toBe("far, now nearest");
+  });
+
+  test("an exclusion: a post turned noindex leaves the lists, and its own list is a 404", async () => {
+    const { context, dir, api } = await servedSite();
+    await writeContentFiles(dir, { "near.json": JSON.stringify(post("near", { entities: [["topic", "rare"], ["topic", "rarer"]], noindex: true })) });
+    await syncFolder(context, dir);
+    await expectSoon(api.url, "q", "far,filler-0000,filler-0001", "the excluded post leaves the list");
+    expect(await relatedIds(api.url, "near")).toBe("HTTP 404");
+  });
+
+  test("a deletion among hundreds of posts, and of the most recently indexed one", async () => {
+    const { context, dir, api } = await servedSite(600);
+    expect(await relatedIds(api.url, "q", 2)).toBe("near,far");
+    await rm(path.join(dir, "near.json"));
+    await syncFolder(context, dir);
+    await expectSoon(api.url, "q", "far,filler-0000", "the deleted post leaves the list", 2);
+    // A post indexed last carries the highest stamp; then it goes.
+    await writeContentFiles(dir, { "newest.json": JSON.stringify(post("newest", { entities: [["topic", "rare"]] })) });
+    await syncFolder(context, dir);
+    await expectSoon(api.url, "newest", "far,q", "the new post is indexed");
+    await rm(path.join(dir, "newest.json"));
+    await syncFolder(context, dir);
+    await waitFor(async () => (await relatedIds(api.url, "newest")) === "HTTP 404", { message: "the deleted newest post is unknown", timeoutMs: FRESH_WITHIN_MS });
+    expect(await relatedIds(api.url, "far", 5)).toBe("q");
+  });
+
+  test("a reindex's swap: the rebuilt index's posts, and only those, are related", async () => {
+    const { context, dir, api } = await servedSite(300);
+    await rm(path.join(dir, "near.json"));
+    await writeContentFiles(dir, { "newcomer.json": JSON.stringify(post("newcomer", { entities: [["topic", "rare"], ["topic", "rarer"], ["area", "backend"]] })) });
+    await reindexFolder(context, dir);
+    await expectSoon(api.url, "q", "newcomer,far,filler-0000", "the swapped-in index is related");
+  });
+
+  test("the fallback follows too: a new post of the same stack", async () => {
+    const { context, dir, api } = await servedSite();
+    expect(await relatedIds(api.url, "lonely")).toBe("go-new");
+    await writeContentFiles(dir, { "go-newer.json": JSON.stringify(post("go-newer", { entities: [["topic", "go b"]], stack: ["go services"], lastReviewed: "2024-01-01" })) });
+    await syncFolder(context, dir);
+    await expectSoon(api.url, "lonely", "go-newer,go-new", "the new post heads the fallback");
+  });
+});
+
+describe("start-up", () => {
+  test("on a missing index: related answers are 503 until the index is built, then answer", async () => {
+    const uid = freshIndexUid("fresh_missing");
+    const api = await startApi({ config: { indexUid: uid, port: 0 }, adminClient: meili.client, log: silentLog(), host: "127.0.0.1" });
+    onTestFinished(() => api.close());
+    const missing = await fetch(`${api.url}/posts/q/related`);
+    expect(missing.status).toBe(503);
+    expect(missing.headers.get("retry-after")).toBe("5");
+    expect(((await missing.json()) as { error: { code: string } }).error.code).toBe("meili_unavailable");
+    const draft = await fetch(`${api.url}/related`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ entities: [] }) });
+    expect(draft.status).toBe(503);
+    await syncFolder(await makeIndexerContext(meili.client, uid), await makeContentDir(site(5)));
+    await expectSoon(api.url, "q", "near,far,filler-0000", "the built index is related");
+  });
+
+  test("on an empty index: unknown posts are 404, drafts fall back to nothing, then posts arrive", async () => {
+    const uid = freshIndexUid("fresh_empty");
+    const context = await makeIndexerContext(meili.client, uid);
+    await syncFolder(context, await makeContentDir({}));
+    const api = await startApi({ config: { indexUid: uid, port: 0 }, adminClient: meili.client, log: silentLog(), host: "127.0.0.1" });
+    onTestFinished(() => api.close());
+    expect(await relatedIds(api.url, "q")).toBe("HTTP 404");
+    const draft = await fetch(`${api.url}/related`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ entities: [{ name: "rare", type: "topic" }] }) });
+    expect(await draft.json()).toEqual({ id: null, related: [], fallback: "recent" });
+    await syncFolder(context, await makeContentDir(site(5)));
+    await expectSoon(api.url, "q", "near,far,filler-0000", "the new posts are related");
+  });
+});
