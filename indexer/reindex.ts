@@ -54,8 +54,9 @@ async function rebuild(context: IndexerContext, dir: string, options: SyncOption
   await retryWhileUnavailable(() => client.swapIndexes(indexUid, nextUid, timeout), retry);
   await bumpGeneration(generationPath(context.dataDir, indexUid));
   log.info({ index: indexUid, documents: count }, "swapped the rebuilt index in");
-  await retryWhileUnavailable(() => client.deleteIndexIfExists(nextUid, timeout), retry);
-  const changed = changedFiles(fingerprints, await fingerprintFiles(dir));
+  // The old index is deleted while the files are checked for changes made during the rebuild.
+  const [, now] = await Promise.all([retryWhileUnavailable(() => client.deleteIndexIfExists(nextUid, timeout), retry), fingerprintFiles(dir)]);
+  const changed = changedFiles(fingerprints, now);
   if (changed.length > 0) {
     const catchUp = await applyFileChanges(context, dir, changed, result);
     log.info({ files: changed.length, ...catchUp.changes }, "applied files changed during the rebuild");
