@@ -1,10 +1,13 @@
 import { rm } from "node:fs/promises";
+import { pino } from "pino";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, onTestFinished, test } from "vitest";
 import { startApi } from "../../api/index.js";
+import { LiveRelatedIndex } from "../../api/related-refresher.js";
+import { relatedForDocument } from "../../src/index.js";
 import { reindexFolder } from "../../indexer/reindex.js";
 import { syncFolder } from "../../indexer/sync.js";
-import { silentLog } from "../helpers/api.js";
+import { apiClientFor, silentLog } from "../helpers/api.js";
 import { makeContentDir, ndjson, writeContentFiles } from "../helpers/content-dir.js";
 import { makeIndexerContext } from "../helpers/indexer-context.js";
 import { post } from "../helpers/seed-index.js";
@@ -114,6 +117,30 @@ describe("related answers follow the indexer within a second", () => {
     await writeContentFiles(dir, { "go-newer.json": JSON.stringify(post("go-newer", { entities: [["topic", "go b"]], stack: ["go services"], lastReviewed: "2024-01-01" })) });
     await syncFolder(context, dir);
     await expectSoon(api.url, "lonely", "go-newer,go-new", "the new post heads the fallback");
+  });
+});
+
+describe("the refresher on its own", () => {
+  test("a swap that restamps most posts is read as a fresh load (pages of 50), the old index answering meanwhile", async () => {
+    const { uid, context, dir } = await servedSite(300);
+    const client = await apiClientFor(meili, uid);
+    const lines: string[] = [];
+    const log = pino({ level: "info" }, { write: (line: string) => void lines.push(line) });
+    const live = new LiveRelatedIndex({ client, indexUid: uid, log, pageSize: 50 });
+    onTestFinished(async () => {
+      await live.close();
+      await client.close();
+    });
+    const ids = async () => relatedForDocument(await live.current(), "q", { limit: 3 }).related.map((item) => item.id).join(",");
+    expect(await ids()).toBe("near,far,filler-0000");
+    await rm(path.join(dir, "near.json"));
+    await writeContentFiles(dir, { "newcomer.json": JSON.stringify(post("newcomer", { entities: [["topic", "rare"], ["topic", "rarer"], ["area", "backend"]] })) });
+    await reindexFolder(context, dir);
+    await waitFor(async () => (await ids()) === "newcomer,far,filler-0000", { message: "the swapped-in index is loaded", timeoutMs: FRESH_WITHIN_MS });
+    const index = await live.current();
+    expect(index.has("near")).toBe(false);
+    expect(index.size).toBe(305);
+    expect(lines.filter((line) => line.includes("related-posts index loaded"))).toHaveLength(2);
   });
 });
 
