@@ -1,11 +1,10 @@
 import express, { type Express } from "express";
-import helmet from "helmet";
 import type { Logger, MeiliClient } from "../src/index.js";
 import type { ApiContext } from "./context.js";
 import { errorHandler, routeNotFound } from "./errors.js";
 import { createMetrics } from "./metrics.js";
 import { accessLog } from "./middleware/access-log.js";
-import { cors } from "./middleware/cors.js";
+import { cors, corsPolicy } from "./middleware/cors.js";
 import { deadline } from "./middleware/deadline.js";
 import { resolveApiOptions, type ApiOptions } from "./options.js";
 import { facetValueRoutes } from "./routes/facet-values.js";
@@ -14,7 +13,9 @@ import { metricsRoutes } from "./routes/metrics.js";
 import { openApiRoutes } from "./routes/openapi.js";
 import { postRoutes } from "./routes/posts.js";
 import { relatedDraftRoutes } from "./routes/related-draft.js";
-import { searchRoutes } from "./routes/search.js";
+import { leanSearchRoute, searchRoutes } from "./routes/search.js";
+import { LeanKit, serveFirst } from "./lean-routes.js";
+import { securityHeaders, securityHeadersMiddleware } from "./security-headers.js";
 import { demoPageRoutes } from "./routes/demo-page.js";
 import { LiveRelatedIndex } from "./related-refresher.js";
 
@@ -35,7 +36,8 @@ export interface AppDeps {
 /**
  * Builds the HTTP API without listening (`startServer` listens): security headers, CORS
  * allow-list, a deadline on every request, a bounded JSON body parser, the routes, a JSON 404 for
- * anything else, and the one error middleware.
+ * anything else, and the one error middleware. `GET /search` is served before Express (see
+ * `lean-routes.ts`), with the same headers, errors, metrics and access log.
  * @see README.md "HTTP API"
  */
 export function createApp(deps: AppDeps): Express {
@@ -47,16 +49,11 @@ export function createApp(deps: AppDeps): Express {
   app.disable("x-powered-by");
   app.set("etag", "strong");
   app.set("trust proxy", options.trustProxy);
+  const headers = securityHeaders();
+  const allowList = corsPolicy(options.corsOrigins);
   app.use(metrics.observe, accessLog(deps.log));
-  // No `upgrade-insecure-requests`: it would make a page served over plain HTTP on any address
-  // but localhost load its own scripts over HTTPS, and show nothing.
-  app.use(
-    helmet({
-      contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } },
-      crossOriginResourcePolicy: { policy: "cross-origin" },
-    }),
-  );
-  app.use(cors(options.corsOrigins));
+  app.use(securityHeadersMiddleware(headers));
+  app.use(cors(allowList));
   app.use(deadline(options.requestTimeoutMs, options.retryAfterSeconds));
   app.use(express.json({ limit: options.bodyLimitBytes, type: ["application/json", "application/*+json"] }));
   app.use(
@@ -72,5 +69,6 @@ export function createApp(deps: AppDeps): Express {
   app.use(demoPageRoutes());
   app.use(routeNotFound);
   app.use(errorHandler({ log: deps.log, retryAfterSeconds: options.retryAfterSeconds, onMeiliError: metrics.countMeiliError }));
-  return app;
+  const kit = new LeanKit({ app, securityHeaders: headers, cors: allowList, metrics, log: deps.log, retryAfterSeconds: options.retryAfterSeconds, trustProxy: options.trustProxy });
+  return serveFirst(app, [leanSearchRoute(context, kit)]);
 }

@@ -4,18 +4,27 @@ import { BadRequestError, parseQueryString, type QueryParams } from "../src/inde
 /** Most parameters (repeats included) one query string may carry. */
 export const MAX_QUERY_PARAMETERS = 100;
 
-/**
- * The request's query string, parsed strictly (`parseQueryString`: a malformed percent escape is a
- * 400 naming the parameter, where Express's parser would keep the raw text).
- * @throws BadRequestError naming `query` past {@link MAX_QUERY_PARAMETERS} parameters
- */
+/** The request's query string, parsed strictly (see {@link readQueryString}). */
 export function readQuery(req: Request): QueryParams {
   const url = req.originalUrl;
   const at = url.indexOf("?");
-  if (at === -1) return Object.create(null) as QueryParams;
-  const search = url.slice(at + 1);
+  return at === -1 ? (Object.create(null) as QueryParams) : readQueryString(url.slice(at + 1));
+}
+
+/**
+ * A query string (the part of the URL after `?`), parsed strictly (`parseQueryString`: a
+ * malformed percent escape is a 400 naming the parameter, where Express's parser would keep the
+ * raw text).
+ * @throws BadRequestError naming `query` past {@link MAX_QUERY_PARAMETERS} parameters
+ */
+export function readQueryString(search: string): QueryParams {
   let count = 0;
-  for (const segment of search.split("&")) if (segment !== "") count += 1;
+  for (let from = 0; from <= search.length; ) {
+    let end = search.indexOf("&", from);
+    if (end === -1) end = search.length;
+    if (end > from) count += 1;
+    from = end + 1;
+  }
   if (count > MAX_QUERY_PARAMETERS) {
     throw new BadRequestError("query", `the query string may carry at most ${MAX_QUERY_PARAMETERS} parameters, got ${count}`);
   }

@@ -2,7 +2,11 @@ import { fromDocumentId } from "./document-id.js";
 import { FACETS, type Facet, type SearchDocument } from "./document-types.js";
 import type { Hit, MeiliClient, SearchResponse } from "./meili/client.js";
 import { toMeiliError } from "./meili/errors.js";
+import { spliceSearchAnswer } from "./search-answer-bytes.js";
+import { highlightToHtml, MARK_CLOSE, MARK_OPEN } from "./search-highlight.js";
 import { toMeiliSearchRequest, SEARCH_HIT_ATTRIBUTES, type MeiliSearchRequest, type SearchQuery } from "./search-query.js";
+
+export { highlightToHtml };
 
 /**
  * `GET /search`: one Meilisearch search, and its answer in the API's shape.
@@ -32,24 +36,6 @@ export interface SearchAnswer {
   readonly facets: Readonly<Record<Facet, Readonly<Record<string, number>>>>;
 }
 
-/**
- * Highlight markers asked of Meilisearch: private-use characters no article contains, so the text
- * can be HTML-escaped first and the markers turned into `<mark>` after. (Meilisearch does not
- * escape; with `<mark>` as the tag, a title holding `<script>` would come back live.)
- */
-const MARK_OPEN = "\uE000";
-const MARK_CLOSE = "\uE001";
-
-const HTML_ESCAPES: Readonly<Record<string, string>> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-
-/** Highlighted text from Meilisearch → safe HTML with `<mark>` around the matches. */
-export function highlightToHtml(text: string): string {
-  return text
-    .replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] as string)
-    .replaceAll(MARK_OPEN, "<mark>")
-    .replaceAll(MARK_CLOSE, "</mark>");
-}
-
 /** The Meilisearch request `searchPosts` sends for `query` (also what the benchmark sends directly). */
 export function searchRequestFor(query: SearchQuery): MeiliSearchRequest {
   return { ...toMeiliSearchRequest(query), highlightPreTag: MARK_OPEN, highlightPostTag: MARK_CLOSE };
@@ -68,6 +54,26 @@ export async function searchPosts(client: MeiliClient, indexUid: string, query: 
     throw toMeiliError(error, `searching index "${indexUid}"`);
   }
   return toSearchAnswer(response, query);
+}
+
+/**
+ * {@link searchPosts}, answered as the JSON bytes of its {@link SearchAnswer}: what `GET /search`
+ * sends. Meilisearch's answer is spliced into the API's ({@link spliceSearchAnswer}) rather than
+ * parsed and serialised again; one laid out unexpectedly is parsed instead (the same answer).
+ * @param timeoutMs the longest Meilisearch may take @default the client's timeout
+ * @throws MeiliUnavailableError / PostindexError `meili_request_failed` (see `toMeiliError`)
+ */
+export async function searchPostsJson(client: MeiliClient, indexUid: string, query: SearchQuery, timeoutMs?: number): Promise<Buffer> {
+  let bytes: Buffer;
+  try {
+    bytes = await client.searchBytes(indexUid, JSON.stringify(searchRequestFor(query)), timeoutMs);
+  } catch (error) {
+    throw toMeiliError(error, `searching index "${indexUid}"`);
+  }
+  const spliced = spliceSearchAnswer(bytes, query);
+  if (spliced !== undefined) return spliced;
+  const response = JSON.parse(bytes.toString("utf8")) as SearchResponse<HitFields>;
+  return Buffer.from(JSON.stringify(toSearchAnswer(response, query)), "utf8");
 }
 
 /** A Meilisearch answer → the API's (pure). */

@@ -89,6 +89,8 @@ export class MeiliClient {
   readonly url: string;
   readonly #http: MeiliHttpClient;
   readonly #taskPollMs: number;
+  /** Origin, path prefix and headers of {@link MeiliClient.searchBytes}, built once. */
+  readonly #searchTarget: { origin: string; prefix: string; headers: Readonly<Record<string, string>> };
 
   constructor(options: MeiliClientOptions) {
     this.url = options.url;
@@ -106,9 +108,27 @@ export class MeiliClient {
         httpClient: this.#http,
         defaultWaitOptions: { timeout: 60_000, interval: this.#taskPollMs },
       });
+      // As the meilisearch client reads its host: `http://` unless a scheme is given.
+      const base = new URL(/^https?:\/\//.test(options.url) ? options.url : `http://${options.url}`);
+      const headers: Record<string, string> = { "content-type": "application/json" };
+      if (options.apiKey) headers["authorization"] = `Bearer ${options.apiKey}`;
+      this.#searchTarget = { origin: base.origin, prefix: base.pathname.replace(/\/*$/, "/"), headers };
     } catch (error) {
       throw new PostindexError("config_invalid", `not a Meilisearch URL: ${options.url}`, { cause: error });
     }
+  }
+
+  /**
+   * One search of index `uid`: `body` (a JSON search request) sent as it is, and Meilisearch's
+   * answer as the bytes it sent, for a caller that reads them without parsing them all (`GET
+   * /search`). Skips the meilisearch client (its `URL`, `Headers` and abort signal per request).
+   * @param timeoutMs the longest the answer may take @default the client's `timeoutMs`
+   * @throws MeiliUnavailableError when the server cannot be reached or does not answer in time;
+   *   the client's `MeilisearchApiError` for a refused request (pass both through `toMeiliError`)
+   */
+  searchBytes(uid: string, body: string, timeoutMs?: number): Promise<Buffer> {
+    const { origin, prefix, headers } = this.#searchTarget;
+    return this.#http.postBytes({ origin, path: `${prefix}indexes/${encodeURIComponent(uid)}/search`, headers, body, timeoutMs });
   }
 
   /** A handle on index `uid` (no request is made). */

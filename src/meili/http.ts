@@ -1,6 +1,6 @@
 import { STATUS_CODES } from "node:http";
 import { Readable } from "node:stream";
-import { Agent, request } from "undici";
+import { Agent, request, type Dispatcher } from "undici";
 import { MeiliUnavailableError } from "../errors.js";
 
 /**
@@ -42,8 +42,34 @@ export interface HttpClientOptions {
   readonly createApiError?: (response: Response, body: unknown) => Error;
 }
 
+/** Where and what {@link MeiliHttpClient.postBytes} sends. */
+export interface BytesRequest {
+  /** `http://host:port` */
+  readonly origin: string;
+  /** Path and query, e.g. `/indexes/articles/search`. */
+  readonly path: string;
+  /** Request headers as they go out (lower-case names): built once by the caller, not per request. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The JSON body. */
+  readonly body: string;
+  /**
+   * The longest the answer may take from now, to its last byte; then the request is aborted and
+   * the promise rejects with a {@link MeiliUnavailableError}, on time (a timer of its own, where
+   * undici's timeouts above one second run on a coarse half-second clock).
+   * @default the client's `timeoutMs`
+   */
+  readonly timeoutMs?: number;
+}
+
 /** A function usable as the meilisearch client's `httpClient` option, plus `close()` for its sockets. */
 export type MeiliHttpClient = ((input: string | URL | Request, init?: RequestInit) => Promise<unknown>) & {
+  /**
+   * POSTs `request` over the same sockets and resolves with the raw body of a 2xx answer: no
+   * `Headers`, `URL`, stream or string decoding on the way (the API's searches, which splice the
+   * bytes). A non-2xx answer rejects with `createApiError`, a transport failure or the timeout
+   * with a {@link MeiliUnavailableError}.
+   */
+  postBytes(request: BytesRequest): Promise<Buffer>;
   /** Closes the pooled sockets; in-flight requests finish first. */
   close(): Promise<void>;
 };
@@ -121,7 +147,55 @@ export function createHttpClient(options: HttpClientOptions = {}): MeiliHttpClie
     throw createApiError(new Response(null, status), parseJsonOrUndefined(text));
   }
 
-  return Object.assign(send, { close: () => agent.close() });
+  function postBytes(request: BytesRequest): Promise<Buffer> {
+    const limitMs = request.timeoutMs ?? timeoutMs;
+    return new Promise<Buffer>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let statusCode = 0;
+      let responseHeaders: Record<string, string | string[] | undefined> = {};
+      let controller: Dispatcher.DispatchController | undefined;
+      let settled = false;
+      const settle = (error: unknown, bytes?: Buffer): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (error === undefined) resolve(bytes as Buffer);
+        else reject(error);
+      };
+      const timer = setTimeout(() => {
+        const error = new MeiliUnavailableError(`Meilisearch at ${request.origin} did not answer within ${limitMs} ms`);
+        settle(error);
+        controller?.abort(error);
+      }, limitMs);
+      agent.dispatch(
+        { origin: request.origin, path: request.path, method: "POST", headers: request.headers, body: request.body, headersTimeout: limitMs, bodyTimeout: limitMs },
+        {
+          onRequestStart(started) {
+            controller = started;
+            if (settled) started.abort(new MeiliUnavailableError("the request was given up"));
+          },
+          onResponseStart(_controller, status, headers) {
+            statusCode = status;
+            if (status >= 300) responseHeaders = headers;
+          },
+          onResponseData(_controller, chunk) {
+            chunks.push(chunk);
+          },
+          onResponseEnd() {
+            const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+            if (statusCode >= 200 && statusCode < 300) return settle(undefined, bytes);
+            const status = { status: statusCode, statusText: STATUS_CODES[statusCode] ?? "", headers: toHeaders(responseHeaders) };
+            settle(createApiError(new Response(null, status), parseJsonOrUndefined(bytes.toString("utf8"))));
+          },
+          onResponseError(_controller, error) {
+            settle(transportError(error, `${request.origin}${request.path}`, undefined));
+          },
+        },
+      );
+    });
+  }
+
+  return Object.assign(send, { postBytes, close: () => agent.close() });
 }
 
 /**

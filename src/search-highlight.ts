@@ -1,0 +1,17 @@
+/**
+ * Highlight markers asked of Meilisearch: private-use characters no article contains, so the text
+ * can be HTML-escaped first and the markers turned into `<mark>` after. (Meilisearch does not
+ * escape; with `<mark>` as the tag, a title holding `<script>` would come back live.)
+ */
+export const MARK_OPEN = "\uE000";
+export const MARK_CLOSE = "\uE001";
+
+const HTML_ESCAPES: Readonly<Record<string, string>> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
+/** Highlighted text from Meilisearch → safe HTML with `<mark>` around the matches. */
+export function highlightToHtml(text: string): string {
+  return text
+    .replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] as string)
+    .replaceAll(MARK_OPEN, "<mark>")
+    .replaceAll(MARK_CLOSE, "</mark>");
+}
