@@ -72,34 +72,48 @@ class GrowingPostings implements PostingList {
   }
 }
 
-const NO_KEYS = new Int32Array(0);
+type Entity = RelatedDocument["entities"][number];
 
-/** A document with every field the index reads present (Meilisearch may return nulls or omit fields). */
-function normalised(document: RelatedDocument): RelatedDocument {
-  return {
-    id: document.id,
-    title: document.title ?? "",
-    entities: Array.isArray(document.entities) ? document.entities : [],
-    stack: Array.isArray(document.stack) ? document.stack : [],
-    tools: Array.isArray(document.tools) ? document.tools : [],
-    difficulty: document.difficulty ?? null,
-    scenario: document.scenario ?? null,
-    code_language: document.code_language ?? null,
-    last_reviewed_at: typeof document.last_reviewed_at === "number" ? document.last_reviewed_at : null,
-    ...(typeof document.indexed_at === "number" ? { indexed_at: document.indexed_at } : {}),
-  };
+/**
+ * One copy of each entity and facet value, shared by every post carrying it: documents parsed
+ * from JSON carry their own copies, which would make the index several times larger.
+ */
+class Interned {
+  readonly #values = new Map<string, string>();
+  readonly #entities = new Map<string, Entity>();
+
+  value<V extends string | null>(value: V): V {
+    if (value === null) return value;
+    const known = this.#values.get(value);
+    if (known !== undefined) return known as V;
+    this.#values.set(value, value);
+    return value;
+  }
+
+  values(values: readonly string[]): string[] {
+    return values.map((value) => this.value(value));
+  }
+
+  entity(entity: Entity): Entity {
+    const key = entityKey(entity);
+    const known = this.#entities.get(key);
+    if (known !== undefined && known.name === entity.name && known.type === entity.type) return known;
+    const copy = { ...entity, name: this.value(entity.name), type: this.value(entity.type) };
+    if (known === undefined) this.#entities.set(key, copy);
+    return copy;
+  }
 }
 
 /** In-memory related-posts index over {@link RelatedDocument}s, keyed by document id. */
 export class RelatedIndex {
   readonly #slotOf = new Map<string, number>();
   #documents: (RelatedDocument | undefined)[] = [];
-  #keysOf: Int32Array[] = [];
   /** `last_reviewed_at` per slot, −∞ when unknown (so "unknown counts as oldest" is plain comparison). */
   #reviewed = new Float64Array(16);
   readonly #freeSlots: number[] = [];
   readonly #keyNumbers = new Map<string, number>();
   readonly #postings: GrowingPostings[] = [];
+  readonly #interned = new Interned();
 
   /** An index holding `documents` (later ones replace earlier ones of the same id). */
   static of(documents: Iterable<RelatedDocument>): RelatedIndex {
@@ -116,11 +130,6 @@ export class RelatedIndex {
   /** One more than the highest slot in use: the length of per-slot arrays a ranking needs. */
   get slotCount(): number {
     return this.#documents.length;
-  }
-
-  /** Distinct entity keys ever seen: the length of per-key arrays a ranking needs. */
-  get keyCount(): number {
-    return this.#postings.length;
   }
 
   has(id: string): boolean {
@@ -150,7 +159,7 @@ export class RelatedIndex {
 
   /** Adds the post, or replaces the one of the same id; posting lists change only for keys it gained or lost. */
   upsert(document: RelatedDocument): void {
-    const kept = normalised(document);
+    const kept = this.#normalised(document);
     const keys = this.#keyNumbersOf(kept);
     let slot = this.#slotOf.get(kept.id);
     if (slot === undefined) {
@@ -158,12 +167,11 @@ export class RelatedIndex {
       this.#slotOf.set(kept.id, slot);
       for (const key of keys) (this.#postings[key] as GrowingPostings).add(slot);
     } else {
-      const old = this.#keysOf[slot] ?? NO_KEYS;
+      const old = this.#keyNumbersOf(this.#documents[slot] as RelatedDocument);
       for (const key of old) if (!keys.includes(key)) (this.#postings[key] as GrowingPostings).remove(slot);
       for (const key of keys) if (!old.includes(key)) (this.#postings[key] as GrowingPostings).add(slot);
     }
     this.#documents[slot] = kept;
-    this.#keysOf[slot] = keys;
     if (slot >= this.#reviewed.length) {
       const grown = new Float64Array(Math.max(this.#reviewed.length * 2, slot + 1));
       grown.set(this.#reviewed);
@@ -176,10 +184,9 @@ export class RelatedIndex {
   delete(id: string): boolean {
     const slot = this.#slotOf.get(id);
     if (slot === undefined) return false;
-    for (const key of this.#keysOf[slot] ?? NO_KEYS) (this.#postings[key] as GrowingPostings).remove(slot);
+    for (const key of this.#keyNumbersOf(this.#documents[slot] as RelatedDocument)) (this.#postings[key] as GrowingPostings).remove(slot);
     this.#slotOf.delete(id);
     this.#documents[slot] = undefined;
-    this.#keysOf[slot] = NO_KEYS;
     this.#reviewed[slot] = Number.NEGATIVE_INFINITY;
     this.#freeSlots.push(slot);
     return true;
@@ -197,11 +204,6 @@ export class RelatedIndex {
     return this.#documents[slot];
   }
 
-  /** The distinct entity key numbers of the post in `slot`. */
-  keysAt(slot: number): Int32Array {
-    return this.#keysOf[slot] ?? NO_KEYS;
-  }
-
   /** `last_reviewed_at` of the post in `slot`, −∞ when unknown. */
   reviewedAt(slot: number): number {
     return this.#reviewed[slot] ?? Number.NEGATIVE_INFINITY;
@@ -217,8 +219,27 @@ export class RelatedIndex {
     return this.#postings[number] as PostingList;
   }
 
+  /** The document with every field the index reads present (Meilisearch may return nulls or omit fields), values interned. */
+  #normalised(document: RelatedDocument): RelatedDocument {
+    const interned = this.#interned;
+    const text = (value: unknown) => (typeof value === "string" ? interned.value(value) : null);
+    const list = (value: unknown) => (Array.isArray(value) ? interned.values(value.filter((item): item is string => typeof item === "string")) : []);
+    return {
+      id: document.id,
+      title: document.title ?? "",
+      entities: Array.isArray(document.entities) ? document.entities.map((entity) => interned.entity(entity)) : [],
+      stack: list(document.stack),
+      tools: list(document.tools),
+      difficulty: text(document.difficulty),
+      scenario: text(document.scenario),
+      code_language: text(document.code_language),
+      last_reviewed_at: typeof document.last_reviewed_at === "number" ? document.last_reviewed_at : null,
+      ...(typeof document.indexed_at === "number" ? { indexed_at: document.indexed_at } : {}),
+    };
+  }
+
   /** The post's distinct key numbers, in the order of its entities, numbering new keys. */
-  #keyNumbersOf(document: RelatedDocument): Int32Array {
+  #keyNumbersOf(document: RelatedDocument): number[] {
     const numbers: number[] = [];
     for (const entity of document.entities) {
       const key = entityKey(entity);
@@ -230,6 +251,6 @@ export class RelatedIndex {
       }
       if (!numbers.includes(number)) numbers.push(number);
     }
-    return Int32Array.from(numbers);
+    return numbers;
   }
 }
