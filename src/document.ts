@@ -49,12 +49,24 @@ export function toSearchDocument(record: ArticleRecord, sourceFile: string): Sea
     reference: meta.reference ?? null,
     hash: meta.hash ?? null,
   };
-  return { ...content, source_file: sourceFile, content_hash: hashContent(content) };
+  // The two fields that are not content are added after hashing, in this order: the same document
+  // as `{ ...content, source_file, content_hash }`, without copying its thirty fields.
+  const contentHash = hashContent(content);
+  const document = content as SearchDocument;
+  document.source_file = sourceFile;
+  document.content_hash = contentHash;
+  return document;
 }
 
 /** The searchable text of the sections: headings, paragraphs and items, one per line. */
 function sectionsText(sections: readonly Section[]): string {
-  return sections.flatMap((section) => [section.heading, ...(section.paragraphs ?? []), ...(section.items ?? [])]).join("\n");
+  const lines: string[] = [];
+  for (const section of sections) {
+    lines.push(section.heading);
+    if (section.paragraphs) for (const paragraph of section.paragraphs) lines.push(paragraph);
+    if (section.items) for (const item of section.items) lines.push(item);
+  }
+  return lines.join("\n");
 }
 
 /** Exports omit `site` when the id carries it (`alphanode-000504` → `alphanode`). */
