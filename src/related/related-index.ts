@@ -7,8 +7,10 @@ import { entityKey } from "../document.js";
  * documents by whoever has them (the API's refresher reads them from Meilisearch; an export can
  * read them from a folder) and answers from memory alone. See `top-related.ts` for the ranking.
  *
- * Posts live in numbered slots (reused after a deletion) so the ranking can work over typed
- * arrays: posting lists are ascending `Int32Array`s of slots, walked side by side.
+ * Posts live in numbered slots so the ranking can work over typed arrays: posting lists are
+ * ascending `Int32Array`s of slots, walked side by side. A built index numbers its posts in the
+ * related lists' tie order (freshest first, then by id), so among equally related posts the first
+ * found is the one that ranks first, and a walk can stop early (see `orderedEnd`).
  */
 
 /** The fields of a document the related-posts index keeps (and the refresher reads). */
@@ -104,22 +106,69 @@ class Interned {
   }
 }
 
+/** The documents, the last of each id kept, freshest first (unknown dates last), then by id. */
+function freshestFirst(documents: Iterable<RelatedDocument>): RelatedDocument[] {
+  const byId = new Map<string, RelatedDocument>();
+  for (const document of documents) byId.set(document.id, document);
+  const reviewed = (document: RelatedDocument) => (typeof document.last_reviewed_at === "number" ? document.last_reviewed_at : Number.NEGATIVE_INFINITY);
+  return [...byId.values()].sort((a, b) => {
+    const x = reviewed(a);
+    const y = reviewed(b);
+    if (x !== y) return x > y ? -1 : 1;
+    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  });
+}
+
 /** In-memory related-posts index over {@link RelatedDocument}s, keyed by document id. */
 export class RelatedIndex {
   readonly #slotOf = new Map<string, number>();
   #documents: (RelatedDocument | undefined)[] = [];
   /** `last_reviewed_at` per slot, −∞ when unknown (so "unknown counts as oldest" is plain comparison). */
   #reviewed = new Float64Array(16);
+  /** Free slots past the ordered ones (a free ordered slot stays a hole: reusing it would break the order). */
   readonly #freeSlots: number[] = [];
   readonly #keyNumbers = new Map<string, number>();
   readonly #postings: GrowingPostings[] = [];
   readonly #interned = new Interned();
+  /** Slots below it hold posts freshest first (then by id), as built; later posts take slots above it. */
+  #orderedEnd = 0;
+  #orderedHoles = 0;
 
-  /** An index holding `documents` (later ones replace earlier ones of the same id). */
+  /** An index holding `documents` (later ones replace earlier ones of the same id), freshest first. */
   static of(documents: Iterable<RelatedDocument>): RelatedIndex {
     const index = new RelatedIndex();
-    for (const document of documents) index.upsert(document);
+    for (const document of freshestFirst(documents)) index.upsert(document);
+    index.#orderedEnd = index.slotCount;
     return index;
+  }
+
+  /**
+   * {@link RelatedIndex.of}, awaiting `pause()` after every `chunk` posts, so that building a
+   * large index never holds the event loop for long.
+   */
+  static async build(documents: Iterable<RelatedDocument>, pause: () => Promise<void>, chunk = 2_000): Promise<RelatedIndex> {
+    const index = new RelatedIndex();
+    const sorted = freshestFirst(documents);
+    for (let start = 0; start < sorted.length; start += chunk) {
+      for (const document of sorted.slice(start, start + chunk)) index.upsert(document);
+      await pause();
+    }
+    index.#orderedEnd = index.slotCount;
+    return index;
+  }
+
+  /**
+   * Slots `0 .. orderedEnd` hold posts in the related lists' tie order, freshest first (unknown
+   * dates last), then by id, with holes where posts left. Posts added or re-dated since the index
+   * was built sit above, in no order.
+   */
+  get orderedEnd(): number {
+    return this.#orderedEnd;
+  }
+
+  /** Posts out of the freshness order plus holes in it: when large, building the index again pays. */
+  get disorder(): number {
+    return this.slotCount - this.#orderedEnd + this.#orderedHoles;
   }
 
   /** Posts held (N of the weights). */
@@ -162,6 +211,11 @@ export class RelatedIndex {
     const kept = this.#normalised(document);
     const keys = this.#keyNumbersOf(kept);
     let slot = this.#slotOf.get(kept.id);
+    // A re-dated post leaves its ordered slot (its place in the freshness order is elsewhere).
+    if (slot !== undefined && slot < this.#orderedEnd && this.#reviewed[slot] !== (kept.last_reviewed_at ?? Number.NEGATIVE_INFINITY)) {
+      this.delete(kept.id);
+      slot = undefined;
+    }
     if (slot === undefined) {
       slot = this.#freeSlots.pop() ?? this.#documents.length;
       this.#slotOf.set(kept.id, slot);
@@ -188,7 +242,8 @@ export class RelatedIndex {
     this.#slotOf.delete(id);
     this.#documents[slot] = undefined;
     this.#reviewed[slot] = Number.NEGATIVE_INFINITY;
-    this.#freeSlots.push(slot);
+    if (slot < this.#orderedEnd) this.#orderedHoles += 1;
+    else this.#freeSlots.push(slot);
     return true;
   }
 

@@ -47,6 +47,8 @@ class TopK {
   readonly slots: Int32Array;
   readonly scores: Float64Array;
   readonly counts: Int32Array;
+  /** The query positions each post carries, as a bit mask (when the query has at most 31 entities). */
+  readonly masks: Int32Array;
   length = 0;
   readonly #index: RelatedIndex;
 
@@ -54,6 +56,7 @@ class TopK {
     this.slots = new Int32Array(k);
     this.scores = new Float64Array(k);
     this.counts = new Int32Array(k);
+    this.masks = new Int32Array(k);
     this.#index = index;
   }
 
@@ -84,17 +87,25 @@ class TopK {
     return !this.isFull || this.ranksBefore(slot, score, count, this.slots.length - 1);
   }
 
-  insert(slot: number, score: number, count: number): void {
+  /** Whether the post is among the best so far (the seeding pass may have put it there). */
+  holds(slot: number): boolean {
+    for (let at = 0; at < this.length; at += 1) if (this.slots[at] === slot) return true;
+    return false;
+  }
+
+  insert(slot: number, score: number, count: number, mask: number): void {
     let at = this.isFull ? this.slots.length - 1 : this.length++;
     while (at > 0 && this.ranksBefore(slot, score, count, at - 1)) {
       this.slots[at] = this.slots[at - 1] as number;
       this.scores[at] = this.scores[at - 1] as number;
       this.counts[at] = this.counts[at - 1] as number;
+      this.masks[at] = this.masks[at - 1] as number;
       at -= 1;
     }
     this.slots[at] = slot;
     this.scores[at] = score;
     this.counts[at] = count;
+    this.masks[at] = mask;
   }
 }
 
@@ -133,6 +144,24 @@ function advance(slots: Int32Array, length: number, from: number, target: number
 }
 
 const EMPTY = new Int32Array(0);
+/**
+ * The rarest lists, up to this many posts in all, are scored before the walk (each post looked up
+ * in every list): a rare entity's few posts are then known, which lets the tie stop below apply.
+ */
+const SEED_POSTS = 16;
+
+/** The first position in `slots[0 .. length)` holding a slot ≥ `slot`. */
+function lowerBound(slots: Int32Array, length: number, slot: number): number {
+  let low = 0;
+  let high = length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((slots[middle] as number) < slot) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}
+
 /** Past every slot: the head of an exhausted list. */
 const END = 0x7fffffff;
 
@@ -172,10 +201,77 @@ export function topRelated(index: RelatedIndex, query: readonly WeightedEntity[]
 
   const top = new TopK(k, index);
   const matched = new Int32Array(m);
+  const admit = (slot: number, count: number): void => {
+    // The carried query positions ascending: the score summed in query order.
+    for (let i = 1; i < count; i += 1) {
+      const position = matched[i] as number;
+      let at = i;
+      while (at > 0 && (matched[at - 1] as number) > position) {
+        matched[at] = matched[at - 1] as number;
+        at -= 1;
+      }
+      matched[at] = position;
+    }
+    let score = 0;
+    let mask = 0;
+    for (let i = 0; i < count; i += 1) {
+      score += weights[matched[i] as number] as number;
+      mask |= 1 << (matched[i] as number);
+    }
+    if (!(score > 0) || !top.admits(slot, score, count) || top.holds(slot)) return;
+    if (accept !== undefined && !accept(index.documentAt(slot) as RelatedDocument)) return;
+    top.insert(slot, score, count, mask);
+  };
+
+  // Seed the top k with the posts of the rarest lists, whole lists only (see SEED_POSTS).
+  // Query positions whose every post the seeding scored (or with no post at all).
+  let seen = 0;
+  for (let j = 0; j < m; j += 1) if (lengths[j] === 0) seen |= 1 << (order[j] as number);
+  for (let j = m - 1, budget = SEED_POSTS; j >= firstEssential && (lengths[j] as number) <= budget; j -= 1) {
+    const list = lists[j] as Int32Array;
+    const length = lengths[j] as number;
+    seen |= 1 << (order[j] as number);
+    budget -= length;
+    for (let i = 0; i < length; i += 1) {
+      const slot = list[i] as number;
+      if (slot === self) continue;
+      let count = 0;
+      for (let r = 0; r < m; r += 1) {
+        const other = lists[r] as Int32Array;
+        const at = lowerBound(other, lengths[r] as number, slot);
+        if (at < (lengths[r] as number) && other[at] === slot) matched[count++] = order[r] as number;
+      }
+      admit(slot, count);
+    }
+  }
+  while (top.isFull && firstEssential < m && below(upTo[firstEssential + 1] as number, top.floor)) firstEssential += 1;
+
+  // The tie stop (see below) reasons over bit masks of query positions.
+  const orderedEnd = index.orderedEnd;
+  let canStopEarly = m <= 31 && orderedEnd > 0;
+  const unseen = m <= 31 ? ((1 << m) - 1) & ~seen : 0;
   for (;;) {
     let candidate = END;
     for (let j = firstEssential; j < m; j += 1) if ((heads[j] as number) < candidate) candidate = heads[j] as number;
     if (candidate === END) break;
+    // The tie stop. Posts not looked at yet sit in slots ≥ candidate, and carry only entities of
+    // `unseen` (every post of the others was seeded). When the k-th post sits in an ordered slot
+    // below, and carries all of `unseen`, such a post either carries exactly its set (the same
+    // score, bit for bit, and count: then it ranks after, being staler or equal and later by id)
+    // or fewer (a sum of fewer non-negative weights is never larger, and the count is smaller).
+    // So none in the ordered slots can enter the top k: skip to the unordered ones.
+    if (canStopEarly && top.isFull && candidate < orderedEnd) {
+      const kth = top.slots[k - 1] as number;
+      if (kth < candidate && kth < orderedEnd && (unseen & ~(top.masks[k - 1] as number)) === 0) {
+        canStopEarly = false;
+        for (let j = 0; j < m; j += 1) {
+          const at = advance(lists[j] as Int32Array, lengths[j] as number, cursors[j] as number, orderedEnd);
+          cursors[j] = at;
+          heads[j] = at < (lengths[j] as number) ? ((lists[j] as Int32Array)[at] as number) : END;
+        }
+        continue;
+      }
+    }
     let count = 0;
     let carried = 0;
     for (let j = firstEssential; j < m; j += 1) {
@@ -205,21 +301,7 @@ export function topRelated(index: RelatedIndex, query: readonly WeightedEntity[]
       }
     }
     if (isHopeless) continue;
-    // The carried query positions ascending: the score summed in query order.
-    for (let i = 1; i < count; i += 1) {
-      const position = matched[i] as number;
-      let at = i;
-      while (at > 0 && (matched[at - 1] as number) > position) {
-        matched[at] = matched[at - 1] as number;
-        at -= 1;
-      }
-      matched[at] = position;
-    }
-    let score = 0;
-    for (let i = 0; i < count; i += 1) score += weights[matched[i] as number] as number;
-    if (!(score > 0) || !top.admits(candidate, score, count)) continue;
-    if (accept !== undefined && !accept(index.documentAt(candidate) as RelatedDocument)) continue;
-    top.insert(candidate, score, count);
+    admit(candidate, count);
     while (top.isFull && firstEssential < m && below(upTo[firstEssential + 1] as number, top.floor)) firstEssential += 1;
   }
   const matches: TopRelatedMatch[] = [];
@@ -255,6 +337,9 @@ export function recentPosts(index: RelatedIndex, options: RecentPostsOptions): R
     return (index.documentAt(a) as RelatedDocument).id < (index.documentAt(b) as RelatedDocument).id;
   };
   for (let slot = 0; slot < index.slotCount; slot += 1) {
+    // Ordered slots come freshest first: once k are found there, the rest of them rank after.
+    if (best.length === k && slot < index.orderedEnd) slot = index.orderedEnd;
+    if (slot >= index.slotCount) break;
     // The review date first: most posts are older than the k-th best, and are never read.
     if (best.length === k && index.reviewedAt(slot) < index.reviewedAt(best[k - 1] as number)) continue;
     const document = index.documentAt(slot);
