@@ -15,6 +15,9 @@ import { IndexFeed, type StampRange } from "./index-feed.js";
  *   counts, which reads no document), splitting the ranges that disagree until they are small,
  *   and reading the ids of those only; a post is dropped only after a read by id confirms it gone.
  *   Unstamped documents (pushed before stamps existed) are counted and compared as one range.
+ * - The index numbers its posts freshest first when it is built (see `RelatedIndex.orderedEnd`);
+ *   posts added or re-dated since sit outside that order. When they are many, the index is built
+ *   again in the background, and the changes made meanwhile are replayed on it.
  * - Freshness: an answer never comes from a state older than `maxStalenessMs`. When the last
  *   successful look is older (polling paused while idle, or failing), the request waits for a new
  *   one, and fails as Meilisearch fails (503) when that fails.
@@ -36,6 +39,8 @@ export interface LiveRelatedIndexOptions {
   readonly idleMs?: number;
   /** Documents per page while catching up. @default 2000 */
   readonly pageSize?: number;
+  /** Posts out of the freshness order that start a rebuild, at the least (else an eighth of the index). @default 1000 */
+  readonly rebuildAfter?: number;
 }
 
 /** Pages read at once while loading, and their size. */
@@ -47,6 +52,11 @@ const SPLIT = 32;
 const LEAF = 200;
 /** `totalHits` is capped by `pagination.maxTotalHits`: a count at the cap says "at least". */
 const COUNT_CAP = 100_000;
+
+/** Lets other work (requests) run between chunks of a build. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+type Change = { readonly upsert: RelatedDocument } | { readonly delete: string };
 
 /** Posts held in one stamp range, sorted by stamp. */
 interface HeldStamps {
@@ -62,6 +72,7 @@ export class LiveRelatedIndex {
   readonly #maxStalenessMs: number;
   readonly #idleMs: number;
   readonly #pageSize: number;
+  readonly #rebuildAfter: number;
   #index: RelatedIndex | undefined;
   /** Every document stamped below it is held as the index has it. */
   #cursor = 0;
@@ -73,6 +84,8 @@ export class LiveRelatedIndex {
   #progressAt = Number.NEGATIVE_INFINITY;
   #lastFailed = false;
   #syncing: Promise<void> | undefined;
+  /** While the index is rebuilt: the changes applied to it since, to replay on the new one. */
+  #journal: Change[] | undefined;
   #timer: NodeJS.Timeout | undefined;
   #demandAt = Number.NEGATIVE_INFINITY;
   #isClosed = false;
@@ -84,6 +97,7 @@ export class LiveRelatedIndex {
     this.#maxStalenessMs = options.maxStalenessMs ?? 500;
     this.#idleMs = options.idleMs ?? 60_000;
     this.#pageSize = options.pageSize ?? 2_000;
+    this.#rebuildAfter = options.rebuildAfter ?? 1_000;
   }
 
   /** Starts loading and polling now rather than at the first request (the API does at start-up). */
@@ -143,7 +157,10 @@ export class LiveRelatedIndex {
     const startedAt = performance.now();
     try {
       if (this.#index === undefined) await this.#load();
-      else await this.#catchUp(this.#index);
+      else {
+        await this.#catchUp();
+        this.#rebuildIfDisordered();
+      }
       this.#syncedAt = startedAt;
       if (this.#lastFailed) this.#log.info("related-posts index reading Meilisearch again");
       this.#lastFailed = false;
@@ -162,6 +179,47 @@ export class LiveRelatedIndex {
     return result;
   }
 
+  /** The index held (only called once loaded). */
+  get #held(): RelatedIndex {
+    return this.#index as RelatedIndex;
+  }
+
+  #upsert(document: RelatedDocument): void {
+    this.#held.upsert(document);
+    this.#journal?.push({ upsert: document });
+  }
+
+  #delete(id: string): void {
+    this.#held.delete(id);
+    this.#journal?.push({ delete: id });
+  }
+
+  /**
+   * Builds the index again, in the background, once many posts sit out of its freshness order
+   * (added or re-dated since it was built: the tie stop of the ranking does not reach them). The
+   * changes applied meanwhile are replayed on the new index before it takes the old one's place.
+   */
+  #rebuildIfDisordered(): void {
+    const index = this.#held;
+    if (this.#journal !== undefined || index.disorder <= Math.max(this.#rebuildAfter, index.size / 8)) return;
+    const journal: Change[] = [];
+    this.#journal = journal;
+    RelatedIndex.build([...index.documents()], nextTurn)
+      .then((fresh) => {
+        if (this.#journal !== journal || this.#index !== index) return;
+        for (const change of journal) {
+          if ("upsert" in change) fresh.upsert(change.upsert);
+          else fresh.delete(change.delete);
+        }
+        this.#index = fresh;
+        this.#log.debug({ posts: fresh.size }, "related-posts index rebuilt in freshness order");
+      })
+      .catch((error: unknown) => this.#log.warn({ err: error }, "related-posts index could not be rebuilt"))
+      .finally(() => {
+        if (this.#journal === journal) this.#journal = undefined;
+      });
+  }
+
   /**
    * Reads every document into a new index, {@link LOAD_STREAMS} pages at a time (Meilisearch
    * decompresses each document it returns: one request at a time leaves it mostly waiting), and
@@ -171,7 +229,6 @@ export class LiveRelatedIndex {
     const startedAt = performance.now();
     // Anything stamped after this is read again by the first catch-up, whichever version a page saw.
     const newest = await this.#read(this.#feed.newestStamp());
-    const index = new RelatedIndex();
     const pages: RelatedDocument[][] = [];
     let nextPage = 0;
     let isLastRead = false;
@@ -184,15 +241,16 @@ export class LiveRelatedIndex {
       }
     };
     await Promise.all(Array.from({ length: LOAD_STREAMS }, stream));
-    // In index order, so slots (and ties in posting lists) follow the index, whichever page came first.
-    for (const page of pages) for (const document of page ?? []) index.upsert(document);
+    const index = await RelatedIndex.build(pages.flat(), nextTurn);
+    // A rebuild in progress started from the old index: its result is dropped.
+    this.#journal = undefined;
     this.#index = index;
     this.#cursor = newest ?? 0;
     this.#isSuspect = false;
     this.#log.info({ posts: index.size, ms: Math.round(performance.now() - startedAt) }, "related-posts index loaded");
   }
 
-  async #catchUp(index: RelatedIndex): Promise<void> {
+  async #catchUp(): Promise<void> {
     const counted = this.#read(this.#feed.count());
     counted.catch(() => undefined);
     let changed = 0;
@@ -200,7 +258,7 @@ export class LiveRelatedIndex {
     // Pages of `indexed_at >= cursor`, oldest first; `skip` steps over the documents already read at the cursor's stamp.
     for (let cursor = this.#cursor, skip = 0; ; ) {
       const page = await this.#read(this.#feed.changedSince(cursor, skip, this.#pageSize));
-      if (seen === 0 && page.length === this.#pageSize && (await this.#isMostlyNew(cursor, index))) {
+      if (seen === 0 && page.length === this.#pageSize && (await this.#isMostlyNew(cursor))) {
         // A reindex's swap (everything restamped): a fresh load is faster, and it drops the deleted posts too.
         await counted.catch(() => undefined);
         await this.#load();
@@ -208,8 +266,8 @@ export class LiveRelatedIndex {
       }
       seen += page.length;
       for (const document of page) {
-        if (index.has(document.id) && index.stampOf(document.id) === document.indexed_at) continue;
-        index.upsert(document);
+        if (this.#held.has(document.id) && this.#held.stampOf(document.id) === document.indexed_at) continue;
+        this.#upsert(document);
         changed += 1;
       }
       const last = page.at(-1)?.indexed_at;
@@ -224,7 +282,7 @@ export class LiveRelatedIndex {
     const count = await counted;
     // Nothing at or above the cursor: the newest post held is gone, or the index went back in time.
     const lostCursor = seen === 0 && this.#cursor > 0;
-    if (count === index.size && !lostCursor) {
+    if (count === this.#held.size && !lostCursor) {
       this.#isSuspect = false;
       return;
     }
@@ -233,20 +291,20 @@ export class LiveRelatedIndex {
       return;
     }
     this.#isSuspect = false;
-    await this.#reconcile(index);
+    await this.#reconcile();
   }
 
   /** Whether at least half the posts held were stamped at or after `cursor` (counted, no document read). */
-  async #isMostlyNew(cursor: number, index: RelatedIndex): Promise<boolean> {
+  async #isMostlyNew(cursor: number): Promise<boolean> {
     const [changed] = await this.#read(this.#feed.countIn([{ from: cursor, to: null }]));
-    return (changed ?? 0) * 2 >= index.size;
+    return (changed ?? 0) * 2 >= this.#held.size;
   }
 
   /** Finds what the index and the held posts disagree on, by counting stamp ranges, and fixes it. */
-  async #reconcile(index: RelatedIndex): Promise<void> {
+  async #reconcile(): Promise<void> {
     const stamped: { id: string; stamp: number }[] = [];
     const unstamped: string[] = [];
-    for (const document of index.documents()) {
+    for (const document of this.#held.documents()) {
       if (typeof document.indexed_at === "number") stamped.push({ id: document.id, stamp: document.indexed_at });
       else unstamped.push(document.id);
     }
@@ -255,31 +313,31 @@ export class LiveRelatedIndex {
     const counts = await this.#read(this.#feed.countIn([...parts.map((part) => part.range), null]));
     let fixed = 0;
     for (const [position, part] of parts.entries()) {
-      if (counts[position] !== part.held.length) fixed += await this.#reconcileRange(index, part, counts[position] as number);
+      if (counts[position] !== part.held.length) fixed += await this.#reconcileRange(part, counts[position] as number);
     }
-    if (counts[parts.length] !== unstamped.length) fixed += await this.#reconcileUnstamped(index, unstamped);
-    const newest = stamped.reduce((max, entry) => (index.stampOf(entry.id) === entry.stamp ? Math.max(max, entry.stamp) : max), 0);
+    if (counts[parts.length] !== unstamped.length) fixed += await this.#reconcileUnstamped(unstamped);
+    const newest = stamped.reduce((max, entry) => (this.#held.stampOf(entry.id) === entry.stamp ? Math.max(max, entry.stamp) : max), 0);
     this.#cursor = Math.min(this.#cursor, newest);
-    this.#log.debug({ fixed, posts: index.size }, "related-posts index reconciled with Meilisearch");
+    this.#log.debug({ fixed, posts: this.#held.size }, "related-posts index reconciled with Meilisearch");
   }
 
-  async #reconcileRange(index: RelatedIndex, part: HeldStamps, count: number): Promise<number> {
+  async #reconcileRange(part: HeldStamps, count: number): Promise<number> {
     const canSplit = part.held.length > LEAF && count < COUNT_CAP && count > LEAF;
     const parts = canSplit ? splitRange(part) : [];
     if (parts.length < 2) {
       const present = await this.#read(this.#feed.stampsIn(part.range));
-      return this.#fix(index, part.held.map((entry) => entry.id), present);
+      return this.#fix(part.held.map((entry) => entry.id), present);
     }
     const counts = await this.#read(this.#feed.countIn(parts.map((inner) => inner.range)));
     let fixed = 0;
     for (const [position, inner] of parts.entries()) {
-      if (counts[position] !== inner.held.length) fixed += await this.#reconcileRange(index, inner, counts[position] as number);
+      if (counts[position] !== inner.held.length) fixed += await this.#reconcileRange(inner, counts[position] as number);
     }
     return fixed;
   }
 
-  async #reconcileUnstamped(index: RelatedIndex, held: readonly string[]): Promise<number> {
-    return this.#fix(index, held, await this.#read(this.#feed.stampsIn(null)));
+  async #reconcileUnstamped(held: readonly string[]): Promise<number> {
+    return this.#fix(held, await this.#read(this.#feed.stampsIn(null)));
   }
 
   /**
@@ -287,15 +345,15 @@ export class LiveRelatedIndex {
    * from the range (deleted, or restamped since) and documents not held as they are now are read
    * by id: found ones are applied, held ones not found are dropped.
    */
-  async #fix(index: RelatedIndex, held: readonly string[], present: readonly { id: string; indexed_at?: number }[]): Promise<number> {
+  async #fix(held: readonly string[], present: readonly { id: string; indexed_at?: number }[]): Promise<number> {
     const presentIds = new Set(present.map((document) => document.id));
     const gone = held.filter((id) => !presentIds.has(id));
-    const stale = present.filter((document) => !index.has(document.id) || index.stampOf(document.id) !== document.indexed_at).map((document) => document.id);
+    const stale = present.filter((document) => !this.#held.has(document.id) || this.#held.stampOf(document.id) !== document.indexed_at).map((document) => document.id);
     if (gone.length === 0 && stale.length === 0) return 0;
     const found: RelatedDocument[] = await this.#read(this.#feed.byIds([...gone, ...stale]));
-    for (const document of found) index.upsert(document);
+    for (const document of found) this.#upsert(document);
     const foundIds = new Set(found.map((document) => document.id));
-    for (const id of gone) if (!foundIds.has(id)) index.delete(id);
+    for (const id of gone) if (!foundIds.has(id)) this.#delete(id);
     return gone.length + stale.length;
   }
 }

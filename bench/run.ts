@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { openCorpus, type Corpus } from "./corpus-cache.js";
+import { openCorpus, readCorpusPosts, type Corpus } from "./corpus-cache.js";
 import { PROJECT_DIR } from "./process.js";
 import { BENCH_DIR } from "./results.js";
 import { isShapeName, SHAPE_NAMES, type ShapeName } from "./shapes.js";
@@ -10,7 +10,7 @@ import { benchCheck } from "./sections/check.js";
 import { benchReindex, type BenchServer } from "./sections/reindex.js";
 import { benchWatch } from "./sections/watch.js";
 import { benchLoad } from "./sections/load.js";
-import { benchRelated } from "./sections/related.js";
+import { benchRelated, casesFromCorpus } from "./sections/related.js";
 import { benchSearch, type BenchTarget } from "./sections/search.js";
 import { startApiProcess } from "./api-process.js";
 
@@ -62,7 +62,7 @@ const sections: Record<string, (bench: BenchContext) => Promise<void>> = {
   },
   watch: async (bench) => benchWatch(await filledServer(bench), bench.primary.contentDir, indexUidFor(bench.primary), articles),
   search: (bench) => withApi(bench, (target) => benchSearch(target, articles)),
-  related: (bench) => withApi(bench, (target) => benchRelated(target, articles)),
+  related: (bench) => withApi(bench, async (target) => benchRelated(target, articles, { cases: casesFromCorpus(await readCorpusPosts(bench.primary)) })),
   load: (bench) => withApi(bench, (target) => benchLoad(target, bench.primary.contentDir, articles)),
 };
 

@@ -142,6 +142,26 @@ describe("the refresher on its own", () => {
     expect(index.size).toBe(305);
     expect(lines.filter((line) => line.includes("related-posts index loaded"))).toHaveLength(2);
   });
+
+  test("posts added since the index was built make it build again, in freshness order, answers unchanged", async () => {
+    const { uid, context, dir } = await servedSite(20);
+    const client = await apiClientFor(meili, uid);
+    const lines: string[] = [];
+    const log = pino({ level: "debug" }, { write: (line: string) => void lines.push(line) });
+    const live = new LiveRelatedIndex({ client, indexUid: uid, log, rebuildAfter: 3 });
+    onTestFinished(async () => {
+      await live.close();
+      await client.close();
+    });
+    expect((await live.current()).disorder).toBe(0);
+    const added = Array.from({ length: 6 }, (_, n) => post(`added-${n}`, { entities: [["topic", "rare"]], lastReviewed: `2021-0${n + 1}-01` }));
+    await writeContentFiles(dir, { "added.ndjson": ndjson(...added) });
+    await syncFolder(context, dir);
+    await waitFor(async () => lines.some((line) => line.includes("rebuilt in freshness order")), { message: "the index is rebuilt", timeoutMs: FRESH_WITHIN_MS * 2 });
+    const index = await live.current();
+    expect(index.disorder).toBe(0);
+    expect(relatedForDocument(index, "far", { limit: 4 }).related.map((item) => item.id)).toEqual(["added-5", "added-4", "added-3", "added-2"]);
+  });
 });
 
 describe("start-up", () => {
