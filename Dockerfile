@@ -7,6 +7,7 @@ COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 RUN npm ci --omit=optional --ignore-scripts --no-audit --no-fund
 COPY src src
 COPY indexer indexer
+COPY cli cli
 COPY api api
 COPY bin bin
 RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev --omit=optional

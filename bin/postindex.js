@@ -7,4 +7,4 @@ import { setFlagsFromString } from "node:v8";
 import { nodeFlagsFor } from "./node-flags.js";
 
 for (const flag of nodeFlagsFor(process.argv[2])) setFlagsFromString(flag);
-await import("../dist/indexer/cli.js");
+await import("../dist/cli/main.js");

@@ -1,4 +1,4 @@
-// The core's public surface: indexer/ and api/ import from here only.
+// The core's public surface: indexer/, api/ and cli/ import from here only.
 export * from "./errors.js";
 export * from "./document-types.js";
 export * from "./document-id.js";

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const tsx = path.join(root, "node_modules/.bin/tsx");
-const cli = path.join(root, "indexer/cli.ts");
+const cli = path.join(root, "cli/main.ts");
 
 export interface CliResult {
   status: number;

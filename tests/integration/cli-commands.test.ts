@@ -64,7 +64,7 @@ describe("postindex start", () => {
   test("starts the embedded server, indexes the content, serves the API, and stops cleanly on Ctrl-C", async () => {
     const dataDir = await makeTempDir("start");
     const tsx = path.join(root, "node_modules/.bin/tsx");
-    const child = spawn(tsx, [path.join(root, "indexer/cli.ts"), "start"], {
+    const child = spawn(tsx, [path.join(root, "cli/main.ts"), "start"], {
       env: { ...process.env, POSTINDEX_DATA_DIR: dataDir, PORT: "0", MEILI_URL: "", CONTENT_DIR: path.join(root, "content"), LOG_LEVEL: "warn" },
       stdio: ["ignore", "pipe", "pipe"],
     });

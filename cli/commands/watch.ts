@@ -1,8 +1,9 @@
 import { loadConfig, PostindexError } from "../../src/index.js";
 import { countsLine } from "../report.js";
 import { openIndexer } from "../runtime.js";
-import { FolderWatcher } from "../watch.js";
-import { EXIT, requireFolder } from "./shared.js";
+import { FolderWatcher } from "../../indexer/watch.js";
+import { EXIT, requireFolder } from "../options.js";
+import { untilSignal } from "../signals.js";
 
 /**
  * `postindex watch DIR`: reconcile, then follow changes until SIGINT/SIGTERM, which finish the
@@ -34,17 +35,4 @@ export async function runWatch(dir: string): Promise<number> {
   await watcher.stop();
   await runtime.close();
   return EXIT.ok;
-}
-
-/** Resolves on the first SIGINT or SIGTERM. */
-export function untilSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const stop = (signal: NodeJS.Signals): void => {
-      process.off("SIGINT", stop);
-      process.off("SIGTERM", stop);
-      resolve(signal);
-    };
-    process.on("SIGINT", stop);
-    process.on("SIGTERM", stop);
-  });
 }

@@ -2,9 +2,9 @@ import { apiOptionsFromEnv, startApi } from "../../api/index.js";
 import { loadConfig, type RunReport } from "../../src/index.js";
 import { loggerFor, openIndexer } from "../runtime.js";
 import { countsLine } from "../report.js";
-import { FolderWatcher } from "../watch.js";
-import { EXIT } from "./shared.js";
-import { untilSignal } from "./watch.js";
+import { FolderWatcher } from "../../indexer/watch.js";
+import { EXIT } from "../options.js";
+import { untilSignal } from "../signals.js";
 
 /**
  * `postindex start` (`npm start`): the embedded Meilisearch (unless `MEILI_URL`), a reconcile and

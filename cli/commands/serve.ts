@@ -1,8 +1,8 @@
 import { API_KEY_ACTIONS, apiOptionsFromEnv, startApi, type RunningApi } from "../../api/index.js";
 import { loadConfig, type MeiliConnection } from "../../src/index.js";
 import { connectFromConfig, loggerFor } from "../runtime.js";
-import { EXIT } from "./shared.js";
-import { untilSignal } from "./watch.js";
+import { EXIT } from "../options.js";
+import { untilSignal } from "../signals.js";
 
 /**
  * `postindex serve`: the HTTP API until SIGINT/SIGTERM (in-flight requests finish). With

@@ -1,8 +1,8 @@
 import { stat } from "node:fs/promises";
 import path from "node:path";
 import { CommanderError, InvalidArgumentError, Option, type Command } from "commander";
-import type { RunReport } from "../../src/index.js";
-import { formatSummary, writeReportFile } from "../report.js";
+import type { RunReport } from "../src/index.js";
+import { formatSummary, writeReportFile } from "./report.js";
 
 /** Exit statuses of the contract: 0 done, 1 rejected records (check) or an operational failure, 2 usage. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;

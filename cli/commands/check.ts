@@ -1,7 +1,7 @@
 // Straight from its module, not the core's index: that would load the Meilisearch client and the logger, which `check` never uses.
 import { checkFolder } from "../../src/records/check-folder.js";
 import { createProgressBar } from "../progress.js";
-import { emitReport, EXIT, requireFolder, type ReportOptions } from "./shared.js";
+import { emitReport, EXIT, requireFolder, type ReportOptions } from "../options.js";
 
 /** `postindex check DIR`: exit 0 when nothing was rejected, 1 when something was. */
 export async function runCheck(dir: string, options: ReportOptions): Promise<number> {

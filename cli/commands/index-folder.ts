@@ -1,9 +1,9 @@
 import { loadConfig, PostindexError } from "../../src/index.js";
 import { createProgressBar } from "../progress.js";
-import { reindexFolder } from "../reindex.js";
+import { reindexFolder } from "../../indexer/reindex.js";
 import { openIndexer } from "../runtime.js";
-import { syncFolder, type SyncChanges } from "../sync.js";
-import { emitReport, EXIT, requireFolder, type ReportOptions } from "./shared.js";
+import { syncFolder, type SyncChanges } from "../../indexer/sync.js";
+import { emitReport, EXIT, requireFolder, type ReportOptions } from "../options.js";
 
 /**
  * `postindex reindex DIR` / `postindex sync DIR`: exit 0 when done (rejections are in the report,

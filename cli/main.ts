@@ -1,5 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { EXIT, portOption, withReportOptions, type ReportOptions } from "./commands/shared.js";
+import { EXIT, portOption, withReportOptions, type ReportOptions } from "./options.js";
 
 // Each command's module is imported when that command runs, so `check` does not load the
 // Meilisearch client, the logger or the API (express, prom-client): ~0.3 s of its start-up.

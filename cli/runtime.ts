@@ -1,5 +1,5 @@
 import { connectMeili, createLogger, type Config, type Logger, type MeiliConnection } from "../src/index.js";
-import type { IndexerContext } from "./context.js";
+import type { IndexerContext } from "../indexer/context.js";
 
 /** A connected indexer: the context its commands take, and how to let go of it. */
 export interface IndexerRuntime {
