@@ -68,7 +68,21 @@ export function createApp(deps: AppDeps): Express {
   // The demo page last, so API requests never cost a file lookup.
   app.use(demoPageRoutes());
   app.use(routeNotFound);
-  app.use(errorHandler({ log: deps.log, retryAfterSeconds: options.retryAfterSeconds, onMeiliError: metrics.countMeiliError }));
-  const kit = new LeanKit({ app, securityHeaders: headers, cors: allowList, metrics, log: deps.log, retryAfterSeconds: options.retryAfterSeconds, trustProxy: options.trustProxy });
+  app.use(
+    errorHandler({
+      log: deps.log,
+      retryAfterSeconds: options.retryAfterSeconds,
+      onMeiliError: metrics.countMeiliError,
+    }),
+  );
+  const kit = new LeanKit({
+    app,
+    securityHeaders: headers,
+    cors: allowList,
+    metrics,
+    log: deps.log,
+    retryAfterSeconds: options.retryAfterSeconds,
+    trustProxy: options.trustProxy,
+  });
   return serveFirst(app, [leanSearchRoute(context, kit)]);
 }

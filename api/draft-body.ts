@@ -1,5 +1,11 @@
 import { z } from "zod";
-import { BadRequestError, evaluateRecord, normaliseFacetValue, toSearchDocument, type EntityRef } from "../src/index.js";
+import {
+  BadRequestError,
+  evaluateRecord,
+  normaliseFacetValue,
+  toSearchDocument,
+  type EntityRef,
+} from "../src/index.js";
 import { parseParams } from "./queries.js";
 
 /** A draft reduced to what related posts need. */
@@ -23,7 +29,11 @@ const facetText = (max: number) =>
 /** `{"entities": [{name, type}], "stack"?: [...], "id"?: "…"}`: values normalised like records. */
 export const entitiesDraftSchema = z.strictObject({
   id: z.string().min(1).max(380).optional(),
-  entities: z.array(z.object({ name: facetText(200), type: facetText(100) }), { error: "entities must be a list of {name, type}" }).max(MAX_DRAFT_ENTITIES),
+  entities: z
+    .array(z.object({ name: facetText(200), type: facetText(100) }), {
+      error: "entities must be a list of {name, type}",
+    })
+    .max(MAX_DRAFT_ENTITIES),
   stack: z.array(facetText(200)).max(20).optional(),
 });
 
@@ -41,7 +51,10 @@ const PLACEHOLDER_ID = "postindex-draft-without-id";
  */
 export function parseDraft(body: unknown): Draft {
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
-    throw new BadRequestError("body", 'body must be a JSON object (Content-Type: application/json): a record or {"entities": [{"name", "type"}]}');
+    throw new BadRequestError(
+      "body",
+      'body must be a JSON object (Content-Type: application/json): a record or {"entities": [{"name", "type"}]}',
+    );
   }
   if ("entities" in body && !("title" in body)) {
     const draft = parseParams(entitiesDraftSchema, body, "body");

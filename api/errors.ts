@@ -1,5 +1,12 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from "express";
-import { BadRequestError, meiliErrorCode, NotFoundError, PostindexError, type ErrorCode, type Logger } from "../src/index.js";
+import {
+  BadRequestError,
+  meiliErrorCode,
+  NotFoundError,
+  PostindexError,
+  type ErrorCode,
+  type Logger,
+} from "../src/index.js";
 
 /** The one table from error code to HTTP status. */
 export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = Object.freeze({
@@ -53,7 +60,10 @@ export function errorBody(error: HttpError): { error: { code: ErrorCode; message
  */
 export function toHttpError(error: unknown): HttpError {
   if (error instanceof PostindexError) return fromPostindexError(error);
-  const { type, status } = (typeof error === "object" && error !== null ? error : {}) as { type?: unknown; status?: unknown };
+  const { type, status } = (typeof error === "object" && error !== null ? error : {}) as {
+    type?: unknown;
+    status?: unknown;
+  };
   if (type === "entity.parse.failed") return badRequest(new BadRequestError("body", "body is not valid JSON"));
   if (type === "entity.too.large") {
     const limit = (error as { limit?: unknown }).limit;
@@ -90,7 +100,12 @@ function badRequest(error: BadRequestError): HttpError {
 function fromPostindexError(error: PostindexError): HttpError {
   if (error instanceof BadRequestError) return badRequest(error);
   if (meiliErrorCode(error) === "index_not_found") {
-    return { status: 503, code: "meili_unavailable", message: "the search index is not built yet; try again shortly", retryAfter: true };
+    return {
+      status: 503,
+      code: "meili_unavailable",
+      message: "the search index is not built yet; try again shortly",
+      retryAfter: true,
+    };
   }
   const status = HTTP_STATUS[error.code];
   const message = status >= 500 ? (PUBLIC_MESSAGES[error.code] ?? "internal error") : error.message;

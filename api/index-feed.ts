@@ -36,7 +36,10 @@ function stampClause(operator: ">=" | "<", stamp: number): FilterClause {
 }
 
 function rangeFilter(range: StampRange): FilterClause {
-  const clauses = [range.from === null ? undefined : stampClause(">=", range.from), range.to === null ? undefined : stampClause("<", range.to)];
+  const clauses = [
+    range.from === null ? undefined : stampClause(">=", range.from),
+    range.to === null ? undefined : stampClause("<", range.to),
+  ];
   return filterAllOf(...clauses) ?? ("indexed_at EXISTS" as FilterClause);
 }
 
@@ -62,13 +65,24 @@ export class IndexFeed {
    * (those already read with the same cursor).
    */
   async changedSince(cursor: number, offset: number, limit: number): Promise<RelatedDocument[]> {
-    const query = { filter: stampClause(">=", cursor), sort: ["indexed_at:asc"], fields: [...RELATED_FIELDS], offset, limit };
+    const query = {
+      filter: stampClause(">=", cursor),
+      sort: ["indexed_at:asc"],
+      fields: [...RELATED_FIELDS],
+      offset,
+      limit,
+    };
     return this.#documents(query, "reading changed documents");
   }
 
   /** The highest `indexed_at` in the index, or undefined when no document is stamped. */
   async newestStamp(): Promise<number | undefined> {
-    const query = { filter: "indexed_at EXISTS" as FilterClause, sort: ["indexed_at:desc"], fields: ["indexed_at"], limit: 1 };
+    const query = {
+      filter: "indexed_at EXISTS" as FilterClause,
+      sort: ["indexed_at:desc"],
+      fields: ["indexed_at"],
+      limit: 1,
+    };
     const [newest] = await this.#documents<StampedId>(query, "reading the newest stamp");
     return typeof newest?.indexed_at === "number" ? newest.indexed_at : undefined;
   }
@@ -88,8 +102,11 @@ export class IndexFeed {
   async stampsIn(range: StampRange | null): Promise<StampedId[]> {
     const filter = range === null ? UNSTAMPED : rangeFilter(range);
     const found: StampedId[] = [];
-    for (const limit = 5_000; ; ) {
-      const page = await this.#documents<StampedId>({ filter, fields: ["id", "indexed_at"], offset: found.length, limit }, "reading document stamps");
+    for (const limit = 5_000; ;) {
+      const page = await this.#documents<StampedId>(
+        { filter, fields: ["id", "indexed_at"], offset: found.length, limit },
+        "reading document stamps",
+      );
       found.push(...page);
       if (page.length < limit) return found;
     }
@@ -127,7 +144,12 @@ export class IndexFeed {
     try {
       return (await index.getDocuments(query as never)).results as D[];
     } catch (error) {
-      if (query.sort !== undefined && meiliErrorCode(error) === "invalid_document_sort" && (await this.#matchesNone(query))) return [];
+      if (
+        query.sort !== undefined &&
+        meiliErrorCode(error) === "invalid_document_sort" &&
+        (await this.#matchesNone(query))
+      )
+        return [];
       throw toMeiliError(error, `${action} of index "${this.#indexUid}"`);
     }
   }
@@ -139,7 +161,13 @@ export class IndexFeed {
    */
   async #matchesNone(query: { filter?: FilterClause }): Promise<boolean> {
     try {
-      return (await this.#client.index(this.#indexUid).getDocuments({ filter: query.filter, fields: ["id"], limit: 1 } as never)).results.length === 0;
+      return (
+        (
+          await this.#client
+            .index(this.#indexUid)
+            .getDocuments({ filter: query.filter, fields: ["id"], limit: 1 } as never)
+        ).results.length === 0
+      );
     } catch {
       return false;
     }

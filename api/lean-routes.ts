@@ -85,7 +85,8 @@ export class LeanKit {
     const headers = this.#security.slice();
     headers.push("Vary", "Origin");
     const allowOrigin = this.#options.cors.allowOrigin(req.headers.origin);
-    if (allowOrigin !== undefined) headers.push("Access-Control-Allow-Origin", allowOrigin, "Access-Control-Expose-Headers", CORS_EXPOSED_HEADERS);
+    if (allowOrigin !== undefined)
+      headers.push("Access-Control-Allow-Origin", allowOrigin, "Access-Control-Expose-Headers", CORS_EXPOSED_HEADERS);
     return headers;
   }
 
@@ -103,7 +104,10 @@ export class LeanKit {
     if (answer.code.startsWith("meili_")) metrics.countMeiliError(answer.code);
     if (answer.status >= 500) {
       // A client that already hung up (say, during shutdown) gets no answer: not worth a warning.
-      log[res.destroyed ? "debug" : "warn"]({ err: error, method: req.method, path: exchange.path, status: answer.status }, "request failed");
+      log[res.destroyed ? "debug" : "warn"](
+        { err: error, method: req.method, path: exchange.path, status: answer.status },
+        "request failed",
+      );
     }
     if (res.headersSent) return;
     const headers = this.headersFor(req);
@@ -119,7 +123,8 @@ export class LeanKit {
     const ms = performance.now() - exchange.startedAt;
     this.#options.metrics.record(method, route, status, ms / 1e3);
     const { log } = this.#options;
-    if (log.isLevelEnabled("info")) logAccess(log, { method, path: exchange.path, route, status, ms, ip: this.#clientIp(req) });
+    if (log.isLevelEnabled("info"))
+      logAccess(log, { method, path: exchange.path, route, status, ms, ip: this.#clientIp(req) });
   }
 
   /** `req.ip` as Express computes it (honouring `trust proxy`), without making `req` an Express request for good. */

@@ -51,7 +51,9 @@ export function createMetrics(): ApiMetrics {
   };
   const observe: RequestHandler = (req, res, next) => {
     const started = process.hrtime.bigint();
-    res.once("finish", () => record(req.method, routeLabel(req), res.statusCode, Number(process.hrtime.bigint() - started) / 1e9));
+    res.once("finish", () =>
+      record(req.method, routeLabel(req), res.statusCode, Number(process.hrtime.bigint() - started) / 1e9),
+    );
     next();
   };
   return { registry, countMeiliError: (code) => meiliErrors.inc({ code }), observe, record };

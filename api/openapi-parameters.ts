@@ -34,10 +34,19 @@ const limitDoc = (max: number, fallback: number, what: string): ParameterDoc => 
 });
 
 const SEARCH_DOCS: Record<string, ParameterDoc> = {
-  q: { type: "string", maxLength: SEARCH_LIMITS.maxQueryLength, description: "Words to search for (typo-tolerant); empty lists every post" },
+  q: {
+    type: "string",
+    maxLength: SEARCH_LIMITS.maxQueryLength,
+    description: "Words to search for (typo-tolerant); empty lists every post",
+  },
   page: { type: "integer", minimum: 1, maximum: SEARCH_LIMITS.maxPage, default: 1, description: "1-based page number" },
   limit: limitDoc(SEARCH_LIMITS.maxLimit, SEARCH_LIMITS.defaultLimit, "Hits"),
-  sort: { type: "string", enum: [...SEARCH_SORTS], default: "relevance", description: "relevance, recent (last reviewed first) or popular (most viewed first)" },
+  sort: {
+    type: "string",
+    enum: [...SEARCH_SORTS],
+    default: "relevance",
+    description: "relevance, recent (last reviewed first) or popular (most viewed first)",
+  },
   ...facetDocs,
 };
 
@@ -47,7 +56,11 @@ const RELATED_DOCS: Record<string, ParameterDoc> = {
 };
 
 const FACET_VALUE_DOCS: Record<string, ParameterDoc> = {
-  q: { type: "string", maxLength: MAX_FACET_QUERY_LENGTH, description: "Start of (or words in) the values wanted; empty lists the most frequent" },
+  q: {
+    type: "string",
+    maxLength: MAX_FACET_QUERY_LENGTH,
+    description: "Start of (or words in) the values wanted; empty lists the most frequent",
+  },
   limit: limitDoc(100, 10, "Values"),
   ...facetDocs,
 };
@@ -62,8 +75,19 @@ function toParameters(schema: z.ZodType, docs: Readonly<Record<string, Parameter
   return Object.entries(shapeOf(schema)).map(([name, validator]) => {
     const doc = docs[name];
     if (doc === undefined) throw new Error(`query parameter "${name}" has no OpenAPI documentation`);
-    const { $schema: _dialect, description, ...jsonSchema } = z.toJSONSchema(validator.meta(doc), { io: "input", unrepresentable: "any" });
-    return { name, in: "query", required: false, description, schema: jsonSchema, ...(doc["type"] === "array" ? { explode: true } : {}) };
+    const {
+      $schema: _dialect,
+      description,
+      ...jsonSchema
+    } = z.toJSONSchema(validator.meta(doc), { io: "input", unrepresentable: "any" });
+    return {
+      name,
+      in: "query",
+      required: false,
+      description,
+      schema: jsonSchema,
+      ...(doc["type"] === "array" ? { explode: true } : {}),
+    };
   });
 }
 

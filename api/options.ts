@@ -54,9 +54,12 @@ export function resolveApiOptions(overrides: Partial<ApiOptions> = {}): ApiOptio
   return Object.freeze({ ...DEFAULT_API_OPTIONS, ...defined });
 }
 
-const list = z
-  .string()
-  .transform((value) => value.split(",").map((item) => item.trim()).filter((item) => item !== ""));
+const list = z.string().transform((value) =>
+  value
+    .split(",")
+    .map((item) => item.trim())
+    .filter((item) => item !== ""),
+);
 
 const trustProxy = z.string().transform((value): boolean | number | string => {
   const text = value.trim();
@@ -70,7 +73,10 @@ const typeWeights = list.transform((pairs, ctx): Record<string, number> => {
     const [type, weight] = pair.split("=").map((part) => part.trim());
     const value = Number(weight);
     if (!type || weight === undefined || weight === "" || !(value >= 0) || !Number.isFinite(value)) {
-      ctx.addIssue({ code: "custom", message: `expected type=weight pairs such as "problem=1.2,area=0.6", got "${pair}"` });
+      ctx.addIssue({
+        code: "custom",
+        message: `expected type=weight pairs such as "problem=1.2,area=0.6", got "${pair}"`,
+      });
       return z.NEVER;
     }
     weights[type] = value;
@@ -94,7 +100,9 @@ const envSchema = z.object({
  * @throws PostindexError `config_invalid` naming every variable that is wrong.
  */
 export function apiOptionsFromEnv(env: NodeJS.ProcessEnv): Partial<ApiOptions> {
-  const blankless = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ""));
+  const blankless = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value.trim() !== ""),
+  );
   const parsed = envSchema.safeParse(blankless);
   if (!parsed.success) {
     throw new PostindexError("config_invalid", `invalid API configuration:\n${z.prettifyError(parsed.error)}`);

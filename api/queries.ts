@@ -33,7 +33,10 @@ export const MAX_FACET_QUERY_LENGTH = 100;
 const facetQuery = singleParam("q").transform((value, ctx): string => {
   if (value === undefined) return "";
   if (value.length <= MAX_FACET_QUERY_LENGTH) return value.trim().toLowerCase();
-  ctx.addIssue({ code: "custom", message: `q must be at most ${MAX_FACET_QUERY_LENGTH} characters, got ${value.length}` });
+  ctx.addIssue({
+    code: "custom",
+    message: `q must be at most ${MAX_FACET_QUERY_LENGTH} characters, got ${value.length}`,
+  });
   return z.NEVER;
 });
 
@@ -50,7 +53,11 @@ export const facetNameSchema = z.enum(FACETS, { error: `facet must be one of ${F
  * @param where `"query"` for query parameters (named as they are), `"body"` for a JSON body (named `body.…`)
  * @throws BadRequestError naming the parameter of the first issue
  */
-export function parseParams<S extends z.ZodType>(schema: S, input: unknown, where: "query" | "body" = "query"): z.output<S> {
+export function parseParams<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  where: "query" | "body" = "query",
+): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0];

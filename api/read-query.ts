@@ -19,14 +19,17 @@ export function readQuery(req: Request): QueryParams {
  */
 export function readQueryString(search: string): QueryParams {
   let count = 0;
-  for (let from = 0; from <= search.length; ) {
+  for (let from = 0; from <= search.length;) {
     let end = search.indexOf("&", from);
     if (end === -1) end = search.length;
     if (end > from) count += 1;
     from = end + 1;
   }
   if (count > MAX_QUERY_PARAMETERS) {
-    throw new BadRequestError("query", `the query string may carry at most ${MAX_QUERY_PARAMETERS} parameters, got ${count}`);
+    throw new BadRequestError(
+      "query",
+      `the query string may carry at most ${MAX_QUERY_PARAMETERS} parameters, got ${count}`,
+    );
   }
   return parseQueryString(search);
 }

@@ -131,7 +131,10 @@ export class LiveRelatedIndex {
   #isFresh(): boolean {
     if (this.#lastFailed) return false;
     const now = performance.now();
-    return now - this.#syncedAt <= this.#maxStalenessMs || (this.#syncing !== undefined && now - this.#progressAt <= this.#maxStalenessMs);
+    return (
+      now - this.#syncedAt <= this.#maxStalenessMs ||
+      (this.#syncing !== undefined && now - this.#progressAt <= this.#maxStalenessMs)
+    );
   }
 
   /** One look (the running one, if any): load, or catch up. Rejects when it fails. */
@@ -165,7 +168,8 @@ export class LiveRelatedIndex {
       if (this.#lastFailed) this.#log.info("related-posts index reading Meilisearch again");
       this.#lastFailed = false;
     } catch (error) {
-      if (!this.#lastFailed) this.#log.warn({ err: error }, "related-posts index could not read Meilisearch; related answers wait for it");
+      if (!this.#lastFailed)
+        this.#log.warn({ err: error }, "related-posts index could not read Meilisearch; related answers wait for it");
       this.#lastFailed = true;
       throw error;
     }
@@ -256,7 +260,7 @@ export class LiveRelatedIndex {
     let changed = 0;
     let seen = 0;
     // Pages of `indexed_at >= cursor`, oldest first; `skip` steps over the documents already read at the cursor's stamp.
-    for (let cursor = this.#cursor, skip = 0; ; ) {
+    for (let cursor = this.#cursor, skip = 0; ;) {
       const page = await this.#read(this.#feed.changedSince(cursor, skip, this.#pageSize));
       if (seen === 0 && page.length === this.#pageSize && (await this.#isMostlyNew(cursor))) {
         // A reindex's swap (everything restamped): a fresh load is faster, and it drops the deleted posts too.
@@ -316,7 +320,10 @@ export class LiveRelatedIndex {
       if (counts[position] !== part.held.length) fixed += await this.#reconcileRange(part, counts[position] as number);
     }
     if (counts[parts.length] !== unstamped.length) fixed += await this.#reconcileUnstamped(unstamped);
-    const newest = stamped.reduce((max, entry) => (this.#held.stampOf(entry.id) === entry.stamp ? Math.max(max, entry.stamp) : max), 0);
+    const newest = stamped.reduce(
+      (max, entry) => (this.#held.stampOf(entry.id) === entry.stamp ? Math.max(max, entry.stamp) : max),
+      0,
+    );
     this.#cursor = Math.min(this.#cursor, newest);
     this.#log.debug({ fixed, posts: this.#held.size }, "related-posts index reconciled with Meilisearch");
   }
@@ -326,12 +333,16 @@ export class LiveRelatedIndex {
     const parts = canSplit ? splitRange(part) : [];
     if (parts.length < 2) {
       const present = await this.#read(this.#feed.stampsIn(part.range));
-      return this.#fix(part.held.map((entry) => entry.id), present);
+      return this.#fix(
+        part.held.map((entry) => entry.id),
+        present,
+      );
     }
     const counts = await this.#read(this.#feed.countIn(parts.map((inner) => inner.range)));
     let fixed = 0;
     for (const [position, inner] of parts.entries()) {
-      if (counts[position] !== inner.held.length) fixed += await this.#reconcileRange(inner, counts[position] as number);
+      if (counts[position] !== inner.held.length)
+        fixed += await this.#reconcileRange(inner, counts[position] as number);
     }
     return fixed;
   }
@@ -348,7 +359,9 @@ export class LiveRelatedIndex {
   async #fix(held: readonly string[], present: readonly { id: string; indexed_at?: number }[]): Promise<number> {
     const presentIds = new Set(present.map((document) => document.id));
     const gone = held.filter((id) => !presentIds.has(id));
-    const stale = present.filter((document) => !this.#held.has(document.id) || this.#held.stampOf(document.id) !== document.indexed_at).map((document) => document.id);
+    const stale = present
+      .filter((document) => !this.#held.has(document.id) || this.#held.stampOf(document.id) !== document.indexed_at)
+      .map((document) => document.id);
     if (gone.length === 0 && stale.length === 0) return 0;
     const found: RelatedDocument[] = await this.#read(this.#feed.byIds([...gone, ...stale]));
     for (const document of found) this.#upsert(document);

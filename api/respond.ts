@@ -68,7 +68,13 @@ export function isFresh(headers: IncomingHttpHeaders, etag: string): boolean {
  * `Content-Type` and `Content-Length`); a HEAD gets the headers alone.
  * @returns the status sent
  */
-export function writeJson(req: IncomingMessage, res: ServerResponse, status: number, headers: string[], body: Buffer): number {
+export function writeJson(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  headers: string[],
+  body: Buffer,
+): number {
   const etag = entityTag(body);
   const isRead = req.method === "GET" || req.method === "HEAD";
   if (isRead && status >= 200 && status < 300 && isFresh(req.headers, etag)) {

@@ -24,7 +24,11 @@ export interface StartServerOptions {
  * Listens on `port` (0: any free port). Keep-alive outlives common proxies' idle timeouts (a CDN
  * reusing a socket the server just closed gets a reset), and slow clients are cut off.
  */
-export async function startServer(app: Express, port: number, options: StartServerOptions = {}): Promise<RunningServer> {
+export async function startServer(
+  app: Express,
+  port: number,
+  options: StartServerOptions = {},
+): Promise<RunningServer> {
   const server = options.host === undefined ? app.listen(port) : app.listen(port, options.host);
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;

@@ -56,13 +56,18 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
     throw new PostindexError("config_invalid", "the API needs an admin client, or a search key and Meilisearch's URL");
   }
   const indexes = [config.indexUid, `${config.indexUid}_next`];
-  const apiKey = options.searchKey ?? (await adminClient?.getSearchKey({ indexes, actions: API_KEY_ACTIONS })) ?? undefined;
+  const apiKey =
+    options.searchKey ?? (await adminClient?.getSearchKey({ indexes, actions: API_KEY_ACTIONS })) ?? undefined;
   const searchClient = createMeiliClient({ url, apiKey, timeoutMs: apiOptions.requestTimeoutMs });
   try {
     const related = new LiveRelatedIndex({ client: searchClient, indexUid: config.indexUid, log });
     related.start();
     const app = createApp({ client: searchClient, indexUid: config.indexUid, log, options: apiOptions, related });
-    const running = await startServer(app, options.port ?? config.port, options.host === undefined ? {} : { host: options.host }).catch(async (error: unknown) => {
+    const running = await startServer(
+      app,
+      options.port ?? config.port,
+      options.host === undefined ? {} : { host: options.host },
+    ).catch(async (error: unknown) => {
       await related.close();
       throw error;
     });

@@ -4,9 +4,19 @@ import { CLI_SCRIPT } from "./process.js";
 import type { BenchServer } from "./sections/reindex.js";
 
 /** `postindex serve` (compiled) in its own process, as production runs it; resolves with its URL. */
-export async function startApiProcess(server: BenchServer, indexUid: string): Promise<{ url: string; stop(): Promise<void> }> {
+export async function startApiProcess(
+  server: BenchServer,
+  indexUid: string,
+): Promise<{ url: string; stop(): Promise<void> }> {
   const child = spawn(process.execPath, [CLI_SCRIPT, "serve"], {
-    env: { ...process.env, MEILI_URL: server.url, MEILI_MASTER_KEY: server.apiKey, MEILI_INDEX: indexUid, PORT: "0", LOG_LEVEL: "warn" },
+    env: {
+      ...process.env,
+      MEILI_URL: server.url,
+      MEILI_MASTER_KEY: server.apiKey,
+      MEILI_INDEX: indexUid,
+      PORT: "0",
+      LOG_LEVEL: "warn",
+    },
     stdio: ["ignore", "pipe", "inherit"],
   });
   let output = "";
@@ -38,10 +48,15 @@ export async function startApiProcess(server: BenchServer, indexUid: string): Pr
 async function untilRelatedLoaded(url: string): Promise<void> {
   const deadline = Date.now() + 120_000;
   for (;;) {
-    const response = await fetch(`${url}/related`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"entities":[]}' });
+    const response = await fetch(`${url}/related`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: '{"entities":[]}',
+    });
     await response.arrayBuffer();
     if (response.ok) return;
-    if (Date.now() > deadline) throw new Error(`postindex serve: related posts still answer ${response.status} after 2 minutes`);
+    if (Date.now() > deadline)
+      throw new Error(`postindex serve: related posts still answer ${response.status} after 2 minutes`);
     await new Promise((done) => setTimeout(done, 100));
   }
 }

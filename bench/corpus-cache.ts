@@ -84,8 +84,14 @@ function postsOf(plan: ArticlePlan, broken: readonly BrokenRecord[]): CorpusPost
   return {
     rarePlanted: plan.groups.flatMap((group) => group.ids),
     rareGroups: plan.groups,
-    commonOnly: spread(readable.filter(isPlainSpec).map((spec) => spec.id), SAMPLE_SIZE),
-    manyEntities: spread(readable.filter((spec) => spec.profile === "many" && spec.exclusion === undefined).map((spec) => spec.id), SAMPLE_SIZE),
+    commonOnly: spread(
+      readable.filter(isPlainSpec).map((spec) => spec.id),
+      SAMPLE_SIZE,
+    ),
+    manyEntities: spread(
+      readable.filter((spec) => spec.profile === "many" && spec.exclusion === undefined).map((spec) => spec.id),
+      SAMPLE_SIZE,
+    ),
   };
 }
 
@@ -100,7 +106,9 @@ export async function openCorpus(shape: ShapeName, articles: number): Promise<Co
   if (manifest?.version !== GENERATOR_VERSION) {
     await rm(root, { recursive: true, force: true });
     await mkdir(contentDir, { recursive: true });
-    console.log(`generating the ${shape} corpus of ${articles} articles in ${path.relative(process.cwd(), contentDir)} …`);
+    console.log(
+      `generating the ${shape} corpus of ${articles} articles in ${path.relative(process.cwd(), contentDir)} …`,
+    );
     const plan = planArticles(articles, SEED);
     const output = await SHAPES[shape].write(contentDir, plan);
     const excluded = plan.specs.filter((spec) => spec.exclusion !== undefined).length;
@@ -120,7 +128,9 @@ export async function openCorpus(shape: ShapeName, articles: number): Promise<Co
     await writeFile(path.join(root, "posts.json"), `${JSON.stringify(postsOf(plan, output.broken), null, 2)}\n`);
     await writeFile(path.join(root, "corpus.json"), `${JSON.stringify(manifest, null, 2)}\n`);
   }
-  console.log(`corpus ${shape}: ${articles} articles, ${manifest.files} files, ${(manifest.bytes / 2 ** 20).toFixed(0)} MB`);
+  console.log(
+    `corpus ${shape}: ${articles} articles, ${manifest.files} files, ${(manifest.bytes / 2 ** 20).toFixed(0)} MB`,
+  );
   return { shape, articles, root, contentDir, manifest };
 }
 
@@ -131,5 +141,8 @@ export async function readCorpusPosts(corpus: Pick<Corpus, "root">): Promise<Cor
 
 /** Whether `file` exists (a cached artefact of a corpus). */
 export async function exists(file: string): Promise<boolean> {
-  return access(file).then(() => true, () => false);
+  return access(file).then(
+    () => true,
+    () => false,
+  );
 }

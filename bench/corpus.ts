@@ -27,14 +27,81 @@ export function createRandom(seed: number): () => number {
   };
 }
 
-const STACKS = ["python services", "node services", "go services", "rust services", "java services", "php sites", "static sites", "react apps", "vue apps", "django apps", "rails apps", "wordpress sites"];
+const STACKS = [
+  "python services",
+  "node services",
+  "go services",
+  "rust services",
+  "java services",
+  "php sites",
+  "static sites",
+  "react apps",
+  "vue apps",
+  "django apps",
+  "rails apps",
+  "wordpress sites",
+];
 const AREAS = ["backend", "frontend", "devops", "data", "security", "performance", "testing", "search"];
-const TOOLS = ["git", "docker", "kubernetes", "nginx", "postgres", "redis", "pytest", "fastapi", "uvicorn", "ruff", "express", "vitest", "webpack", "vite", "terraform", "ansible", "grafana", "prometheus", "sentry", "logs", "cdn", "meilisearch", "elasticsearch", "kafka", "rabbitmq"];
-const PROBLEMS = ["testing critical paths before launch", "reducing cold start time", "fixing memory leaks", "caching api responses", "zero downtime deploys", "debugging slow queries", "rotating secrets", "rate limiting", "handling timeouts", "observability on a budget", "migrating a database", "paginating large lists", "indexing content for search", "shrinking bundle size", "hardening containers"];
-const SCENARIOS = ["behind a cdn", "on a single vps", "in kubernetes", "on serverless", "in a monorepo", "with a small team", "under heavy load", "during a migration"];
+const TOOLS = [
+  "git",
+  "docker",
+  "kubernetes",
+  "nginx",
+  "postgres",
+  "redis",
+  "pytest",
+  "fastapi",
+  "uvicorn",
+  "ruff",
+  "express",
+  "vitest",
+  "webpack",
+  "vite",
+  "terraform",
+  "ansible",
+  "grafana",
+  "prometheus",
+  "sentry",
+  "logs",
+  "cdn",
+  "meilisearch",
+  "elasticsearch",
+  "kafka",
+  "rabbitmq",
+];
+const PROBLEMS = [
+  "testing critical paths before launch",
+  "reducing cold start time",
+  "fixing memory leaks",
+  "caching api responses",
+  "zero downtime deploys",
+  "debugging slow queries",
+  "rotating secrets",
+  "rate limiting",
+  "handling timeouts",
+  "observability on a budget",
+  "migrating a database",
+  "paginating large lists",
+  "indexing content for search",
+  "shrinking bundle size",
+  "hardening containers",
+];
+const SCENARIOS = [
+  "behind a cdn",
+  "on a single vps",
+  "in kubernetes",
+  "on serverless",
+  "in a monorepo",
+  "with a small team",
+  "under heavy load",
+  "during a migration",
+];
 const DIFFICULTIES = ["beginner", "intermediate", "advanced"];
 const LANGUAGES = ["python", "javascript", "typescript", "go", "rust", "java", "php", "ruby"];
-const WORDS = "when a project grows the team ships software changes carefully measures results documents every step keeps rollback plans ready reviews metrics and avoids surprises in production while cache rules query plans and templates stay separate".split(" ");
+const WORDS =
+  "when a project grows the team ships software changes carefully measures results documents every step keeps rollback plans ready reviews metrics and avoids surprises in production while cache rules query plans and templates stay separate".split(
+    " ",
+  );
 
 /** Index drawn with a Zipf-like bias: low indexes are common, high ones rare. */
 function zipf(random: () => number, size: number, skew = 1.1): number {
@@ -56,7 +123,9 @@ export function generateRecord(index: number, random: () => number): Record<stri
   const problem = PROBLEMS[zipf(random, PROBLEMS.length)] as string;
   // A long tail of rare, post-specific entities, as real articles have.
   const rareTopic = `topic ${zipf(random, 20_000, 1.6)}`;
-  const tools = [...new Set(Array.from({ length: 3 + Math.floor(random() * 4) }, () => TOOLS[zipf(random, TOOLS.length)] as string))];
+  const tools = [
+    ...new Set(Array.from({ length: 3 + Math.floor(random() * 4) }, () => TOOLS[zipf(random, TOOLS.length)] as string)),
+  ];
   const scenario = pick(random, SCENARIOS);
   const id = `gen-${String(index).padStart(7, "0")}`;
   const status = random() < 0.04 ? "draft" : "reviewed";
@@ -81,8 +150,18 @@ export function generateRecord(index: number, random: () => number): Record<stri
       reading_time: 2 + Math.floor(random() * 15),
       view_count: Math.floor(random() * 100_000),
       score: { quality: Math.floor(random() * 100), freshness: Math.floor(random() * 100), depth: 50, clarity: 60 },
-      revision: { status, version: "1.0.0", last_reviewed: `20${10 + Math.floor(random() * 15)}-0${1 + Math.floor(random() * 9)}-1${Math.floor(random() * 9)}` },
-      flags: { ai_generated_style: 1, has_images: 0, image_heavy: 0, needs_human_review: 0, noindex: random() < 0.02 ? 1 : 0 },
+      revision: {
+        status,
+        version: "1.0.0",
+        last_reviewed: `20${10 + Math.floor(random() * 15)}-0${1 + Math.floor(random() * 9)}-1${Math.floor(random() * 9)}`,
+      },
+      flags: {
+        ai_generated_style: 1,
+        has_images: 0,
+        image_heavy: 0,
+        needs_human_review: 0,
+        noindex: random() < 0.02 ? 1 : 0,
+      },
       entities: [
         { name: stack, type: "stack" },
         { name: area, type: "area" },
@@ -99,7 +178,8 @@ export function generateRecord(index: number, random: () => number): Record<stri
 export function messyRecord(record: Record<string, unknown>): Record<string, unknown> {
   const meta = record["meta"] as Record<string, any>;
   const { id: _id, meta: _meta, ...rest } = record;
-  const kv = (group: Record<string, unknown>): string[] => Object.entries(group).map(([k, v]) => `${k.replace(/_/g, " ")}: ${v}`);
+  const kv = (group: Record<string, unknown>): string[] =>
+    Object.entries(group).map(([k, v]) => `${k.replace(/_/g, " ")}: ${v}`);
   return {
     ...rest,
     title: `  ${String(record["title"])} `,
@@ -117,7 +197,10 @@ export function messyRecord(record: Record<string, unknown>): Record<string, unk
       score: kv(meta.score),
       revision: kv(meta.revision),
       flags: kv(meta.flags),
-      entities: (meta.entities as { name: string; type: string }[]).flatMap((e) => [`name: ${e.name}`, `type: ${e.type}`]),
+      entities: (meta.entities as { name: string; type: string }[]).flatMap((e) => [
+        `name: ${e.name}`,
+        `type: ${e.type}`,
+      ]),
       payload: kv(meta.payload),
     },
   };
@@ -130,7 +213,16 @@ export const CORPUS_RECORDS =
 /** Sites of the benchmark corpus: the id prefix and the first folder of the `files` layout. */
 export const SITES = ["alphanode", "byteharbor", "cloudnotes", "devcrafts"] as const;
 /** Eight stacks drawn uniformly: each is on an eighth of the site. */
-export const COMMON_STACKS = ["python services", "node services", "go services", "rust services", "java services", "php sites", "react apps", "static sites"] as const;
+export const COMMON_STACKS = [
+  "python services",
+  "node services",
+  "go services",
+  "rust services",
+  "java services",
+  "php sites",
+  "react apps",
+  "static sites",
+] as const;
 /** Four areas drawn uniformly: each is on a quarter of the site. */
 export const COMMON_AREAS = ["backend", "frontend", "devops", "data"] as const;
 
@@ -192,7 +284,15 @@ export function planArticles(count: number, seed = 42): ArticlePlan {
     const profile: EntityProfile = random() < MANY_ENTITIES_SHARE ? "many" : "few";
     const draw = random();
     const exclusion = draw < DRAFT_SHARE ? "draft" : draw < DRAFT_SHARE + NOINDEX_SHARE ? "noindex" : undefined;
-    specs.push({ index, id: `${site}-${String(index).padStart(7, "0")}`, site, profile, planted: undefined, exclusion, messy: index % 3 === 1 });
+    specs.push({
+      index,
+      id: `${site}-${String(index).padStart(7, "0")}`,
+      site,
+      profile,
+      planted: undefined,
+      exclusion,
+      messy: index % 3 === 1,
+    });
   }
   const groups: PlantedGroup[] = [];
   const groupCount = Math.max(10, Math.round(count / 2000));
@@ -221,7 +321,11 @@ function distinct(count: number, draw: () => string): string[] {
 }
 
 /** The entities of one post, by its profile (and its planted rare entity, if any). */
-function entitiesFor(spec: ArticleSpec, random: () => number, parts: { stack: string; area: string; problem: string; tools: string[]; scenario: string; language: string }): Entity[] {
+function entitiesFor(
+  spec: ArticleSpec,
+  random: () => number,
+  parts: { stack: string; area: string; problem: string; tools: string[]; scenario: string; language: string },
+): Entity[] {
   const entities: Entity[] = [
     { name: parts.stack, type: "stack" },
     { name: parts.area, type: "area" },
@@ -274,8 +378,18 @@ export function articleRecord(spec: ArticleSpec, seed = 42): Record<string, unkn
       reading_time: 2 + Math.floor(random() * 15),
       view_count: Math.floor(random() * 100_000),
       score: { quality: Math.floor(random() * 100), freshness: Math.floor(random() * 100), depth: 50, clarity: 60 },
-      revision: { status: spec.exclusion === "draft" ? "draft" : "reviewed", version: "1.0.0", last_reviewed: `${year}-0${1 + Math.floor(random() * 9)}-1${Math.floor(random() * 9)}` },
-      flags: { ai_generated_style: 1, has_images: 0, image_heavy: 0, needs_human_review: 0, noindex: spec.exclusion === "noindex" ? 1 : 0 },
+      revision: {
+        status: spec.exclusion === "draft" ? "draft" : "reviewed",
+        version: "1.0.0",
+        last_reviewed: `${year}-0${1 + Math.floor(random() * 9)}-1${Math.floor(random() * 9)}`,
+      },
+      flags: {
+        ai_generated_style: 1,
+        has_images: 0,
+        image_heavy: 0,
+        needs_human_review: 0,
+        noindex: spec.exclusion === "noindex" ? 1 : 0,
+      },
       entities,
       payload: { source_id: spec.id, generator: "bench", paragraphs: 3, scenario, seed: spec.index },
     },

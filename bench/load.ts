@@ -39,7 +39,8 @@ function percentile(sorted: readonly number[], p: number): number {
  * (autocannon's own histogram has millisecond resolution and no p95).
  */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
-  if (!/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(options.url)) throw new Error(`bench targets must be loopback, got ${options.url}`);
+  if (!/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])[:/]/.test(options.url))
+    throw new Error(`bench targets must be loopback, got ${options.url}`);
   const latencies: number[] = [];
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(

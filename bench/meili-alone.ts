@@ -40,15 +40,25 @@ export async function readBatches(file: string, batchBytes: number): Promise<{ b
  * POSTs every prepared body as NDJSON straight over HTTP, then waits for every task. No parsing,
  * normalising or checking on this side: the bodies were prepared beforehand.
  */
-export async function loadAlone(client: MeiliClient, target: MeiliTarget, indexUid: string, bodies: readonly Buffer[]): Promise<void> {
+export async function loadAlone(
+  client: MeiliClient,
+  target: MeiliTarget,
+  indexUid: string,
+  bodies: readonly Buffer[],
+): Promise<void> {
   await client.ensureIndex(indexUid, { timeoutMs: 60_000, primaryKey: "id" });
   await applySettings(client, indexUid);
   const headers = { authorization: `Bearer ${target.apiKey}`, "content-type": "application/x-ndjson" };
   const taskUids: number[] = [];
   for (const body of bodies) {
-    const response = await request(`${target.url}/indexes/${encodeURIComponent(indexUid)}/documents?primaryKey=id`, { method: "POST", headers, body });
+    const response = await request(`${target.url}/indexes/${encodeURIComponent(indexUid)}/documents?primaryKey=id`, {
+      method: "POST",
+      headers,
+      body,
+    });
     const answer = (await response.body.json()) as { taskUid?: number; message?: string };
-    if (answer.taskUid === undefined) throw new Error(`sending documents: HTTP ${response.statusCode} ${answer.message ?? ""}`);
+    if (answer.taskUid === undefined)
+      throw new Error(`sending documents: HTTP ${response.statusCode} ${answer.message ?? ""}`);
     taskUids.push(answer.taskUid);
   }
   for (const uid of taskUids) await waitForTask(target, uid);
@@ -57,10 +67,13 @@ export async function loadAlone(client: MeiliClient, target: MeiliTarget, indexU
 /** Polls a task until it ends; throws unless it succeeded. */
 export async function waitForTask(target: MeiliTarget, taskUid: number): Promise<void> {
   for (;;) {
-    const response = await request(`${target.url}/tasks/${taskUid}`, { headers: { authorization: `Bearer ${target.apiKey}` } });
+    const response = await request(`${target.url}/tasks/${taskUid}`, {
+      headers: { authorization: `Bearer ${target.apiKey}` },
+    });
     const task = (await response.body.json()) as { status: string; error?: { message: string } };
     if (task.status === "succeeded") return;
-    if (task.status === "failed" || task.status === "canceled") throw new Error(`task ${taskUid} ${task.status}: ${task.error?.message}`);
+    if (task.status === "failed" || task.status === "canceled")
+      throw new Error(`task ${taskUid} ${task.status}: ${task.error?.message}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

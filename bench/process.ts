@@ -30,7 +30,10 @@ export async function rssSource(): Promise<string> {
 }
 
 async function hasGnuTime(): Promise<boolean> {
-  return access(GNU_TIME, constants.X_OK).then(() => true, () => false);
+  return access(GNU_TIME, constants.X_OK).then(
+    () => true,
+    () => false,
+  );
 }
 
 /**
@@ -46,7 +49,14 @@ export async function measureCli(args: readonly string[], env: NodeJS.ProcessEnv
   try {
     const command = (await hasGnuTime())
       ? [GNU_TIME, "-f", "%M", "-o", usageFile, process.execPath, LAUNCHER, ...args]
-      : [process.execPath, ...nodeFlagsFor(args[0]), path.join(BENCH_DIR, "measure-process.mjs"), usageFile, LAUNCHER, ...args];
+      : [
+          process.execPath,
+          ...nodeFlagsFor(args[0]),
+          path.join(BENCH_DIR, "measure-process.mjs"),
+          usageFile,
+          LAUNCHER,
+          ...args,
+        ];
     const run = await runTimed(command, env);
     const maxRssKb = Number((await readFile(usageFile, "utf8")).trim().split(/\s+/).at(-1));
     if (!Number.isFinite(maxRssKb)) throw new Error(`no peak RSS in ${usageFile}`);
@@ -64,6 +74,8 @@ function runTimed(command: readonly string[], env: NodeJS.ProcessEnv): Promise<O
     let stdout = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
     child.on("error", reject);
-    child.on("close", (code, signal) => resolve({ ms: performance.now() - startedAt, code: code ?? (signal ? 128 : 1), stdout }));
+    child.on("close", (code, signal) =>
+      resolve({ ms: performance.now() - startedAt, code: code ?? (signal ? 128 : 1), stdout }),
+    );
   });
 }

@@ -114,9 +114,17 @@ function verdict(figure: Figure): string {
 }
 
 function renderSingle(lines: string[], result: SectionResult): void {
-  lines.push(`## ${result.title}`, "", result.method, "", `Measured ${result.measuredAt} on ${result.machine}${result.command ? ` by \`${result.command}\`` : ""}.`, "");
+  lines.push(
+    `## ${result.title}`,
+    "",
+    result.method,
+    "",
+    `Measured ${result.measuredAt} on ${result.machine}${result.command ? ` by \`${result.command}\`` : ""}.`,
+    "",
+  );
   lines.push("| figure | value | target | |", "| --- | --- | --- | --- |");
-  for (const figure of result.figures) lines.push(`| ${figure.name} | ${figure.value} | ${figure.target ?? ""} | ${verdict(figure)} |`);
+  for (const figure of result.figures)
+    lines.push(`| ${figure.name} | ${figure.value} | ${figure.target ?? ""} | ${verdict(figure)} |`);
   lines.push("");
 }
 
@@ -124,9 +132,15 @@ function renderSingle(lines: string[], result: SectionResult): void {
 function renderCorpora(lines: string[], results: SectionResult[]): void {
   const shapes = new Map<string, string>();
   const rows = results.flatMap((result) => (result.corpus ? [result.corpus] : []));
-  for (const row of rows.sort((a, b) => shapeOrder(a.shape) - shapeOrder(b.shape))) shapes.set(row.shape, row.description);
+  for (const row of rows.sort((a, b) => shapeOrder(a.shape) - shapeOrder(b.shape)))
+    shapes.set(row.shape, row.description);
   if (shapes.size === 0) return;
-  lines.push("## Corpora", "", `The per-corpus tables have a row per shape and size (N articles). ${CORPUS_RECORDS}`, "");
+  lines.push(
+    "## Corpora",
+    "",
+    `The per-corpus tables have a row per shape and size (N articles). ${CORPUS_RECORDS}`,
+    "",
+  );
   for (const [shape, description] of shapes) lines.push(`- \`${shape}\`: ${description}.`);
   lines.push("");
 }
@@ -144,7 +158,9 @@ function renderCorpusTable(lines: string[], results: SectionResult[]): void {
   const latest = rows.reduce((kept, result) => (result.measuredAt > kept.measuredAt ? result : kept));
   lines.push(`## ${latest.title}`, "", latest.method, "");
   const columns: Figure[] = [];
-  for (const result of rows) for (const figure of result.figures) if (!columns.some((column) => column.name === figure.name)) columns.push(figure);
+  for (const result of rows)
+    for (const figure of result.figures)
+      if (!columns.some((column) => column.name === figure.name)) columns.push(figure);
   const header = columns.map((column) => (column.target ? `${column.name} (target ${column.target})` : column.name));
   lines.push(`| corpus | ${header.join(" | ")} |`, `| --- | ${columns.map(() => "---").join(" | ")} |`);
   for (const result of rows) {
@@ -157,8 +173,12 @@ function renderCorpusTable(lines: string[], results: SectionResult[]): void {
   }
   lines.push("");
   for (const column of columns.filter((candidate) => candidate.target)) {
-    const missed = rows.filter((result) => result.figures.find((figure) => figure.name === column.name)?.met === false).map((result) => rowName(result.corpus!));
-    lines.push(`- ${column.name} ${column.target} on every corpus: ${missed.length === 0 ? "met" : `**missed** on ${missed.join("; ")}`}.`);
+    const missed = rows
+      .filter((result) => result.figures.find((figure) => figure.name === column.name)?.met === false)
+      .map((result) => rowName(result.corpus!));
+    lines.push(
+      `- ${column.name} ${column.target} on every corpus: ${missed.length === 0 ? "met" : `**missed** on ${missed.join("; ")}`}.`,
+    );
   }
   lines.push("");
   const runs = new Map<string, string[]>();

@@ -33,10 +33,13 @@ const { values } = parseArgs({
 });
 const articles = Number(values.articles);
 const rounds = Number(values.rounds);
-if (!Number.isInteger(articles) || articles < 1) throw new Error(`--articles must be a positive whole number, not ${values.articles}`);
-if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds must be a positive whole number, not ${values.rounds}`);
+if (!Number.isInteger(articles) || articles < 1)
+  throw new Error(`--articles must be a positive whole number, not ${values.articles}`);
+if (!Number.isInteger(rounds) || rounds < 1)
+  throw new Error(`--rounds must be a positive whole number, not ${values.rounds}`);
 const unknownShape = values.shape?.find((name) => !isShapeName(name));
-if (unknownShape !== undefined) throw new Error(`unknown --shape ${unknownShape}; the shapes are ${SHAPE_NAMES.join(", ")}`);
+if (unknownShape !== undefined)
+  throw new Error(`unknown --shape ${unknownShape}; the shapes are ${SHAPE_NAMES.join(", ")}`);
 const shapes: ShapeName[] = SHAPE_NAMES.filter((name) => !values.shape || values.shape.includes(name));
 
 /** What every section works with: the corpora, and a Meilisearch started for this run. */
@@ -58,11 +61,16 @@ const sections: Record<string, (bench: BenchContext) => Promise<void>> = {
     for (const corpus of bench.corpora) await benchCheck(corpus, { rounds });
   },
   reindex: async (bench) => {
-    for (const corpus of bench.corpora) await benchReindex(await bench.server(), corpus, indexUidFor(corpus), bench.dataDir, { rounds });
+    for (const corpus of bench.corpora)
+      await benchReindex(await bench.server(), corpus, indexUidFor(corpus), bench.dataDir, { rounds });
   },
-  watch: async (bench) => benchWatch(await filledServer(bench), bench.primary.contentDir, indexUidFor(bench.primary), articles),
+  watch: async (bench) =>
+    benchWatch(await filledServer(bench), bench.primary.contentDir, indexUidFor(bench.primary), articles),
   search: (bench) => withApi(bench, (target) => benchSearch(target, articles)),
-  related: (bench) => withApi(bench, async (target) => benchRelated(target, articles, { cases: casesFromCorpus(await readCorpusPosts(bench.primary)) })),
+  related: (bench) =>
+    withApi(bench, async (target) =>
+      benchRelated(target, articles, { cases: casesFromCorpus(await readCorpusPosts(bench.primary)) }),
+    ),
   load: (bench) => withApi(bench, (target) => benchLoad(target, bench.primary.contentDir, articles)),
 };
 
@@ -74,7 +82,9 @@ async function filledServer(bench: BenchContext): Promise<BenchServer> {
   const count = await client.getDocumentCount(uid).catch(() => 0);
   await client.close();
   if (count < bench.primary.manifest.expected.indexed) {
-    throw new Error(`index "${uid}" holds ${count} documents, not the ${bench.primary.manifest.expected.indexed} of the ${bench.primary.shape} corpus at ${articles}: run the reindex section first (--only reindex --shape ${bench.primary.shape} --articles ${articles})`);
+    throw new Error(
+      `index "${uid}" holds ${count} documents, not the ${bench.primary.manifest.expected.indexed} of the ${bench.primary.shape} corpus at ${articles}: run the reindex section first (--only reindex --shape ${bench.primary.shape} --articles ${articles})`,
+    );
   }
   return server;
 }
@@ -92,9 +102,14 @@ async function withApi(bench: BenchContext, run: (target: BenchTarget) => Promis
 }
 
 const unknownSection = values.only?.find((name) => !(name in sections));
-if (unknownSection !== undefined) throw new Error(`unknown --only ${unknownSection}; the sections are ${Object.keys(sections).join(", ")}`);
+if (unknownSection !== undefined)
+  throw new Error(`unknown --only ${unknownSection}; the sections are ${Object.keys(sections).join(", ")}`);
 console.log("building …");
-execFileSync(process.execPath, [path.join(PROJECT_DIR, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"], { cwd: PROJECT_DIR, stdio: "inherit" });
+execFileSync(
+  process.execPath,
+  [path.join(PROJECT_DIR, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"],
+  { cwd: PROJECT_DIR, stdio: "inherit" },
+);
 const corpora: Corpus[] = [];
 for (const shape of shapes) corpora.push(await openCorpus(shape, articles));
 const primary = corpora.find((corpus) => corpus.shape === "ndjson") ?? (corpora[0] as Corpus);

@@ -80,12 +80,25 @@ class FileSink {
 }
 
 function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "");
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "");
 }
 
 /** The parts of a canonical record a file path is built from. */
-function pathParts(record: Record<string, unknown>): { site: string; year: string; problem: string; stack: string; name: string } {
-  const meta = record["meta"] as { ai_outline: { problem: string; stack: string }; revision: { last_reviewed: string }; payload: { seed: number } };
+function pathParts(record: Record<string, unknown>): {
+  site: string;
+  year: string;
+  problem: string;
+  stack: string;
+  name: string;
+} {
+  const meta = record["meta"] as {
+    ai_outline: { problem: string; stack: string };
+    revision: { last_reviewed: string };
+    payload: { seed: number };
+  };
   const { problem, stack } = meta.ai_outline;
   return {
     site: String(record["site"]),
@@ -114,7 +127,8 @@ function nestedFilePath(record: Record<string, unknown>, depth: number): string 
 
 const filesShape: Shape = {
   name: "files",
-  description: "one pretty-printed JSON file per article in nested folders (`site/year/topic/stack/…`, 2–4 levels deep, named after the article)",
+  description:
+    "one pretty-printed JSON file per article in nested folders (`site/year/topic/stack/…`, 2–4 levels deep, named after the article)",
   async write(dir, plan) {
     const sink = new FileSink(dir);
     const layout = createRandom(plan.seed + 1);
@@ -140,7 +154,9 @@ const ndjsonShape: Shape = {
   async write(dir, plan) {
     const sink = new FileSink(dir);
     for (let start = 0; start < plan.specs.length; start += PER_EXPORT) {
-      const lines = plan.specs.slice(start, start + PER_EXPORT).map((spec) => JSON.stringify(written(spec, articleRecord(spec, plan.seed))));
+      const lines = plan.specs
+        .slice(start, start + PER_EXPORT)
+        .map((spec) => JSON.stringify(written(spec, articleRecord(spec, plan.seed))));
       await sink.write(partName("part-", start / PER_EXPORT + 1, "ndjson"), `${lines.join("\n")}\n`);
     }
     await sink.close();
@@ -210,7 +226,11 @@ const mixedShape: Shape = {
         const file = nested ? `articles/${parts.site}/${parts.year}/${parts.name}.json` : `articles/${parts.name}.json`;
         let content = prettyText(text);
         // Truncated files spread over the corpus, each standing for one plain record.
-        if (isPlainSpec(spec) && truncatedFiles < wantBroken && spec.index >= ((truncatedFiles + 1) * articles) / (wantBroken + 1)) {
+        if (
+          isPlainSpec(spec) &&
+          truncatedFiles < wantBroken &&
+          spec.index >= ((truncatedFiles + 1) * articles) / (wantBroken + 1)
+        ) {
           content = content.slice(0, Math.floor(content.length * 0.6));
           broken.push({ id: spec.id, file, line: null });
           truncatedFiles += 1;

@@ -3,7 +3,8 @@ import { EXIT, portOption, withReportOptions, type ReportOptions } from "./optio
 
 // Each command's module is imported when that command runs, so `check` does not load the
 // Meilisearch client, the logger or the API (express, prom-client): ~0.3 s of its start-up.
-const runCheck = async (dir: string, options: ReportOptions) => (await import("./commands/check.js")).runCheck(dir, options);
+const runCheck = async (dir: string, options: ReportOptions) =>
+  (await import("./commands/check.js")).runCheck(dir, options);
 const runIndexCommand = async (kind: "reindex" | "sync", dir: string, options: ReportOptions) =>
   (await import("./commands/index-folder.js")).runIndexCommand(kind, dir, options);
 const runWatch = async (dir: string) => (await import("./commands/watch.js")).runWatch(dir);

@@ -23,7 +23,8 @@ export function withReportOptions(command: Command): Command {
  * reports with the flag's name, before the command connects to anything.
  */
 export function parsePort(value: string): number {
-  if (!/^\d{1,5}$/.test(value) || Number(value) > 65_535) throw new InvalidArgumentError("It must be a whole number from 0 to 65535.");
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65_535)
+    throw new InvalidArgumentError("It must be a whole number from 0 to 65535.");
   return Number(value);
 }
 
@@ -39,7 +40,12 @@ export async function requireFolder(dir: string): Promise<string> {
 }
 
 /** Writes `--report FILE`, then prints the JSON report or the human summary (with extra lines). */
-export async function emitReport(report: RunReport, options: ReportOptions, heading: string, extra: string[] = []): Promise<void> {
+export async function emitReport(
+  report: RunReport,
+  options: ReportOptions,
+  heading: string,
+  extra: string[] = [],
+): Promise<void> {
   if (options.report) await writeReportFile(options.report, report);
   const text = options.json ? JSON.stringify(report) : [formatSummary(report, heading), ...extra].join("\n");
   process.stdout.write(`${text}\n`);

@@ -9,10 +9,25 @@ export async function writeReportFile(file: string, report: RunReport): Promise<
 /** One line of counts, then each rejection, duplicate and warning: what an editor reads first. */
 export function formatSummary(report: RunReport, heading: string): string {
   const lines = [`${heading}: ${countsLine(report)}`];
-  section(lines, "rejected", report.rejected, (r) => `${where(r.file, r.line)}${idPart(r.id)}${fieldPart(r.field)}: ${r.message}`);
+  section(
+    lines,
+    "rejected",
+    report.rejected,
+    (r) => `${where(r.file, r.line)}${idPart(r.id)}${fieldPart(r.field)}: ${r.message}`,
+  );
   section(lines, "duplicate ids", report.duplicates, (d) => `${d.file}  id ${d.id}: also in ${d.kept}, which is used`);
-  section(lines, "warnings", report.warnings, (w) => `${where(w.file, w.line)}${idPart(w.id)}${fieldPart(w.field)}: ${w.message}`);
-  section(lines, "kept at their last good version", report.kept ?? [], (k) => `${where(k.file, k.line)}  id ${k.id}: ${k.reason}`);
+  section(
+    lines,
+    "warnings",
+    report.warnings,
+    (w) => `${where(w.file, w.line)}${idPart(w.id)}${fieldPart(w.field)}: ${w.message}`,
+  );
+  section(
+    lines,
+    "kept at their last good version",
+    report.kept ?? [],
+    (k) => `${where(k.file, k.line)}  id ${k.id}: ${k.reason}`,
+  );
   section(lines, "excluded", report.excluded, (e) => `${e.file}  id ${e.id}: ${e.reason}`);
   section(lines, "ignored", report.ignored, (i) => `${i.file}: ${i.reason}`);
   return lines.join("\n");

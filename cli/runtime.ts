@@ -13,7 +13,10 @@ export interface IndexerRuntime {
  * how long a command keeps retrying an unreachable server before it fails (exit 1); a watcher
  * passes `Infinity`.
  */
-export async function openIndexer(config: Config, options: { retryForMs: number; log?: Logger }): Promise<IndexerRuntime> {
+export async function openIndexer(
+  config: Config,
+  options: { retryForMs: number; log?: Logger },
+): Promise<IndexerRuntime> {
   const log = options.log ?? loggerFor(config);
   const connection = await connectFromConfig(config, log);
   log.debug({ url: connection.url, mode: connection.mode, index: config.indexUid }, "connected to Meilisearch");
@@ -24,7 +27,8 @@ export async function openIndexer(config: Config, options: { retryForMs: number;
     log,
     retry: {
       retryForMs: options.retryForMs,
-      onRetry: (error, attempt, delayMs) => log.warn({ attempt, retryInMs: delayMs, reason: error.message }, "Meilisearch unreachable, retrying"),
+      onRetry: (error, attempt, delayMs) =>
+        log.warn({ attempt, retryInMs: delayMs, reason: error.message }, "Meilisearch unreachable, retrying"),
     },
   };
   return { context, connection, close: () => connection.close() };
@@ -32,7 +36,13 @@ export async function openIndexer(config: Config, options: { retryForMs: number;
 
 /** The Meilisearch the configuration names: `MEILI_URL` with `MEILI_MASTER_KEY`, else the embedded one. */
 export function connectFromConfig(config: Config, log: Logger): Promise<MeiliConnection> {
-  return connectMeili({ url: config.meiliUrl, apiKey: config.meiliMasterKey, dataDir: config.dataDir, binPath: config.meiliBin, log });
+  return connectMeili({
+    url: config.meiliUrl,
+    apiKey: config.meiliMasterKey,
+    dataDir: config.dataDir,
+    binPath: config.meiliBin,
+    log,
+  });
 }
 
 /**
@@ -42,6 +52,7 @@ export function connectFromConfig(config: Config, log: Logger): Promise<MeiliCon
  */
 export function loggerFor(config: Config, options: { quietOnTerminal?: boolean } = {}): Logger {
   const isTerminal = process.stderr.isTTY === true;
-  const level = options.quietOnTerminal && isTerminal && process.env["LOG_LEVEL"] === undefined ? "warn" : config.logLevel;
+  const level =
+    options.quietOnTerminal && isTerminal && process.env["LOG_LEVEL"] === undefined ? "warn" : config.logLevel;
   return createLogger(level, { pretty: isTerminal });
 }

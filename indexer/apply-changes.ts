@@ -82,7 +82,10 @@ function updateClaims(registry: ContentRegistry, file: string, evaluation: FileE
 async function evaluateForSync(dir: string, file: string): Promise<FileEvaluation> {
   const evaluation: FileEvaluation = { valid: new Map(), outcomes: [], damage: new FileDamage(), kept: new Map() };
   // lstat: a symbolic link is not a record file (the folder scan does not follow links either).
-  const exists = await lstat(path.join(dir, file)).then((info) => info.isFile(), () => false);
+  const exists = await lstat(path.join(dir, file)).then(
+    (info) => info.isFile(),
+    () => false,
+  );
   if (!exists) return evaluation;
   for await (const outcome of evaluateFile(dir, file)) {
     evaluation.outcomes.push(outcome);
@@ -97,7 +100,11 @@ async function evaluateForSync(dir: string, file: string): Promise<FileEvaluatio
 }
 
 /** The report of the changed files: each record as check would report it, duplicates resolved. */
-function reportFor(files: Iterable<string>, evaluations: Map<string, FileEvaluation>, registry: ContentRegistry): RunReport {
+function reportFor(
+  files: Iterable<string>,
+  evaluations: Map<string, FileEvaluation>,
+  registry: ContentRegistry,
+): RunReport {
   const report: RunReport = { ...emptyReport(), kept: [] };
   for (const file of files) {
     const evaluation = evaluations.get(file);

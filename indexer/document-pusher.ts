@@ -77,7 +77,11 @@ export class DocumentPusher {
     if (ids.length === 0) return;
     await this.#sendBatch();
     const index = this.#client.index(this.#indexUid);
-    await this.#enqueue({ description: `deleting ${ids.length} documents`, documents: 0, send: () => index.deleteDocuments([...ids]) });
+    await this.#enqueue({
+      description: `deleting ${ids.length} documents`,
+      documents: 0,
+      send: () => index.deleteDocuments([...ids]),
+    });
   }
 
   /** Sends what is buffered and waits until every task has finished. */
@@ -112,7 +116,10 @@ export class DocumentPusher {
     if (!job || this.#failure !== undefined) return;
     while (this.#unfinished.size >= this.#options.maxUnfinishedTasks) await Promise.race(this.#unfinished);
     const action = `${job.description} to index "${this.#indexUid}"`;
-    const taskUid = await retryWhileUnavailable(() => this.#client.waitForEnqueued(job.send(), action), this.#options.retry);
+    const taskUid = await retryWhileUnavailable(
+      () => this.#client.waitForEnqueued(job.send(), action),
+      this.#options.retry,
+    );
     this.#track(taskUid, job.documents, action);
   }
 

@@ -23,7 +23,8 @@ export async function readIndexState(client: MeiliClient, indexUid: string): Pro
       if (meiliErrorCode(error) === "index_not_found") return state;
       throw toMeiliError(error, `reading the documents of index "${indexUid}"`);
     }
-    for (const document of page.results) state.set(String(document.id), { file: document.source_file, hash: document.content_hash });
+    for (const document of page.results)
+      state.set(String(document.id), { file: document.source_file, hash: document.content_hash });
     if (page.results.length < PAGE_SIZE) return state;
   }
 }

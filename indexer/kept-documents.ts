@@ -35,7 +35,8 @@ export class FileDamage {
       else unexplained.push(documentId);
     }
     if (unexplained.length > 0 && unexplained.length <= this.#unnamed.length) {
-      for (const [at, documentId] of unexplained.entries()) kept.set(documentId, keptFor(documentId, file, this.#unnamed[at] as Rejection));
+      for (const [at, documentId] of unexplained.entries())
+        kept.set(documentId, keptFor(documentId, file, this.#unnamed[at] as Rejection));
     }
     return kept;
   }

@@ -30,7 +30,8 @@ export class NdjsonBatch {
 
   /** Appends one line (it must not contain a line break: a `JSON.stringify` result never does). */
   add(line: string): void {
-    if (this.#written + 1 + line.length * MAX_BYTES_PER_UNIT > this.#buffer.length) this.#makeRoom(1 + Buffer.byteLength(line));
+    if (this.#written + 1 + line.length * MAX_BYTES_PER_UNIT > this.#buffer.length)
+      this.#makeRoom(1 + Buffer.byteLength(line));
     if (this.#lines > 0) this.#buffer[this.#written++] = LF;
     this.#written += this.#buffer.write(line, this.#written);
     this.#lines += 1;

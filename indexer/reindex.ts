@@ -21,7 +21,11 @@ export function nextIndexUid(indexUid: string): string {
  * are applied to the live index after the swap. A record broken for now keeps its last good
  * document: it is copied from the live index into the new one. Holds the index's write lock throughout.
  */
-export async function reindexFolder(context: IndexerContext, dir: string, options: SyncOptions = {}): Promise<SyncResult> {
+export async function reindexFolder(
+  context: IndexerContext,
+  dir: string,
+  options: SyncOptions = {},
+): Promise<SyncResult> {
   const lock = await acquireWriteLock(writeLockPath(context.dataDir, context.indexUid), "reindex");
   try {
     return await rebuild(context, dir, options);
@@ -41,12 +45,18 @@ async function rebuild(context: IndexerContext, dir: string, options: SyncOption
   await prepareIndex(context, nextUid);
   // What each file was as the pass read it (its stamp from the open file: no separate stat pass).
   const fingerprints: FileFingerprints = new Map();
-  const onFileOpened = (file: string, stamp: string | undefined): void => void fingerprints.set(file, stamp ?? UNREADABLE);
-  const live = { readState: () => retryWhileUnavailable(() => readIndexState(client, indexUid), retry), copyFrom: indexUid };
+  const onFileOpened = (file: string, stamp: string | undefined): void =>
+    void fingerprints.set(file, stamp ?? UNREADABLE);
+  const live = {
+    readState: () => retryWhileUnavailable(() => readIndexState(client, indexUid), retry),
+    copyFrom: indexUid,
+  };
   const result = await passOverFolder(context, dir, nextUid, new Map(), { ...options, onFileOpened, kept: live });
   const count = await retryWhileUnavailable(() => client.getDocumentCount(nextUid), retry);
   if (count !== result.state.size) {
-    throw new MeiliTaskError(`index "${nextUid}" holds ${count} documents, ${result.state.size} were sent; the live index was left as it was`);
+    throw new MeiliTaskError(
+      `index "${nextUid}" holds ${count} documents, ${result.state.size} were sent; the live index was left as it was`,
+    );
   }
   // The swap needs a live index to exist; its settings do not matter, it is about to be replaced
   // (applying new settings to it would make Meilisearch re-index the old documents for nothing).
@@ -55,7 +65,10 @@ async function rebuild(context: IndexerContext, dir: string, options: SyncOption
   await bumpGeneration(generationPath(context.dataDir, indexUid));
   log.info({ index: indexUid, documents: count }, "swapped the rebuilt index in");
   // The old index is deleted while the files are checked for changes made during the rebuild.
-  const [, now] = await Promise.all([retryWhileUnavailable(() => client.deleteIndexIfExists(nextUid, timeout), retry), fingerprintFiles(dir)]);
+  const [, now] = await Promise.all([
+    retryWhileUnavailable(() => client.deleteIndexIfExists(nextUid, timeout), retry),
+    fingerprintFiles(dir),
+  ]);
   const changed = changedFiles(fingerprints, now);
   if (changed.length > 0) {
     const catchUp = await applyFileChanges(context, dir, changed, result);

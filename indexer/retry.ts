@@ -26,7 +26,8 @@ export async function retryWhileUnavailable<T>(operation: () => Promise<T>, opti
       return await operation();
     } catch (error) {
       const elapsed = Date.now() - startedAt;
-      if (!(error instanceof MeiliUnavailableError) || elapsed + delay > options.retryForMs || options.signal?.aborted) throw error;
+      if (!(error instanceof MeiliUnavailableError) || elapsed + delay > options.retryForMs || options.signal?.aborted)
+        throw error;
       options.onRetry?.(error, attempt, delay);
       await sleep(delay, options.signal);
       delay = Math.min(delay * 2, options.maxDelayMs ?? 5_000);

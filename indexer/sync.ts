@@ -76,7 +76,9 @@ export async function passOverFolder(
 ): Promise<SyncResult> {
   const pass = new SyncPass(context, targetUid, state, options.kept ?? { readState: () => Promise.resolve(state) });
   const { onProgress, onFileOpened } = options;
-  pass.report.ignored.push(...(await scanWithProgress(dir, { onRecord: (outcome) => pass.take(outcome), onProgress, onFileOpened })));
+  pass.report.ignored.push(
+    ...(await scanWithProgress(dir, { onRecord: (outcome) => pass.take(outcome), onProgress, onFileOpened })),
+  );
   const changes = await pass.finish();
   return { report: pass.report, changes, registry: pass.registry, state };
 }
@@ -117,7 +119,8 @@ class SyncPass {
 
   /** Keeps what a broken file or record still stands for, then deletes what no file wants any more. */
   async finish(): Promise<SyncChanges> {
-    const kept = this.#damage.size === 0 ? new Map<string, KeptDocument>() : this.#keptDocuments(await this.#kept.readState());
+    const kept =
+      this.#damage.size === 0 ? new Map<string, KeptDocument>() : this.#keptDocuments(await this.#kept.readState());
     this.report.kept = [...kept.values()];
     for (const [documentId, entry] of kept) this.registry.addClaim(entry.file, documentId);
     if (this.#kept.copyFrom === undefined) {
@@ -143,7 +146,8 @@ class SyncPass {
     }
     const kept = new Map<string, KeptDocument>();
     for (const [file, missing] of missingByFile) {
-      for (const [documentId, entry] of this.#damage.get(file)?.keptDocuments(file, missing) ?? []) kept.set(documentId, entry);
+      for (const [documentId, entry] of this.#damage.get(file)?.keptDocuments(file, missing) ?? [])
+        kept.set(documentId, entry);
     }
     return kept;
   }
@@ -153,7 +157,10 @@ class SyncPass {
     const { client, retry } = this.#context;
     for (let start = 0; start < documentIds.length; start += COPY_BATCH) {
       const ids = documentIds.slice(start, start + COPY_BATCH);
-      const page = await retryWhileUnavailable(() => client.index<SearchDocument>(liveUid).getDocuments({ ids, limit: ids.length }), retry);
+      const page = await retryWhileUnavailable(
+        () => client.index<SearchDocument>(liveUid).getDocuments({ ids, limit: ids.length }),
+        retry,
+      );
       for (const document of page.results) await this.#writer.upsert(document);
       for (let count = 0; count < page.results.length; count += 1) this.#writer.keepBroken();
     }

@@ -19,7 +19,12 @@ export interface FolderWatcherOptions {
   /** Events arriving within this window are applied as one batch. @default 20 */
   readonly debounceMs?: number;
   /** Told after each applied batch (full reconcile or changed files). */
-  readonly onApplied?: (applied: { kind: "reconcile" | "files"; files: number; report: RunReport; changes: SyncChanges }) => void;
+  readonly onApplied?: (applied: {
+    kind: "reconcile" | "files";
+    files: number;
+    report: RunReport;
+    changes: SyncChanges;
+  }) => void;
 }
 
 /**
@@ -131,7 +136,11 @@ export class FolderWatcher {
     if (files.length === 0 && !this.#needsReconcile) return;
     const context = this.#context;
     try {
-      const lock = await waitForWriteLock(writeLockPath(context.dataDir, context.indexUid), "watch", this.#stopping.signal);
+      const lock = await waitForWriteLock(
+        writeLockPath(context.dataDir, context.indexUid),
+        "watch",
+        this.#stopping.signal,
+      );
       try {
         await this.#apply(files);
       } finally {
@@ -144,7 +153,10 @@ export class FolderWatcher {
       this.#failures += 1;
       this.#needsReconcile = true;
       const delayMs = Math.min(250 * 2 ** this.#failures, 10_000);
-      context.log.error({ err: error, files: files.length, retryInMs: delayMs }, "could not apply changes; will reconcile");
+      context.log.error(
+        { err: error, files: files.length, retryInMs: delayMs },
+        "could not apply changes; will reconcile",
+      );
       this.#schedule(delayMs);
     }
   }

@@ -61,7 +61,13 @@ export function writeLockPath(dataDir: string, indexUid: string): string {
 export async function acquireWriteLock(file: string, command: string): Promise<WriteLock> {
   await mkdir(path.dirname(file), { recursive: true });
   const token = randomBytes(16).toString("hex");
-  const owner: LockOwner = { pid: process.pid, command, since: new Date().toISOString(), token, ...(await selfIdentity()) };
+  const owner: LockOwner = {
+    pid: process.pid,
+    command,
+    since: new Date().toISOString(),
+    token,
+    ...(await selfIdentity()),
+  };
   const temp = `${file}.${token}.tmp`;
   ownTokens.add(token);
   let held = false;
@@ -79,7 +85,12 @@ export async function acquireWriteLock(file: string, command: string): Promise<W
 }
 
 /** Takes the lock, waiting (polling) while a live process holds it; `signal` gives up. */
-export async function waitForWriteLock(file: string, command: string, signal?: AbortSignal, pollMs = 200): Promise<WriteLock> {
+export async function waitForWriteLock(
+  file: string,
+  command: string,
+  signal?: AbortSignal,
+  pollMs = 200,
+): Promise<WriteLock> {
   for (;;) {
     try {
       return await acquireWriteLock(file, command);
@@ -114,7 +125,10 @@ async function takeOver(file: string, temp: string): Promise<boolean> {
   let holder = current.owner;
   for (;;) {
     if (holder !== undefined && (await isLive(holder))) {
-      throw new PostindexError("lock_held", `another postindex ${holder.command} (pid ${holder.pid}, since ${holder.since}) is writing to this index`);
+      throw new PostindexError(
+        "lock_held",
+        `another postindex ${holder.command} (pid ${holder.pid}, since ${holder.since}) is writing to this index`,
+      );
     }
     if (await linkIfFree(temp, claimPath(file, chain.at(-1)!))) break;
     const claim = await readLockFile(claimPath(file, chain.at(-1)!));

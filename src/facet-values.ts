@@ -27,7 +27,11 @@ export interface FacetValuesAnswer {
  * @throws MeiliUnavailableError / PostindexError `meili_request_failed` (see `toMeiliError`)
  * @see https://www.meilisearch.com/docs/reference/api/facet_search
  */
-export async function searchFacetValues(client: MeiliClient, indexUid: string, query: FacetValuesQuery): Promise<FacetValuesAnswer> {
+export async function searchFacetValues(
+  client: MeiliClient,
+  indexUid: string,
+  query: FacetValuesQuery,
+): Promise<FacetValuesAnswer> {
   const filter = buildFacetFilter({ ...query.filters, [query.facet]: [] });
   try {
     const { facetHits } = await client.index(indexUid).searchForFacetValues({

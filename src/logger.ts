@@ -17,7 +17,10 @@ export function createLogger(level: string, options: LoggerOptions = {}): Logger
   const settings = {
     level,
     base: { name: "postindex" },
-    redact: { paths: ["apiKey", "masterKey", "key", "*.apiKey", "*.masterKey", "*.key", "headers.authorization"], censor: "[redacted]" },
+    redact: {
+      paths: ["apiKey", "masterKey", "key", "*.apiKey", "*.masterKey", "*.key", "headers.authorization"],
+      censor: "[redacted]",
+    },
   };
   const destination = options.pretty
     ? pretty({ destination: 2, sync: true, ignore: "pid,hostname,name", translateTime: "HH:MM:ss" })

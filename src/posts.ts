@@ -27,7 +27,9 @@ export async function getIndexedDocument<K extends keyof SearchDocument>(
   let hits: Pick<SearchDocument, K>[];
   try {
     const attributesToRetrieve = fields === undefined ? ["*"] : [...fields];
-    ({ hits } = await client.index<SearchDocument>(indexUid).search("", { filter: filterEquals("id", documentId), limit: 1, attributesToRetrieve }));
+    ({ hits } = await client
+      .index<SearchDocument>(indexUid)
+      .search("", { filter: filterEquals("id", documentId), limit: 1, attributesToRetrieve }));
   } catch (error) {
     throw toMeiliError(error, `reading a document of index "${indexUid}"`);
   }

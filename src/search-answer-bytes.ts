@@ -71,7 +71,8 @@ function integerAfter(bytes: Buffer, key: Buffer, from: number, to: number): num
   let value = 0;
   let index = at + key.length;
   const first = index;
-  for (let byte = bytes[index]; byte !== undefined && byte >= 0x30 && byte <= 0x39; byte = bytes[++index]) value = value * 10 + byte - 0x30;
+  for (let byte = bytes[index]; byte !== undefined && byte >= 0x30 && byte <= 0x39; byte = bytes[++index])
+    value = value * 10 + byte - 0x30;
   return index === first ? -1 : value;
 }
 
@@ -155,7 +156,11 @@ function pushFields(bytes: Buffer, start: number, formatted: number, out: Buffer
     return true;
   }
   const recordId = fromDocumentId(bytes.toString("latin1", idStart, idEnd));
-  out.push(bytes.subarray(start, idStart - 1), Buffer.from(JSON.stringify(recordId), "utf8"), bytes.subarray(idEnd + 1, formatted));
+  out.push(
+    bytes.subarray(start, idStart - 1),
+    Buffer.from(JSON.stringify(recordId), "utf8"),
+    bytes.subarray(idEnd + 1, formatted),
+  );
   return true;
 }
 
@@ -164,18 +169,31 @@ function pushFields(bytes: Buffer, start: number, formatted: number, out: Buffer
  * {@link SearchAnswer} (the same value `toSearchAnswer` gives, facets in Meilisearch's order).
  * @returns undefined when the answer is not laid out as expected (parse it instead)
  */
-export function spliceSearchAnswer(bytes: Buffer, query: { readonly page: number; readonly limit: number }): Buffer | undefined {
-  if (bytes.length < HITS_START.length || bytes.compare(HITS_START, 0, HITS_START.length, 0, HITS_START.length) !== 0) return undefined;
+export function spliceSearchAnswer(
+  bytes: Buffer,
+  query: { readonly page: number; readonly limit: number },
+): Buffer | undefined {
+  if (bytes.length < HITS_START.length || bytes.compare(HITS_START, 0, HITS_START.length, 0, HITS_START.length) !== 0)
+    return undefined;
   const out: Buffer[] = [HITS_START];
   let queryText: number;
   if (bytes[HITS_START.length] === 0x5d) {
-    if (bytes.compare(AFTER_NO_HITS, 0, AFTER_NO_HITS.length, HITS_START.length, HITS_START.length + AFTER_NO_HITS.length) !== 0) return undefined;
+    if (
+      bytes.compare(
+        AFTER_NO_HITS,
+        0,
+        AFTER_NO_HITS.length,
+        HITS_START.length,
+        HITS_START.length + AFTER_NO_HITS.length,
+      ) !== 0
+    )
+      return undefined;
     queryText = HITS_START.length + AFTER_NO_HITS.length;
   } else {
     const hitsEnd = bytes.indexOf(AFTER_HITS, HITS_START.length);
     if (hitsEnd === -1) return undefined;
     let formatted = bytes.indexOf(FORMATTED, HITS_START.length);
-    for (let start = HITS_START.length; ; ) {
+    for (let start = HITS_START.length; ;) {
       if (formatted === -1 || formatted > hitsEnd) return undefined;
       const next = bytes.indexOf(BETWEEN_HITS, formatted);
       const end = next === -1 || next > hitsEnd ? hitsEnd : next;
@@ -208,6 +226,10 @@ export function spliceSearchAnswer(bytes: Buffer, query: { readonly page: number
     const at = bytes.indexOf(key, facetsStart - 1);
     if (at === -1 || at > facetsEnd) return undefined;
   }
-  out.push(ascii(`],"total":${total},"page":${query.page},"limit":${query.limit},"facets":{`), bytes.subarray(facetsStart, facetsEnd + 1), ascii("}"));
+  out.push(
+    ascii(`],"total":${total},"page":${query.page},"limit":${query.limit},"facets":{`),
+    bytes.subarray(facetsStart, facetsEnd + 1),
+    ascii("}"),
+  );
   return Buffer.concat(out);
 }

@@ -6,7 +6,13 @@
 export const MARK_OPEN = "\uE000";
 export const MARK_CLOSE = "\uE001";
 
-const HTML_ESCAPES: Readonly<Record<string, string>> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+const HTML_ESCAPES: Readonly<Record<string, string>> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;",
+};
 
 /** Highlighted text from Meilisearch → safe HTML with `<mark>` around the matches. */
 export function highlightToHtml(text: string): string {

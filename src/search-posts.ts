@@ -4,7 +4,12 @@ import type { Hit, MeiliClient, SearchResponse } from "./meili/client.js";
 import { toMeiliError } from "./meili/errors.js";
 import { spliceSearchAnswer } from "./search-answer-bytes.js";
 import { highlightToHtml, MARK_CLOSE, MARK_OPEN } from "./search-highlight.js";
-import { toMeiliSearchRequest, SEARCH_HIT_ATTRIBUTES, type MeiliSearchRequest, type SearchQuery } from "./search-query.js";
+import {
+  toMeiliSearchRequest,
+  SEARCH_HIT_ATTRIBUTES,
+  type MeiliSearchRequest,
+  type SearchQuery,
+} from "./search-query.js";
 
 export { highlightToHtml };
 
@@ -63,7 +68,12 @@ export async function searchPosts(client: MeiliClient, indexUid: string, query: 
  * @param timeoutMs the longest Meilisearch may take @default the client's timeout
  * @throws MeiliUnavailableError / PostindexError `meili_request_failed` (see `toMeiliError`)
  */
-export async function searchPostsJson(client: MeiliClient, indexUid: string, query: SearchQuery, timeoutMs?: number): Promise<Buffer> {
+export async function searchPostsJson(
+  client: MeiliClient,
+  indexUid: string,
+  query: SearchQuery,
+  timeoutMs?: number,
+): Promise<Buffer> {
   let bytes: Buffer;
   try {
     bytes = await client.searchBytes(indexUid, JSON.stringify(searchRequestFor(query)), timeoutMs);
@@ -77,9 +87,14 @@ export async function searchPostsJson(client: MeiliClient, indexUid: string, que
 }
 
 /** A Meilisearch answer → the API's (pure). */
-export function toSearchAnswer(response: SearchResponse<HitFields>, query: Pick<SearchQuery, "page" | "limit">): SearchAnswer {
+export function toSearchAnswer(
+  response: SearchResponse<HitFields>,
+  query: Pick<SearchQuery, "page" | "limit">,
+): SearchAnswer {
   const distribution = response.facetDistribution ?? {};
-  const facets = Object.fromEntries(FACETS.map((facet) => [facet, distribution[facet] ?? {}])) as SearchAnswer["facets"];
+  const facets = Object.fromEntries(
+    FACETS.map((facet) => [facet, distribution[facet] ?? {}]),
+  ) as SearchAnswer["facets"];
   return {
     hits: response.hits.map(toSearchHit),
     total: response.totalHits ?? response.estimatedTotalHits ?? response.hits.length,

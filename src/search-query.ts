@@ -48,15 +48,18 @@ class ParameterProblem extends Error {}
 /** A zod validator running `read`: its {@link ParameterProblem} becomes the issue. */
 function validator<T>(read: (value: unknown) => T) {
   // `.optional()` first, so an absent parameter is accepted and still reaches the transform.
-  return z.unknown().optional().transform((value, ctx): T => {
-    try {
-      return read(value);
-    } catch (error) {
-      if (!(error instanceof ParameterProblem)) throw error;
-      ctx.addIssue({ code: "custom", message: error.message });
-      return z.NEVER;
-    }
-  });
+  return z
+    .unknown()
+    .optional()
+    .transform((value, ctx): T => {
+      try {
+        return read(value);
+      } catch (error) {
+        if (!(error instanceof ParameterProblem)) throw error;
+        ctx.addIssue({ code: "custom", message: error.message });
+        return z.NEVER;
+      }
+    });
 }
 
 /** A parameter that may appear once: absent, or one string. */
@@ -114,8 +117,11 @@ function facetValues(name: Facet) {
 function facetProblem(name: Facet, raw: readonly unknown[]): string | undefined {
   const { maxValuesPerFacet, maxFacetValueLength } = SEARCH_LIMITS;
   if (raw.some((item) => typeof item !== "string")) return `${name} must be plain values`;
-  if (raw.length > maxValuesPerFacet) return `${name} may be given at most ${maxValuesPerFacet} times, got ${raw.length}`;
-  const tooLong = (raw as string[]).find((item) => item.length * 3 > maxFacetValueLength && Buffer.byteLength(item) > maxFacetValueLength);
+  if (raw.length > maxValuesPerFacet)
+    return `${name} may be given at most ${maxValuesPerFacet} times, got ${raw.length}`;
+  const tooLong = (raw as string[]).find(
+    (item) => item.length * 3 > maxFacetValueLength && Buffer.byteLength(item) > maxFacetValueLength,
+  );
   if (tooLong !== undefined) {
     return `${name} values must be at most ${maxFacetValueLength} bytes of UTF-8, got ${Buffer.byteLength(tooLong)}`;
   }
@@ -162,7 +168,8 @@ export type SearchQuery = z.output<typeof searchQuerySchema>;
  * than through zod: every search pays for this, and zod's machinery cost ~25 µs of CPU a request.
  */
 export function parseSearchQuery(input: unknown): SearchQuery {
-  if (typeof input !== "object" || input === null || Array.isArray(input)) throw new BadRequestError("query", OBJECT_EXPECTED);
+  if (typeof input !== "object" || input === null || Array.isArray(input))
+    throw new BadRequestError("query", OBJECT_EXPECTED);
   const params = input as Readonly<Record<string, unknown>>;
   let parameter = "q";
   try {

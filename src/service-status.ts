@@ -22,7 +22,8 @@ export async function readServiceStatus(client: MeiliClient, indexUid: string): 
     const result = await client.index(indexUid).search("", { page: 1, hitsPerPage: 0, attributesToRetrieve: [] });
     documents = result.totalHits ?? null;
   } catch (error) {
-    if (meiliErrorCode(error) !== "index_not_found") throw toMeiliError(error, `counting the posts of index "${indexUid}"`);
+    if (meiliErrorCode(error) !== "index_not_found")
+      throw toMeiliError(error, `counting the posts of index "${indexUid}"`);
     documents = null;
   }
   return { status: "ok", meilisearch: "available", index: indexUid, documents };

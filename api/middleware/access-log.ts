@@ -35,7 +35,14 @@ export function accessLog(log: Logger): RequestHandler {
     res.once("finish", () => {
       if (!log.isLevelEnabled("info")) return;
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      logAccess(log, { method: req.method, path: req.path, route: routeLabel(req), status: res.statusCode, ms, ip: req.ip });
+      logAccess(log, {
+        method: req.method,
+        path: req.path,
+        route: routeLabel(req),
+        status: res.statusCode,
+        ms,
+        ip: req.ip,
+      });
     });
     next();
   };

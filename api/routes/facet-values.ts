@@ -13,7 +13,8 @@ function isFacet(name: string): name is Facet {
 export function facetValueRoutes(context: ApiContext): Router {
   return Router().get("/facets/:facet", async (req, res) => {
     const facet = req.params.facet;
-    if (!isFacet(facet)) throw new NotFoundError(`no facet ${JSON.stringify(facet.slice(0, 40))}; facets are ${FACETS.join(", ")}`);
+    if (!isFacet(facet))
+      throw new NotFoundError(`no facet ${JSON.stringify(facet.slice(0, 40))}; facets are ${FACETS.join(", ")}`);
     const query = parseParams(facetValuesQuerySchema, readQuery(req));
     const answer = await searchFacetValues(context.client, context.indexUid, { facet, ...query });
     sendCacheable(res, answer, context.options.cacheMaxAgeSeconds);

@@ -7,7 +7,9 @@ import { buildOpenApiDocument } from "../openapi.js";
 import { sendCacheable } from "../respond.js";
 
 function packageVersion(): string {
-  const { version } = JSON.parse(readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as { version?: unknown };
+  const { version } = JSON.parse(readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as {
+    version?: unknown;
+  };
   return typeof version === "string" ? version : "0.0.0";
 }
 

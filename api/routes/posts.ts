@@ -18,7 +18,10 @@ export function postRoutes(context: ApiContext): Router {
     })
     .get("/posts/:id/related", async (req, res) => {
       const query = parseParams(relatedQuerySchema, readQuery(req));
-      const answer = relatedForDocument(await related.current(), req.params.id, { ...query, typeWeights: options.typeWeights });
+      const answer = relatedForDocument(await related.current(), req.params.id, {
+        ...query,
+        typeWeights: options.typeWeights,
+      });
       sendCacheable(res, answer, options.cacheMaxAgeSeconds);
     });
 }

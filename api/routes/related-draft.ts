@@ -11,7 +11,10 @@ export function relatedDraftRoutes(context: ApiContext): Router {
   return Router().post("/related", async (req, res) => {
     const query = parseParams(relatedQuerySchema, readQuery(req));
     const draft = parseDraft(req.body);
-    const answer = relatedForEntities(await context.related.current(), draft, { ...query, typeWeights: context.options.typeWeights });
+    const answer = relatedForEntities(await context.related.current(), draft, {
+      ...query,
+      typeWeights: context.options.typeWeights,
+    });
     sendUncached(res, answer);
   });
 }

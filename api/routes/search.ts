@@ -16,7 +16,9 @@ export function searchRoutes(context: ApiContext): Router {
 
 /** Whether `path` is `/search` as Express's router matches it: any case, one trailing slash allowed. */
 function isSearchPath(path: string): boolean {
-  return (path.length === 7 || (path.length === 8 && path.endsWith("/"))) && path.slice(0, 7).toLowerCase() === "/search";
+  return (
+    (path.length === 7 || (path.length === 8 && path.endsWith("/"))) && path.slice(0, 7).toLowerCase() === "/search"
+  );
 }
 
 /**
@@ -36,7 +38,13 @@ export function leanSearchRoute(context: ApiContext, kit: LeanKit): LeanRoute {
     const path = queryAt === -1 ? url : url.slice(0, queryAt);
     if (!isSearchPath(path) || hasBody(req)) return false;
     const baseUrl = (req as { baseUrl?: unknown }).baseUrl;
-    const exchange = { req, res, path, route: `${typeof baseUrl === "string" ? baseUrl : ""}/search`, startedAt: performance.now() };
+    const exchange = {
+      req,
+      res,
+      path,
+      route: `${typeof baseUrl === "string" ? baseUrl : ""}/search`,
+      startedAt: performance.now(),
+    };
     const answer = async (): Promise<void> => {
       try {
         const query = parseSearchQuery(queryAt === -1 ? Object.create(null) : readQueryString(url.slice(queryAt + 1)));

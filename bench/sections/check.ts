@@ -33,7 +33,9 @@ export async function benchCheck(corpus: Corpus, options: CheckBenchOptions = {}
     const wantCode = expected.rejected > 0 ? 1 : 0;
     const counts = countsOf(run);
     if (run.code !== wantCode || JSON.stringify(counts) !== JSON.stringify(expected)) {
-      throw new Error(`check ${corpus.shape}: exit ${run.code} with ${JSON.stringify(counts)}; expected exit ${wantCode} with ${JSON.stringify(expected)}`);
+      throw new Error(
+        `check ${corpus.shape}: exit ${run.code} with ${JSON.stringify(counts)}; expected exit ${wantCode} with ${JSON.stringify(expected)}`,
+      );
     }
     runs.push(run);
     console.log(`check ${corpus.shape}: ${(run.ms / 1000).toFixed(2)} s, peak ${(run.maxRssKb / 1024).toFixed(0)} MB`);
@@ -49,10 +51,18 @@ export async function benchCheck(corpus: Corpus, options: CheckBenchOptions = {}
     command: benchCommand(),
     corpus: { shape: corpus.shape, articles: corpus.articles, description: corpus.manifest.description },
     figures: [
-      { name: "records / s", value: rate.toLocaleString("en-US"), target: `≥ ${MIN_RECORDS_PER_SECOND.toLocaleString("en-US")}`, met: rate >= MIN_RECORDS_PER_SECOND },
+      {
+        name: "records / s",
+        value: rate.toLocaleString("en-US"),
+        target: `≥ ${MIN_RECORDS_PER_SECOND.toLocaleString("en-US")}`,
+        met: rate >= MIN_RECORDS_PER_SECOND,
+      },
       { name: "wall time", value: `${(best.ms / 1000).toFixed(2)} s` },
       { name: "peak RSS", value: `${peakMb.toFixed(0)} MB`, target: `< ${MAX_RSS_MB} MB`, met: peakMb < MAX_RSS_MB },
-      { name: "files / MB", value: `${corpus.manifest.files.toLocaleString("en-US")} / ${(corpus.manifest.bytes / 2 ** 20).toFixed(0)}` },
+      {
+        name: "files / MB",
+        value: `${corpus.manifest.files.toLocaleString("en-US")} / ${(corpus.manifest.bytes / 2 ** 20).toFixed(0)}`,
+      },
     ],
   });
   console.log(`check ${corpus.shape}: ${rate} records/s, peak ${peakMb.toFixed(0)} MB`);

@@ -38,9 +38,14 @@ const FACET_QUERIES = ["py", "re", "do", "ku"];
 
 /** Record ids of `count` indexed posts spread over the index (one search, ids only). */
 async function samplePostIds(client: MeiliClient, indexUid: string, count: number): Promise<string[]> {
-  const { hits } = await client.index<{ id: string }>(indexUid).search("", { attributesToRetrieve: ["id"], limit: 100_000 });
+  const { hits } = await client
+    .index<{ id: string }>(indexUid)
+    .search("", { attributesToRetrieve: ["id"], limit: 100_000 });
   const step = Math.max(1, Math.floor(hits.length / count));
-  return hits.filter((_, index) => index % step === 0).slice(0, count).map((hit) => fromDocumentId(hit.id));
+  return hits
+    .filter((_, index) => index % step === 0)
+    .slice(0, count)
+    .map((hit) => fromDocumentId(hit.id));
 }
 
 /** What a site's visitors ask, in these proportions: searches, posts, related posts, autocomplete. */
@@ -52,7 +57,8 @@ function visitorRequests(ids: readonly string[]): LoadRequest[] {
     requests.push({ method: "GET", path: `/search?${SEARCHES[(index + 3) % SEARCHES.length]}` });
     requests.push({ method: "GET", path: `/posts/${post}` });
     requests.push({ method: "GET", path: `/posts/${post}/related?limit=5` });
-    if (index % 4 === 0) requests.push({ method: "GET", path: `/facets/tools?q=${FACET_QUERIES[(index / 4) % FACET_QUERIES.length]}` });
+    if (index % 4 === 0)
+      requests.push({ method: "GET", path: `/facets/tools?q=${FACET_QUERIES[(index / 4) % FACET_QUERIES.length]}` });
   });
   return requests;
 }
@@ -64,7 +70,11 @@ function editedRecord(slot: number, edit: number): Record<string, unknown> {
   return {
     ...record,
     title: `${String(record["title"])} (edit ${edit})`,
-    meta: { ...meta, revision: { ...meta["revision"], status: "reviewed" }, flags: { ...meta["flags"], noindex: 0, needs_human_review: 0 } },
+    meta: {
+      ...meta,
+      revision: { ...meta["revision"], status: "reviewed" },
+      flags: { ...meta["flags"], noindex: 0, needs_human_review: 0 },
+    },
   };
 }
 
@@ -77,7 +87,12 @@ function editedRecord(slot: number, edit: number): Record<string, unknown> {
  * (the bench passes the master key): the watcher uses it. The edit files are removed at the end
  * and their posts leave the index, so the index is the corpus again for the sections after.
  */
-export async function benchLoad(target: BenchTarget, corpusDir: string, articles: number, options: LoadBenchOptions = {}): Promise<void> {
+export async function benchLoad(
+  target: BenchTarget,
+  corpusDir: string,
+  articles: number,
+  options: LoadBenchOptions = {},
+): Promise<void> {
   const connections = options.connections ?? 64;
   const durationSeconds = options.durationSeconds ?? 30;
   const edits = options.edits ?? 150;
@@ -88,7 +103,13 @@ export async function benchLoad(target: BenchTarget, corpusDir: string, articles
   await rm(watchDir, { recursive: true, force: true });
   await cp(corpusDir, watchDir, { recursive: true, filter: (source) => !path.basename(source).startsWith(".") });
   await mkdir(editsDir, { recursive: true });
-  const context = { client, indexUid: target.indexUid, dataDir: path.join(BENCH_DIR, ".data", "run"), log: pino({ level: "warn" }), retry: { retryForMs: 60_000 } };
+  const context = {
+    client,
+    indexUid: target.indexUid,
+    dataDir: path.join(BENCH_DIR, ".data", "run"),
+    log: pino({ level: "warn" }),
+    retry: { retryForMs: 60_000 },
+  };
   let batches = 0;
   const watcher = new FolderWatcher(context, watchDir, { onApplied: () => (batches += 1) });
   try {
@@ -101,7 +122,9 @@ export async function benchLoad(target: BenchTarget, corpusDir: string, articles
       if (written >= edits) return;
       const slot = written % editFiles;
       latest.set(slot, written);
-      writeFile(path.join(editsDir, `edit-${slot}.json`), JSON.stringify(editedRecord(slot, written))).catch((error: unknown) => console.warn(`load: could not write an edit: ${String(error)}`));
+      writeFile(path.join(editsDir, `edit-${slot}.json`), JSON.stringify(editedRecord(slot, written))).catch(
+        (error: unknown) => console.warn(`load: could not write an edit: ${String(error)}`),
+      );
       written += 1;
     }, editEveryMs);
     const batchesBefore = batches;
@@ -129,11 +152,16 @@ export async function benchLoad(target: BenchTarget, corpusDir: string, articles
         { name: "every edit in the index afterwards", value: visible ? "yes" : "no", target: "yes", met: visible },
       ],
     });
-    console.log(`load: ${result.failures} failures, p99 ${ms(result.p99)}, ${Math.round(result.requestsPerSecond)} req/s, ${written} edits in ${batchesDuring} batches`);
-    if (result.failures > 0 || !visible) throw new Error(`load: ${result.failures} failed requests; every edit visible: ${visible}`);
+    console.log(
+      `load: ${result.failures} failures, p99 ${ms(result.p99)}, ${Math.round(result.requestsPerSecond)} req/s, ${written} edits in ${batchesDuring} batches`,
+    );
+    if (result.failures > 0 || !visible)
+      throw new Error(`load: ${result.failures} failed requests; every edit visible: ${visible}`);
   } finally {
     await rm(editsDir, { recursive: true, force: true });
-    await untilGone(client, target.indexUid, editFiles).catch((error: unknown) => console.warn(`load: edit posts still indexed: ${String(error)}`));
+    await untilGone(client, target.indexUid, editFiles).catch((error: unknown) =>
+      console.warn(`load: edit posts still indexed: ${String(error)}`),
+    );
     await watcher.stop();
     await rm(watchDir, { recursive: true, force: true });
     await client.close();
@@ -141,13 +169,20 @@ export async function benchLoad(target: BenchTarget, corpusDir: string, articles
 }
 
 /** Polls until the last edit of every file is what the index holds (at most 30 s). */
-async function untilEditsVisible(client: MeiliClient, indexUid: string, latest: ReadonlyMap<number, number>): Promise<boolean> {
+async function untilEditsVisible(
+  client: MeiliClient,
+  indexUid: string,
+  latest: ReadonlyMap<number, number>,
+): Promise<boolean> {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
     const titles = await Promise.all(
       [...latest].map(async ([slot, edit]) => {
         const id = String(editedRecord(slot, edit)["id"]);
-        const document = await client.index(indexUid).getDocument(id, { fields: ["title"] }).catch(() => undefined);
+        const document = await client
+          .index(indexUid)
+          .getDocument(id, { fields: ["title"] })
+          .catch(() => undefined);
         return document?.title === editedRecord(slot, edit)["title"];
       }),
     );
@@ -162,7 +197,17 @@ async function untilGone(client: MeiliClient, indexUid: string, editFiles: numbe
   const ids = Array.from({ length: editFiles }, (_, slot) => String(editedRecord(slot, 0)["id"]));
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
-    const found = await Promise.all(ids.map((id) => client.index(indexUid).getDocument(id, { fields: ["id"] }).then(() => true, () => false)));
+    const found = await Promise.all(
+      ids.map((id) =>
+        client
+          .index(indexUid)
+          .getDocument(id, { fields: ["id"] })
+          .then(
+            () => true,
+            () => false,
+          ),
+      ),
+    );
     if (!found.some(Boolean)) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -36,7 +36,8 @@ async function prepareDocuments(corpus: Corpus): Promise<string> {
   const out = createWriteStream(partial);
   for await (const event of scanFolder(corpus.contentDir)) {
     if (event.type !== "record" || event.outcome.kind !== "indexed") continue;
-    if (!out.write(`${JSON.stringify(toSearchDocument(event.outcome.record, event.outcome.file))}\n`)) await once(out, "drain");
+    if (!out.write(`${JSON.stringify(toSearchDocument(event.outcome.record, event.outcome.file))}\n`))
+      await once(out, "drain");
   }
   out.end();
   await once(out, "finish");
@@ -51,11 +52,19 @@ async function prepareDocuments(corpus: Corpus): Promise<string> {
  * batches, wait for every task. Same server, alternating rounds, best of each; the ratio is taken
  * within this one run. Leaves index `indexUid` holding the corpus for the sections after it.
  */
-export async function benchReindex(server: BenchServer, corpus: Corpus, indexUid: string, dataDir: string, options: ReindexBenchOptions = {}): Promise<void> {
+export async function benchReindex(
+  server: BenchServer,
+  corpus: Corpus,
+  indexUid: string,
+  dataDir: string,
+  options: ReindexBenchOptions = {},
+): Promise<void> {
   const rounds = options.rounds ?? 3;
   const { bodies, documents } = await readBatches(await prepareDocuments(corpus), BATCH_BYTES);
   if (documents !== corpus.manifest.expected.indexed) {
-    throw new Error(`reindex ${corpus.shape}: ${documents} prepared documents, the corpus was generated with ${corpus.manifest.expected.indexed} indexable records`);
+    throw new Error(
+      `reindex ${corpus.shape}: ${documents} prepared documents, the corpus was generated with ${corpus.manifest.expected.indexed} indexable records`,
+    );
   }
   const client = createMeiliClient({ url: server.url, apiKey: server.apiKey, timeoutMs: 30_000 });
   const baselineUid = `${indexUid}_alone`;
@@ -68,7 +77,10 @@ export async function benchReindex(server: BenchServer, corpus: Corpus, indexUid
       await loadAlone(client, server, baselineUid, bodies);
       alone.push(performance.now() - startedAt);
       const baselineCount = await client.getDocumentCount(baselineUid);
-      if (baselineCount !== documents) throw new Error(`reindex ${corpus.shape}: the baseline index holds ${baselineCount} documents, ${documents} were sent`);
+      if (baselineCount !== documents)
+        throw new Error(
+          `reindex ${corpus.shape}: the baseline index holds ${baselineCount} documents, ${documents} were sent`,
+        );
       await client.deleteIndexIfExists(baselineUid, { timeoutMs: 120_000 });
       console.log(`reindex ${corpus.shape}: Meilisearch alone ${(alone.at(-1)! / 1000).toFixed(2)} s`);
 
@@ -81,9 +93,14 @@ export async function benchReindex(server: BenchServer, corpus: Corpus, indexUid
       });
       if (run.code !== 0) throw new Error(`postindex reindex exited ${run.code}`);
       const count = await client.getDocumentCount(indexUid);
-      if (count !== documents) throw new Error(`reindex ${corpus.shape}: postindex left ${count} documents in "${indexUid}", the baseline ${documents}`);
+      if (count !== documents)
+        throw new Error(
+          `reindex ${corpus.shape}: postindex left ${count} documents in "${indexUid}", the baseline ${documents}`,
+        );
       ours.push(run);
-      console.log(`reindex ${corpus.shape}: postindex ${(run.ms / 1000).toFixed(2)} s, peak ${(run.maxRssKb / 1024).toFixed(0)} MB`);
+      console.log(
+        `reindex ${corpus.shape}: postindex ${(run.ms / 1000).toFixed(2)} s, peak ${(run.maxRssKb / 1024).toFixed(0)} MB`,
+      );
     }
   } finally {
     await client.close();
@@ -103,9 +120,16 @@ export async function benchReindex(server: BenchServer, corpus: Corpus, indexUid
       { name: "Meilisearch alone", value: `${(bestAlone / 1000).toFixed(2)} s` },
       { name: "postindex reindex", value: `${(bestOurs / 1000).toFixed(2)} s` },
       { name: "ratio", value: ratio.toFixed(2), target: `≤ ${MAX_RATIO.toFixed(2)}`, met: ratio <= MAX_RATIO },
-      { name: "indexer peak RSS", value: `${peakMb.toFixed(0)} MB`, target: `≤ ${MAX_RSS_MB} MB`, met: peakMb <= MAX_RSS_MB },
+      {
+        name: "indexer peak RSS",
+        value: `${peakMb.toFixed(0)} MB`,
+        target: `≤ ${MAX_RSS_MB} MB`,
+        met: peakMb <= MAX_RSS_MB,
+      },
       { name: "documents", value: documents.toLocaleString("en-US") },
     ],
   });
-  console.log(`reindex ${corpus.shape}: ratio ${ratio.toFixed(2)} (${(bestOurs / 1000).toFixed(2)} s vs ${(bestAlone / 1000).toFixed(2)} s), peak ${peakMb.toFixed(0)} MB`);
+  console.log(
+    `reindex ${corpus.shape}: ratio ${ratio.toFixed(2)} (${(bestOurs / 1000).toFixed(2)} s vs ${(bestAlone / 1000).toFixed(2)} s), peak ${peakMb.toFixed(0)} MB`,
+  );
 }

@@ -40,7 +40,7 @@ async function readPosts(target: BenchTarget): Promise<IndexedPost[]> {
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (target.apiKey !== undefined) headers["authorization"] = `Bearer ${target.apiKey}`;
   const posts: IndexedPost[] = [];
-  for (const limit = 10_000; ; ) {
+  for (const limit = 10_000; ;) {
     const response = await fetch(`${target.meiliUrl}/indexes/${encodeURIComponent(target.indexUid)}/search`, {
       method: "POST",
       headers,
@@ -85,7 +85,11 @@ function spreadOver(ids: readonly string[], count: number): string[] {
 
 /** The cases from a generated corpus's `posts.json` (planted rare entities, common only, 10–20 entities). */
 export function casesFromCorpus(posts: CorpusPosts, count = 100): RelatedCasePosts {
-  return { rare: spreadOver(posts.rarePlanted, count), common: spreadOver(posts.commonOnly, count), many: spreadOver(posts.manyEntities, count) };
+  return {
+    rare: spreadOver(posts.rarePlanted, count),
+    common: spreadOver(posts.commonOnly, count),
+    many: spreadOver(posts.manyEntities, count),
+  };
 }
 
 /** What one case measured at the two connection counts. */
@@ -95,10 +99,19 @@ export interface RelatedCaseResult {
   readonly stress: LoadResult;
 }
 
-async function loadRun(target: BenchTarget, ids: readonly string[], connections: number, durationSeconds: number): Promise<LoadResult> {
-  const requests = ids.map((id) => ({ method: "GET" as const, path: `/posts/${encodeURIComponent(id)}/related?limit=5` }));
+async function loadRun(
+  target: BenchTarget,
+  ids: readonly string[],
+  connections: number,
+  durationSeconds: number,
+): Promise<LoadResult> {
+  const requests = ids.map((id) => ({
+    method: "GET" as const,
+    path: `/posts/${encodeURIComponent(id)}/related?limit=5`,
+  }));
   const run = await runLoad({ url: target.apiUrl, requests, connections, durationSeconds });
-  if (run.failures > 0 || run.completed === 0) throw new Error(`related: ${run.failures} failed requests, ${run.completed} answered`);
+  if (run.failures > 0 || run.completed === 0)
+    throw new Error(`related: ${run.failures} failed requests, ${run.completed} answered`);
   return run;
 }
 
@@ -127,9 +140,15 @@ export async function measureRelated(
   const stressConnections = options.stressConnections ?? 16;
   const duration = options.durationSeconds ?? 10;
   const names = Object.keys(RELATED_CASES) as RelatedCase[];
-  for (const name of names) if (cases[name].length === 0) throw new Error(`related: no post of case "${name}" in the index`);
+  for (const name of names)
+    if (cases[name].length === 0) throw new Error(`related: no post of case "${name}" in the index`);
   await untilServed(target, cases.rare[0] as string);
-  await loadRun(target, names.flatMap((name) => cases[name]), connections, 2);
+  await loadRun(
+    target,
+    names.flatMap((name) => cases[name]),
+    connections,
+    2,
+  );
   const results = {} as Record<RelatedCase, RelatedCaseResult>;
   for (const name of names) {
     const measured = await loadRun(target, cases[name], connections, duration);
@@ -148,7 +167,11 @@ export async function measureRelated(
  * them ({@link measureRelated}) and saves the figures. Target per case at 8 connections:
  * p99 ≤ 30 ms (issue 12), p95 ≤ 15 ms.
  */
-export async function benchRelated(target: BenchTarget, articles: number, options: RelatedBenchOptions = {}): Promise<void> {
+export async function benchRelated(
+  target: BenchTarget,
+  articles: number,
+  options: RelatedBenchOptions = {},
+): Promise<void> {
   const connections = options.connections ?? 8;
   const stressConnections = options.stressConnections ?? 16;
   const duration = options.durationSeconds ?? 10;
@@ -158,10 +181,26 @@ export async function benchRelated(target: BenchTarget, articles: number, option
   for (const [name, result] of Object.entries(results) as [RelatedCase, RelatedCaseResult][]) {
     const { measured, stress } = result;
     figures.push(
-      { name: `${name}: p50 / p95, ${connections} connections`, value: `${ms(measured.p50)} / ${ms(measured.p95)}`, target: "p95 ≤ 15 ms", met: measured.p95 <= 15 },
-      { name: `${name}: p99, ${connections} connections`, value: ms(measured.p99), target: "≤ 30 ms", met: measured.p99 <= 30 },
-      { name: `${name}: throughput, ${connections} connections`, value: `${Math.round(measured.requestsPerSecond).toLocaleString("en-US")} req/s` },
-      { name: `${name}: p50 / p95 / p99, ${stressConnections} connections`, value: `${ms(stress.p50)} / ${ms(stress.p95)} / ${ms(stress.p99)}` },
+      {
+        name: `${name}: p50 / p95, ${connections} connections`,
+        value: `${ms(measured.p50)} / ${ms(measured.p95)}`,
+        target: "p95 ≤ 15 ms",
+        met: measured.p95 <= 15,
+      },
+      {
+        name: `${name}: p99, ${connections} connections`,
+        value: ms(measured.p99),
+        target: "≤ 30 ms",
+        met: measured.p99 <= 30,
+      },
+      {
+        name: `${name}: throughput, ${connections} connections`,
+        value: `${Math.round(measured.requestsPerSecond).toLocaleString("en-US")} req/s`,
+      },
+      {
+        name: `${name}: p50 / p95 / p99, ${stressConnections} connections`,
+        value: `${ms(stress.p50)} / ${ms(stress.p95)} / ${ms(stress.p99)}`,
+      },
     );
   }
   const caseText = (Object.entries(RELATED_CASES) as [RelatedCase, string][])

@@ -44,7 +44,8 @@ export const SEARCHES: readonly Record<string, string | readonly string[]>[] = [
 
 function queryString(search: Record<string, string | readonly string[]>): string {
   const params = new URLSearchParams();
-  for (const [name, value] of Object.entries(search)) for (const item of typeof value === "string" ? [value] : value) params.append(name, item);
+  for (const [name, value] of Object.entries(search))
+    for (const item of typeof value === "string" ? [value] : value) params.append(name, item);
   return params.toString();
 }
 
@@ -66,7 +67,8 @@ function directRequests(target: BenchTarget): LoadRequest[] {
 }
 
 function assertClean(label: string, result: LoadResult): void {
-  if (result.failures > 0 || result.completed === 0) throw new Error(`${label}: ${result.failures} failed requests, ${result.completed} answered`);
+  if (result.failures > 0 || result.completed === 0)
+    throw new Error(`${label}: ${result.failures} failed requests, ${result.completed} answered`);
 }
 
 /** Options for {@link measureSearch} and {@link benchSearch}. */
@@ -130,7 +132,10 @@ export async function measureSearch(target: BenchTarget, options: SearchBenchOpt
   for (let round = 0; round < rounds; round += 1) {
     for (const level of levels) {
       const kept = runs.get(level)!;
-      for (const [side, load] of [["direct", direct], ["api", api]] as const) {
+      for (const [side, load] of [
+        ["direct", direct],
+        ["api", api],
+      ] as const) {
         const result = await runLoad({ ...load, connections: level, durationSeconds: duration });
         assertClean(`${side} at ${level}`, result);
         kept[side].push(result);
@@ -163,18 +168,38 @@ function reqs(result: LoadResult): string {
 }
 
 /** {@link measureSearch}, saved as the `search` section of bench/RESULTS.md. */
-export async function benchSearch(target: BenchTarget, articles: number, options: SearchBenchOptions = {}): Promise<void> {
+export async function benchSearch(
+  target: BenchTarget,
+  articles: number,
+  options: SearchBenchOptions = {},
+): Promise<void> {
   const measured = await measureSearch(target, options);
   const { latency } = measured;
   const figures: Figure[] = [
     { name: "p50 latency at 1 connection, direct / API", value: `${ms(latency.direct.p50)} / ${ms(latency.api.p50)}` },
-    { name: "p50 overhead at 1 connection", value: ms(latency.overheadMs), target: `≤ ${SEARCH_TARGETS.maxOverheadMs} ms`, met: latency.overheadMs <= SEARCH_TARGETS.maxOverheadMs },
+    {
+      name: "p50 overhead at 1 connection",
+      value: ms(latency.overheadMs),
+      target: `≤ ${SEARCH_TARGETS.maxOverheadMs} ms`,
+      met: latency.overheadMs <= SEARCH_TARGETS.maxOverheadMs,
+    },
   ];
   for (const level of measured.load) {
     figures.push(
-      { name: `throughput at ${level.connections} connections, direct / API`, value: `${reqs(level.direct)} / ${reqs(level.api)}` },
-      { name: `API / direct at ${level.connections} connections`, value: `${level.ratio.toFixed(2)}×`, target: `≥ ${SEARCH_TARGETS.minRatio}×`, met: level.ratio >= SEARCH_TARGETS.minRatio },
-      { name: `p50 / p99 at ${level.connections} connections, direct / API`, value: `${ms(level.direct.p50)} / ${ms(level.direct.p99)}, ${ms(level.api.p50)} / ${ms(level.api.p99)}` },
+      {
+        name: `throughput at ${level.connections} connections, direct / API`,
+        value: `${reqs(level.direct)} / ${reqs(level.api)}`,
+      },
+      {
+        name: `API / direct at ${level.connections} connections`,
+        value: `${level.ratio.toFixed(2)}×`,
+        target: `≥ ${SEARCH_TARGETS.minRatio}×`,
+        met: level.ratio >= SEARCH_TARGETS.minRatio,
+      },
+      {
+        name: `p50 / p99 at ${level.connections} connections, direct / API`,
+        value: `${ms(level.direct.p50)} / ${ms(level.direct.p99)}, ${ms(level.api.p50)} / ${ms(level.api.p99)}`,
+      },
     );
   }
   const levels = measured.load.map((level) => level.connections).join(" and ");

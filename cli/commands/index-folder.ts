@@ -18,9 +18,13 @@ export async function runIndexCommand(kind: "reindex" | "sync", dir: string, opt
     bar.update(p.doneFiles, p.totalFiles, `${p.records} records`);
   try {
     const result =
-      kind === "reindex" ? await reindexFolder(runtime.context, folder, { onProgress }) : await syncFolder(runtime.context, folder, { onProgress });
+      kind === "reindex"
+        ? await reindexFolder(runtime.context, folder, { onProgress })
+        : await syncFolder(runtime.context, folder, { onProgress });
     bar.stop();
-    await emitReport(result.report, options, `${kind} ${dir} into index "${config.indexUid}"`, [changesLine(result.changes)]);
+    await emitReport(result.report, options, `${kind} ${dir} into index "${config.indexUid}"`, [
+      changesLine(result.changes),
+    ]);
     return EXIT.ok;
   } catch (error) {
     bar.stop();

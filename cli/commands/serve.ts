@@ -17,7 +17,14 @@ export async function runServe(options: { port?: number }): Promise<number> {
   let connection: MeiliConnection | undefined;
   let api: RunningApi;
   if (config.meiliUrl !== undefined && config.meiliSearchKey !== undefined) {
-    api = await startApi({ config, log, port, options: apiOptions, searchKey: config.meiliSearchKey, meiliUrl: config.meiliUrl });
+    api = await startApi({
+      config,
+      log,
+      port,
+      options: apiOptions,
+      searchKey: config.meiliSearchKey,
+      meiliUrl: config.meiliUrl,
+    });
   } else {
     connection = await connectFromConfig(config, log);
     api = await startApi({ config, log, port, options: apiOptions, adminClient: connection.client });
@@ -34,7 +41,10 @@ export async function runSearchKey(): Promise<number> {
   const config = loadConfig(process.env);
   const connection = await connectFromConfig(config, loggerFor(config));
   try {
-    const key = await connection.client.getSearchKey({ indexes: [config.indexUid, `${config.indexUid}_next`], actions: API_KEY_ACTIONS });
+    const key = await connection.client.getSearchKey({
+      indexes: [config.indexUid, `${config.indexUid}_next`],
+      actions: API_KEY_ACTIONS,
+    });
     if (key === null) {
       process.stderr.write("postindex search-key: this Meilisearch has no master key, so no key is needed\n");
       return EXIT.failed;

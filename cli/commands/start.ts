@@ -28,13 +28,22 @@ export async function runStart(options: { port?: number }): Promise<number> {
         return;
       }
       const what = kind === "reconcile" ? "reconciled the folder" : `${files} file${files === 1 ? "" : "s"} changed`;
-      say(`${new Date().toLocaleTimeString()} ${what}: ${changes.upserted} written, ${changes.deleted} deleted; ${countsLine(report)}`);
-      for (const rejected of report.rejected) say(`  rejected ${rejected.file}${rejected.line === null ? "" : `:${rejected.line}`}: ${rejected.message}`);
+      say(
+        `${new Date().toLocaleTimeString()} ${what}: ${changes.upserted} written, ${changes.deleted} deleted; ${countsLine(report)}`,
+      );
+      for (const rejected of report.rejected)
+        say(`  rejected ${rejected.file}${rejected.line === null ? "" : `:${rejected.line}`}: ${rejected.message}`);
     },
   });
   try {
     await watcher.start();
-    const api = await startApi({ config, adminClient: connection.client, log, port: options.port ?? config.port, options: apiOptions });
+    const api = await startApi({
+      config,
+      adminClient: connection.client,
+      log,
+      port: options.port ?? config.port,
+      options: apiOptions,
+    });
     const pageUrl = api.url.replace("127.0.0.1", "localhost");
     say(summary(pageUrl, connection.mode, connection.url, config.dataDir, config.contentDir, firstReport));
     await untilSignal();
@@ -47,9 +56,19 @@ export async function runStart(options: { port?: number }): Promise<number> {
   return EXIT.ok;
 }
 
-function summary(pageUrl: string, mode: string, meiliUrl: string, dataDir: string, contentDir: string, report: RunReport | undefined): string {
+function summary(
+  pageUrl: string,
+  mode: string,
+  meiliUrl: string,
+  dataDir: string,
+  contentDir: string,
+  report: RunReport | undefined,
+): string {
   const server = mode === "external" ? `${meiliUrl} (MEILI_URL)` : `embedded, ${meiliUrl} (data in ${dataDir})`;
-  const problems = report && report.rejected.length + report.warnings.length > 0 ? `  (details: npx postindex check ${contentDir})` : "";
+  const problems =
+    report && report.rejected.length + report.warnings.length > 0
+      ? `  (details: npx postindex check ${contentDir})`
+      : "";
   return [
     "",
     "postindex is running",

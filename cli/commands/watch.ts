@@ -16,7 +16,10 @@ export async function runWatch(dir: string): Promise<number> {
   const { log } = runtime.context;
   const watcher = new FolderWatcher(runtime.context, folder, {
     onApplied: ({ kind, files, report, changes }) => {
-      log.info({ kind, files, ...changes }, `${kind === "reconcile" ? "reconciled" : "applied changes"}: ${countsLine(report)}`);
+      log.info(
+        { kind, files, ...changes },
+        `${kind === "reconcile" ? "reconciled" : "applied changes"}: ${countsLine(report)}`,
+      );
       for (const rejected of report.rejected) log.warn(rejected, "record rejected");
       for (const warning of report.warnings) log.warn(warning, "field left out");
     },

@@ -128,7 +128,13 @@ export class MeiliClient {
    */
   searchBytes(uid: string, body: string, timeoutMs?: number): Promise<Buffer> {
     const { origin, prefix, headers } = this.#searchTarget;
-    return this.#http.postBytes({ origin, path: `${prefix}indexes/${encodeURIComponent(uid)}/search`, headers, body, timeoutMs });
+    return this.#http.postBytes({
+      origin,
+      path: `${prefix}indexes/${encodeURIComponent(uid)}/search`,
+      headers,
+      body,
+      timeoutMs,
+    });
   }
 
   /** A handle on index `uid` (no request is made). */
@@ -185,7 +191,10 @@ export class MeiliClient {
    * @returns whether it was created.
    */
   async ensureIndex(uid: string, options: WaitOptions & { readonly primaryKey?: string }): Promise<boolean> {
-    const task = await this.#settle(this.raw.createIndex(uid, { primaryKey: options.primaryKey ?? "id" }), options.timeoutMs);
+    const task = await this.#settle(
+      this.raw.createIndex(uid, { primaryKey: options.primaryKey ?? "id" }),
+      options.timeoutMs,
+    );
     if (task.status === "succeeded") return true;
     if (task.error?.code === "index_already_exists") return false;
     throw taskError(task);

@@ -50,8 +50,7 @@ export function toMeiliError(error: unknown, action: string): PostindexError {
     return new MeiliUnavailableError(`${action}: ${(found ?? (error as Error)).message}`, { cause: error });
   }
   const apiError = causeChain(error).find((link) => (link as { name?: unknown }).name === "MeilisearchApiError") as
-    | Error
-    | undefined;
+    Error | undefined;
   const message = (apiError ?? (error as Error | undefined))?.message ?? String(error);
   return new PostindexError("meili_request_failed", `${action}: ${message}`, { cause: apiError ?? error });
 }
@@ -67,7 +66,7 @@ export function taskError(task: FinishedTask): MeiliTaskError {
 
 function causeChain(error: unknown): object[] {
   const chain: object[] = [];
-  for (let current = error; typeof current === "object" && current !== null && chain.length < 10; ) {
+  for (let current = error; typeof current === "object" && current !== null && chain.length < 10;) {
     chain.push(current);
     current = (current as { cause?: unknown }).cause;
   }

@@ -168,7 +168,15 @@ export function createHttpClient(options: HttpClientOptions = {}): MeiliHttpClie
         controller?.abort(error);
       }, limitMs);
       agent.dispatch(
-        { origin: request.origin, path: request.path, method: "POST", headers: request.headers, body: request.body, headersTimeout: limitMs, bodyTimeout: limitMs },
+        {
+          origin: request.origin,
+          path: request.path,
+          method: "POST",
+          headers: request.headers,
+          body: request.body,
+          headersTimeout: limitMs,
+          bodyTimeout: limitMs,
+        },
         {
           onRequestStart(started) {
             controller = started;
@@ -184,7 +192,11 @@ export function createHttpClient(options: HttpClientOptions = {}): MeiliHttpClie
           onResponseEnd() {
             const bytes = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
             if (statusCode >= 200 && statusCode < 300) return settle(undefined, bytes);
-            const status = { status: statusCode, statusText: STATUS_CODES[statusCode] ?? "", headers: toHeaders(responseHeaders) };
+            const status = {
+              status: statusCode,
+              statusText: STATUS_CODES[statusCode] ?? "",
+              headers: toHeaders(responseHeaders),
+            };
             settle(createApiError(new Response(null, status), parseJsonOrUndefined(bytes.toString("utf8"))));
           },
           onResponseError(_controller, error) {

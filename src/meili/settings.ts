@@ -79,7 +79,11 @@ export interface ApplySettingsOptions {
  * @throws MeiliTaskError when Meilisearch rejects them.
  * @see https://www.meilisearch.com/docs/reference/api/settings#update-settings
  */
-export async function applySettings(client: MeiliClient, uid: string, options: ApplySettingsOptions = {}): Promise<Task> {
+export async function applySettings(
+  client: MeiliClient,
+  uid: string,
+  options: ApplySettingsOptions = {},
+): Promise<Task> {
   const settings = structuredClone(INDEX_SETTINGS) as Settings;
   return client.waitForTask(client.index(uid).updateSettings(settings), { timeoutMs: options.timeoutMs ?? 60_000 });
 }

@@ -28,7 +28,7 @@ const NUMBER = /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?(?=[\s,}\]])/u;
 function scanForIds(text: string): FoundIds {
   const found: FoundIds = {};
   const stack: Container[] = [];
-  for (let at = 0; at < text.length; ) {
+  for (let at = 0; at < text.length;) {
     const char = text[at] as string;
     const top = stack.at(-1);
     if (char === "{" || char === "[") {
@@ -42,7 +42,8 @@ function scanForIds(text: string): FoundIds {
       const token = readString(text, at);
       if (token === undefined) return found;
       at = token.end;
-      if (top?.type === "object" && top.key === undefined && isFollowedByColon(text, at)) top.key = normaliseKey(token.value);
+      if (top?.type === "object" && top.key === undefined && isFollowedByColon(text, at))
+        top.key = normaliseKey(token.value);
       else takeValue(found, stack, token.value);
     } else {
       const number = NUMBER.exec(text.slice(at, at + 40));

@@ -78,7 +78,10 @@ function listFolder(root: string, folder: string, listing: RecordFileListing, fo
         folders.push(relative);
       }
     } else if (!entry.isFile()) {
-      listing.ignored.push({ file: relative, reason: entry.isSymbolicLink() ? "symbolic link (not followed)" : "not a regular file" });
+      listing.ignored.push({
+        file: relative,
+        reason: entry.isSymbolicLink() ? "symbolic link (not followed)" : "not a regular file",
+      });
     } else if (RECORD_FILE_PATTERN.test(entry.name)) {
       listing.files.push(relative);
     } else {

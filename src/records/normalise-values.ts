@@ -77,7 +77,9 @@ export function readList(value: unknown, options: ListOptions = {}): unknown {
   if (text === "") return [];
   if (text.startsWith("[") && text.endsWith("]")) {
     // `['a', 'b']` is the common Python-style export; trying JSON first would throw on every one.
-    const items = /^\[\s*'/.test(text) ? (parsePythonList(text) ?? parseJsonArray(text)) : (parseJsonArray(text) ?? parsePythonList(text));
+    const items = /^\[\s*'/.test(text)
+      ? (parsePythonList(text) ?? parseJsonArray(text))
+      : (parseJsonArray(text) ?? parsePythonList(text));
     if (items) return readArrayItems(items);
   }
   const lines = text.split(/\r?\n/);

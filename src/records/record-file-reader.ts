@@ -133,7 +133,11 @@ export class RecordFileReader {
           continue;
         }
         let start = 0;
-        for (let end = this.#buffer.indexOf(LF, 0); end !== -1 && end <= lastEnd; end = this.#buffer.indexOf(LF, start)) {
+        for (
+          let end = this.#buffer.indexOf(LF, 0);
+          end !== -1 && end <= lastEnd;
+          end = this.#buffer.indexOf(LF, start)
+        ) {
           this.#takeLine(start, end, entries);
           start = end + 1;
         }

@@ -22,4 +22,3 @@ export function addToReport(report: RunReport, outcome: ScanOutcome): void {
     report.warnings.push({ file, line, id: outcome.id, field: warning.field, message: warning.message });
   }
 }
-

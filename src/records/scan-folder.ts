@@ -5,7 +5,8 @@ import { EventLoopSlices } from "./event-loop-slices.js";
 import { RecordFileReader } from "./record-file-reader.js";
 
 /** A record outcome once duplicate ids are resolved: a later file's copy of a seen id is a duplicate. */
-export type ScanOutcome = RecordOutcome | { kind: "duplicate"; id: string; file: string; line: number | null; kept: string };
+export type ScanOutcome =
+  RecordOutcome | { kind: "duplicate"; id: string; file: string; line: number | null; kept: string };
 
 export type ScanEvent =
   | { type: "listed"; files: string[]; ignored: IgnoredEntry[] }
@@ -27,7 +28,8 @@ export async function* scanFolder(dir: string): AsyncGenerator<ScanEvent> {
     for (const [index, file] of files.entries()) {
       reader.open(`${dir}/${file}`, isLineDelimited(file));
       for (let entries = reader.next(); entries !== undefined; entries = reader.next()) {
-        for (const entry of entries) yield { type: "record", outcome: resolveDuplicate(outcomeOf(entry, file), owners) };
+        for (const entry of entries)
+          yield { type: "record", outcome: resolveDuplicate(outcomeOf(entry, file), owners) };
       }
       yield { type: "file-done", file, index };
     }
@@ -51,7 +53,15 @@ export async function* evaluateFile(dir: string, file: string): AsyncGenerator<R
 
 function outcomeOf(entry: ParsedEntry, file: string): RecordOutcome {
   if ("error" in entry) {
-    return { kind: "rejected", file, line: entry.line, id: entry.id, field: null, message: entry.error, scope: entry.scope };
+    return {
+      kind: "rejected",
+      file,
+      line: entry.line,
+      id: entry.id,
+      field: null,
+      message: entry.error,
+      scope: entry.scope,
+    };
   }
   return evaluateRecord(entry.value, { file, line: entry.line });
 }

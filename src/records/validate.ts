@@ -9,8 +9,7 @@ export interface FieldProblem {
 }
 
 export type ValidationResult =
-  | { ok: true; record: ArticleRecord; warnings: FieldProblem[] }
-  | { ok: false; problem: FieldProblem };
+  { ok: true; record: ArticleRecord; warnings: FieldProblem[] } | { ok: false; problem: FieldProblem };
 
 /** Rounds of dropping invalid optional fields before giving up (zod reports all issues per round). */
 const MAX_ROUNDS = 4;
@@ -40,7 +39,9 @@ export function validateRecord(normalised: unknown): ValidationResult {
 
 function requiredFieldOf(path: readonly PropertyKey[]): string | undefined {
   const dotted = path.map(String).join(".");
-  return REQUIRED_FIELDS.find((field) => field === dotted || field.startsWith(`${dotted}.`) || dotted.startsWith(`${field}.`));
+  return REQUIRED_FIELDS.find(
+    (field) => field === dotted || field.startsWith(`${dotted}.`) || dotted.startsWith(`${field}.`),
+  );
 }
 
 function describeRequired(issue: z.core.$ZodIssue): FieldProblem {

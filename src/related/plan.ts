@@ -163,7 +163,11 @@ export interface FallbackPlan {
  * itself; with no stack known, to the most recent posts. Results carry no score and no shared
  * entities; the answer should state `basis` so nobody mistakes them for entity matches.
  */
-export function fallbackPlan(options: { stack: readonly string[]; k: number; selfId?: string | undefined }): FallbackPlan {
+export function fallbackPlan(options: {
+  stack: readonly string[];
+  k: number;
+  selfId?: string | undefined;
+}): FallbackPlan {
   const stackClause = filterAnyOf("stack", options.stack);
   return {
     basis: stackClause === undefined ? "recent" : "same_stack_recent",

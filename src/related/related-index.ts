@@ -59,7 +59,10 @@ class GrowingPostings implements PostingList {
       grown.set(this.slots);
       this.slots = grown;
     }
-    const at = this.length > 0 && (this.slots[this.length - 1] as number) < slot ? this.length : lowerBound(this.slots, this.length, slot);
+    const at =
+      this.length > 0 && (this.slots[this.length - 1] as number) < slot
+        ? this.length
+        : lowerBound(this.slots, this.length, slot);
     if (this.slots[at] === slot && at < this.length) return;
     this.slots.copyWithin(at + 1, at, this.length);
     this.slots[at] = slot;
@@ -110,7 +113,8 @@ class Interned {
 function freshestFirst(documents: Iterable<RelatedDocument>): RelatedDocument[] {
   const byId = new Map<string, RelatedDocument>();
   for (const document of documents) byId.set(document.id, document);
-  const reviewed = (document: RelatedDocument) => (typeof document.last_reviewed_at === "number" ? document.last_reviewed_at : Number.NEGATIVE_INFINITY);
+  const reviewed = (document: RelatedDocument) =>
+    typeof document.last_reviewed_at === "number" ? document.last_reviewed_at : Number.NEGATIVE_INFINITY;
   return [...byId.values()].sort((a, b) => {
     const x = reviewed(a);
     const y = reviewed(b);
@@ -146,7 +150,11 @@ export class RelatedIndex {
    * {@link RelatedIndex.of}, awaiting `pause()` after every `chunk` posts, so that building a
    * large index never holds the event loop for long.
    */
-  static async build(documents: Iterable<RelatedDocument>, pause: () => Promise<void>, chunk = 2_000): Promise<RelatedIndex> {
+  static async build(
+    documents: Iterable<RelatedDocument>,
+    pause: () => Promise<void>,
+    chunk = 2_000,
+  ): Promise<RelatedIndex> {
     const index = new RelatedIndex();
     const sorted = freshestFirst(documents);
     for (let start = 0; start < sorted.length; start += chunk) {
@@ -212,7 +220,11 @@ export class RelatedIndex {
     const keys = this.#keyNumbersOf(kept);
     let slot = this.#slotOf.get(kept.id);
     // A re-dated post leaves its ordered slot (its place in the freshness order is elsewhere).
-    if (slot !== undefined && slot < this.#orderedEnd && this.#reviewed[slot] !== (kept.last_reviewed_at ?? Number.NEGATIVE_INFINITY)) {
+    if (
+      slot !== undefined &&
+      slot < this.#orderedEnd &&
+      this.#reviewed[slot] !== (kept.last_reviewed_at ?? Number.NEGATIVE_INFINITY)
+    ) {
       this.delete(kept.id);
       slot = undefined;
     }
@@ -238,7 +250,8 @@ export class RelatedIndex {
   delete(id: string): boolean {
     const slot = this.#slotOf.get(id);
     if (slot === undefined) return false;
-    for (const key of this.#keyNumbersOf(this.#documents[slot] as RelatedDocument)) (this.#postings[key] as GrowingPostings).remove(slot);
+    for (const key of this.#keyNumbersOf(this.#documents[slot] as RelatedDocument))
+      (this.#postings[key] as GrowingPostings).remove(slot);
     this.#slotOf.delete(id);
     this.#documents[slot] = undefined;
     this.#reviewed[slot] = Number.NEGATIVE_INFINITY;
@@ -278,7 +291,8 @@ export class RelatedIndex {
   #normalised(document: RelatedDocument): RelatedDocument {
     const interned = this.#interned;
     const text = (value: unknown) => (typeof value === "string" ? interned.value(value) : null);
-    const list = (value: unknown) => (Array.isArray(value) ? interned.values(value.filter((item): item is string => typeof item === "string")) : []);
+    const list = (value: unknown) =>
+      Array.isArray(value) ? interned.values(value.filter((item): item is string => typeof item === "string")) : [];
     return {
       id: document.id,
       title: document.title ?? "",

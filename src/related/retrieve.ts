@@ -70,7 +70,8 @@ export const DEFAULT_RELATED_LIMIT = 5;
  */
 export function relatedForDocument(index: RelatedIndex, recordId: string, options: RelatedOptions = {}): RelatedAnswer {
   const documentId = toDocumentId(recordId);
-  const document = recordId === "" || Buffer.byteLength(documentId) > MAX_DOCUMENT_ID_BYTES ? undefined : index.get(documentId);
+  const document =
+    recordId === "" || Buffer.byteLength(documentId) > MAX_DOCUMENT_ID_BYTES ? undefined : index.get(documentId);
   if (document === undefined) throw new NotFoundError(`no indexed post has id ${JSON.stringify(shorten(recordId))}`);
   const query = { selfId: document.id, entities: document.entities, stack: document.stack };
   return { id: fromDocumentId(document.id), ...findRelated(index, query, options) };
@@ -82,7 +83,11 @@ export function relatedForDocument(index: RelatedIndex, recordId: string, option
  */
 export function relatedForEntities(
   index: RelatedIndex,
-  draft: { readonly id?: string | undefined; readonly entities: readonly EntityRef[]; readonly stack?: readonly string[] },
+  draft: {
+    readonly id?: string | undefined;
+    readonly entities: readonly EntityRef[];
+    readonly stack?: readonly string[];
+  },
   options: RelatedOptions = {},
 ): RelatedAnswer {
   const selfId = draft.id === undefined ? undefined : toDocumentId(draft.id);
@@ -104,7 +109,11 @@ function findRelated(index: RelatedIndex, query: RelatedQuery, options: RelatedO
   const k = options.limit ?? DEFAULT_RELATED_LIMIT;
   const accept = facetPredicate(options.filters ?? {});
   if (query.entities.length > 0) {
-    const weighted = weighEntities(query.entities, statsFor(index, query.entities), options.typeWeights ?? DEFAULT_TYPE_WEIGHTS);
+    const weighted = weighEntities(
+      query.entities,
+      statsFor(index, query.entities),
+      options.typeWeights ?? DEFAULT_TYPE_WEIGHTS,
+    );
     const related = topRelated(index, weighted, { k, selfId: query.selfId, accept });
     if (related.length > 0) return { related: related.map(toRelatedPost), fallback: null };
   }

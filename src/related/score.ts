@@ -126,8 +126,12 @@ function byWeightThenKey(a: SharedEntity & { key: string }, b: SharedEntity & { 
  * key the candidate carries. Summed in query order, so the same shared set always gives the same
  * floating-point score, however the candidate was found.
  */
-export function scoreCandidate(query: readonly WeightedEntity[], candidateEntityKeys: Iterable<string>): CandidateScore {
-  const keys = candidateEntityKeys instanceof Set ? (candidateEntityKeys as ReadonlySet<string>) : new Set(candidateEntityKeys);
+export function scoreCandidate(
+  query: readonly WeightedEntity[],
+  candidateEntityKeys: Iterable<string>,
+): CandidateScore {
+  const keys =
+    candidateEntityKeys instanceof Set ? (candidateEntityKeys as ReadonlySet<string>) : new Set(candidateEntityKeys);
   const total = totalWeight(query);
   let score = 0;
   const shared: (SharedEntity & { key: string })[] = [];

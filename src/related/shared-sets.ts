@@ -68,7 +68,8 @@ export interface GroupSelection {
 /** What a post sharing exactly `mask` scores: its weights summed in query order, as `scoreCandidate` sums them. */
 export function groupScore(query: readonly WeightedEntity[], mask: number): number {
   let score = 0;
-  for (let bit = 0; bit < query.length; bit += 1) if ((mask & (1 << bit)) !== 0) score += (query[bit] as WeightedEntity).weight;
+  for (let bit = 0; bit < query.length; bit += 1)
+    if ((mask & (1 << bit)) !== 0) score += (query[bit] as WeightedEntity).weight;
   return score;
 }
 
@@ -90,10 +91,15 @@ export function selectGroups(query: readonly WeightedEntity[], exact: readonly n
     .sort((a, b) => b.score - a.score || b.size - a.size || a.mask - b.mask);
   const whole: SharedGroup[] = [];
   let covered = 0;
-  for (let start = 0; start < groups.length && covered < k; ) {
+  for (let start = 0; start < groups.length && covered < k;) {
     const first = groups[start] as SharedGroup;
     let end = start;
-    while (end < groups.length && (groups[end] as SharedGroup).score === first.score && (groups[end] as SharedGroup).size === first.size) end += 1;
+    while (
+      end < groups.length &&
+      (groups[end] as SharedGroup).score === first.score &&
+      (groups[end] as SharedGroup).size === first.size
+    )
+      end += 1;
     const tied = groups.slice(start, end);
     const count = tied.reduce((sum, group) => sum + group.count, 0);
     if (covered + count > k) return { whole, boundary: tied, needed: k - covered };
@@ -136,7 +142,9 @@ export interface SubsetCountPlan {
  */
 export function planSubsetCounts(query: readonly WeightedEntity[], context: SubsetCountContext): SubsetCountPlan {
   const others = query.map((entity) => Math.max(0, entity.df - (context.selfCarriesAll ? 1 : 0)));
-  const threshold = context.hasCandidateFilter ? 0 : planRelated(query, { k: context.k, selfId: context.selfId }).thresholdBound;
+  const threshold = context.hasCandidateFilter
+    ? 0
+    : planRelated(query, { k: context.k, selfId: context.selfId }).thresholdBound;
   const floor = threshold * (1 - 1e-9);
   const isDerivable = !context.hasCandidateFilter && (context.selfId === undefined || context.selfCarriesAll);
   const known = new Map<number, number>();
@@ -155,7 +163,11 @@ export function planSubsetCounts(query: readonly WeightedEntity[], context: Subs
  * The counts read for `plan` → posts per exact shared set (see {@link exactSharedCounts}). Groups
  * below the floor come back empty: their supersets were not all counted.
  */
-export function completeDistribution(query: readonly WeightedEntity[], plan: SubsetCountPlan, counted: ReadonlyMap<number, number>): number[] {
+export function completeDistribution(
+  query: readonly WeightedEntity[],
+  plan: SubsetCountPlan,
+  counted: ReadonlyMap<number, number>,
+): number[] {
   const n = query.length;
   const carrying = Array.from({ length: 1 << n }, (_, mask) => counted.get(mask) ?? plan.known.get(mask) ?? 0);
   const exact = exactSharedCounts(carrying, n);

@@ -169,7 +169,11 @@ const END = 0x7fffffff;
  * The best `k` posts for the weighted query (see `weighEntities`; its `df`s should come from the
  * same index), best first; never the post `selfId`, never a post scoring 0.
  */
-export function topRelated(index: RelatedIndex, query: readonly WeightedEntity[], options: TopRelatedOptions): TopRelatedMatch[] {
+export function topRelated(
+  index: RelatedIndex,
+  query: readonly WeightedEntity[],
+  options: TopRelatedOptions,
+): TopRelatedMatch[] {
   const { k, accept } = options;
   if (!Number.isInteger(k) || k < 1) throw new RangeError(`k must be a whole number ≥ 1, got ${k}`);
   const self = options.selfId === undefined ? -1 : index.slotOf(options.selfId);
@@ -302,7 +306,8 @@ export function topRelated(index: RelatedIndex, query: readonly WeightedEntity[]
     }
     if (isHopeless) continue;
     admit(candidate, count);
-    while (top.isFull && firstEssential < m && below(upTo[firstEssential + 1] as number, top.floor)) firstEssential += 1;
+    while (top.isFull && firstEssential < m && below(upTo[firstEssential + 1] as number, top.floor))
+      firstEssential += 1;
   }
   const matches: TopRelatedMatch[] = [];
   for (let at = 0; at < top.length; at += 1) {

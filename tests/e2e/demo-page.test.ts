@@ -10,7 +10,16 @@ import { apiClientFor, silentLog } from "../helpers/api.js";
 import { makeIndexerContext } from "../helpers/indexer-context.js";
 import { freshIndexUid, startMeili, type TestMeili } from "../helpers/start-meili.js";
 import { makeTempDir, removeTempDir } from "../helpers/tmp-dir.js";
-import { launchChromium, requireChromium, textOf, textsOf, UI_TIMEOUT_MS, until, visibleText, withDemoPage } from "./browser-harness.js";
+import {
+  launchChromium,
+  requireChromium,
+  textOf,
+  textsOf,
+  UI_TIMEOUT_MS,
+  until,
+  visibleText,
+  withDemoPage,
+} from "./browser-harness.js";
 
 /**
  * The demo page (`GET /`) in headless Chromium, over the example content indexed in a real
@@ -47,7 +56,13 @@ describe.skipIf(!canRunBrowser)("demo page in Chromium", () => {
   }
 
   /** What has the focus. (Page code is passed as text: this project's TypeScript has no DOM types.) */
-  async function focused(): Promise<{ id: string; text: string; classes: string[]; value?: string; checked?: boolean } | null> {
+  async function focused(): Promise<{
+    id: string;
+    text: string;
+    classes: string[];
+    value?: string;
+    checked?: boolean;
+  } | null> {
     return (await page.evaluate(
       "(() => { const el = document.activeElement; return el && { id: el.id, text: el.textContent, classes: [...el.classList], value: el.dataset.value, checked: el.checked }; })()",
     )) as Awaited<ReturnType<typeof focused>>;
@@ -57,10 +72,13 @@ describe.skipIf(!canRunBrowser)("demo page in Chromium", () => {
   const hitTitles = () => textsOf(page.locator(".hit__title"));
 
   async function statusIs(expected: string | RegExp): Promise<void> {
-    await until(async () => {
-      const text = await textOf(status());
-      return typeof expected === "string" ? text === expected : expected.test(text);
-    }, `the result count reads ${String(expected)} (it reads "${await textOf(status())}")`);
+    await until(
+      async () => {
+        const text = await textOf(status());
+        return typeof expected === "string" ? text === expected : expected.test(text);
+      },
+      `the result count reads ${String(expected)} (it reads "${await textOf(status())}")`,
+    );
   }
 
   /** Loads the page at `hash` (a same-document navigation, when only the fragment changes, has no response). */
@@ -106,7 +124,8 @@ describe.skipIf(!canRunBrowser)("demo page in Chromium", () => {
     page.setDefaultTimeout(UI_TIMEOUT_MS);
     page.on("pageerror", (error) => pageProblems.push(`page error: ${error.message}`));
     page.on("console", (message) => {
-      if (message.type() === "error" || message.type() === "warning") pageProblems.push(`console ${message.type()}: ${message.text()}`);
+      if (message.type() === "error" || message.type() === "warning")
+        pageProblems.push(`console ${message.type()}: ${message.text()}`);
     });
   });
 
@@ -139,11 +158,14 @@ describe.skipIf(!canRunBrowser)("demo page in Chromium", () => {
     expect(page.url()).toContain("#/search?q=cache");
     expect(await hitTitles()).toEqual(expected.hits.map((hit) => hit.title));
     expect(await textsOf(page.locator(".hit__snippet"))).toEqual(expected.hits.map((hit) => visibleText(hit.snippet)));
-    const marked = (html: string) => [...html.matchAll(/<mark>(.*?)<\/mark>/g)].map((match) => visibleText(match[1] ?? ""));
+    const marked = (html: string) =>
+      [...html.matchAll(/<mark>(.*?)<\/mark>/g)].map((match) => visibleText(match[1] ?? ""));
     const titleMarks = expected.hits.flatMap((hit) => marked(hit.title_highlighted));
     expect(titleMarks.length).toBeGreaterThan(0);
     expect(await textsOf(page.locator(".hit__title mark"))).toEqual(titleMarks);
-    expect(await textsOf(page.locator(".hit__snippet mark"))).toEqual(expected.hits.flatMap((hit) => marked(hit.snippet)));
+    expect(await textsOf(page.locator(".hit__snippet mark"))).toEqual(
+      expected.hits.flatMap((hit) => marked(hit.snippet)),
+    );
     await screenshot("search-cache");
   });
 
@@ -185,7 +207,15 @@ describe.skipIf(!canRunBrowser)("demo page in Chromium", () => {
     // The answer to "redis" is held back until "redis token" has been answered and shown.
     await page.route(staleQuery, async (route) => {
       await staleHeld;
-      const stale = { hits: [{ id: "stale", title: "STALE ANSWER", title_highlighted: "STALE ANSWER", snippet: "", stack: [], tools: [] }], total: 1, page: 1, limit: 10, facets: {} };
+      const stale = {
+        hits: [
+          { id: "stale", title: "STALE ANSWER", title_highlighted: "STALE ANSWER", snippet: "", stack: [], tools: [] },
+        ],
+        total: 1,
+        page: 1,
+        limit: 10,
+        facets: {},
+      };
       await route.fulfill({ contentType: "application/json", body: JSON.stringify(stale) }).catch(() => undefined); // aborted by the page, as it should be
     });
     const staleSettled = new Promise<void>((resolve) => {
@@ -213,7 +243,10 @@ describe.skipIf(!canRunBrowser)("demo page in Chromium", () => {
     // One more search after the stale answer reached the page (or was cancelled): had the page used
     // it, it would have been shown before this one.
     await page.getByLabel("Sort by").selectOption("recent");
-    await until(async () => page.url().includes("sort=recent") && (await page.locator(".results[aria-busy]").count()) === 0, "the sorted answer is shown");
+    await until(
+      async () => page.url().includes("sort=recent") && (await page.locator(".results[aria-busy]").count()) === 0,
+      "the sorted answer is shown",
+    );
     expect(await textOf(status())).toMatch(/for “redis token”/);
     expect(await page.evaluate("window.__sawStale === true")).toBe(false);
   });
@@ -225,25 +258,40 @@ describe.skipIf(!canRunBrowser)("demo page in Chromium", () => {
     const all = await api<SearchAnswer & { facets: Record<string, Record<string, number>> }>("/search?limit=1");
     const pythonCount = all.facets["stack"]?.["python services"];
     const nodeCount = all.facets["stack"]?.["node services"];
-    expect(await textOf(stack.locator("label", { hasText: /^python services/ }))).toBe(`python services ${pythonCount}`);
+    expect(await textOf(stack.locator("label", { hasText: /^python services/ }))).toBe(
+      `python services ${pythonCount}`,
+    );
 
     await stack.getByRole("checkbox", { name: /^python services \d+$/ }).check();
     await statusIs(new RegExp(`^${pythonCount} posts`));
     expect(page.url()).toContain("stack=python+services");
     // OR within a facet: the other stack values keep the counts they would add.
-    await until(async () => (await textOf(stack.locator("label", { hasText: /^node services/ }))) === `node services ${nodeCount}`, "node services keeps its count");
+    await until(
+      async () =>
+        (await textOf(stack.locator("label", { hasText: /^node services/ }))) === `node services ${nodeCount}`,
+      "node services keeps its count",
+    );
 
     await stack.getByRole("checkbox", { name: /^node services \d+$/ }).check();
     const either = await api<SearchAnswer>("/search?stack=python+services&stack=node+services&limit=1");
     expect(either.total).toBeGreaterThan(pythonCount ?? 0);
     await statusIs(new RegExp(`^${either.total} posts`));
 
-    await page.locator('fieldset[data-facet="difficulty"]').getByRole("checkbox", { name: /^beginner \d+$/ }).check();
-    const both = await api<SearchAnswer>("/search?stack=python+services&stack=node+services&difficulty=beginner&limit=10");
+    await page
+      .locator('fieldset[data-facet="difficulty"]')
+      .getByRole("checkbox", { name: /^beginner \d+$/ })
+      .check();
+    const both = await api<SearchAnswer>(
+      "/search?stack=python+services&stack=node+services&difficulty=beginner&limit=10",
+    );
     expect(both.total).toBeLessThan(either.total);
     await statusIs(new RegExp(`^${both.total} posts?$`));
     expect(await hitTitles()).toEqual(both.hits.map((hit) => hit.title));
-    expect(await textsOf(page.locator(".chip"))).toEqual(["stack: python services ×", "stack: node services ×", "difficulty: beginner ×"]);
+    expect(await textsOf(page.locator(".chip"))).toEqual([
+      "stack: python services ×",
+      "stack: node services ×",
+      "difficulty: beginner ×",
+    ]);
     await screenshot("search-facets");
 
     await page.getByRole("button", { name: "Remove filter difficulty: beginner" }).click();
@@ -286,7 +334,8 @@ describe.skipIf(!canRunBrowser)("demo page in Chromium", () => {
 
   it("a first load on a fragment that is not a route shows the search view; #q=… restores the search", async () => {
     const searchBox = page.getByLabel("Search articles");
-    const searchViewShown = async () => (await page.locator("#view-search").isVisible()) && (await searchBox.isVisible());
+    const searchViewShown = async () =>
+      (await page.locator("#view-search").isVisible()) && (await searchBox.isVisible());
 
     await open("#q=redis");
     const expected = await api<SearchAnswer>("/search?q=redis&limit=10");
@@ -318,25 +367,78 @@ describe.skipIf(!canRunBrowser)("demo page in Chromium", () => {
   it("a post renders like the site's article page, with its post meta and similar posts", async () => {
     await open("#/posts/alphanode-000504");
     const title = page.locator("h1.post__title");
-    await until(async () => (await textOf(title)) === "practical guide to testing critical paths before launch with python services", "the seed post is shown");
+    await until(
+      async () =>
+        (await textOf(title)) === "practical guide to testing critical paths before launch with python services",
+      "the seed post is shown",
+    );
     expect((await focused())?.classes.includes("post__title")).toBe(true);
     expect(await textOf(page.locator(".post__intro"))).toMatch(/^when a project grows/);
-    expect(await textsOf(page.locator(".post__section > h2"))).toEqual(["security and maintenance notes", "implementation checklist", "final notes"]);
-    const checklist = page.locator(".post__section", { hasText: "implementation checklist" }).locator("ul.post__items > li");
-    expect(await textsOf(checklist)).toEqual(["run linting", "run unit tests", "run one integration check", "verify staging config", "tag the release"]);
+    expect(await textsOf(page.locator(".post__section > h2"))).toEqual([
+      "security and maintenance notes",
+      "implementation checklist",
+      "final notes",
+    ]);
+    const checklist = page
+      .locator(".post__section", { hasText: "implementation checklist" })
+      .locator("ul.post__items > li");
+    expect(await textsOf(checklist)).toEqual([
+      "run linting",
+      "run unit tests",
+      "run one integration check",
+      "verify staging config",
+      "tag the release",
+    ]);
 
     const meta = page.locator(".post-meta");
     expect(await textOf(meta.locator("h2"))).toBe("alphanode post meta");
     const row = (field: string) => meta.locator(`.post-meta__row[data-field="${field}"]`);
     expect(await textsOf(meta.locator("dt"))).toEqual(
-      expect.arrayContaining(["topic", "summary", "ai outline", "ai brief", "stack", "tools", "code language", "difficulty", "reading time", "view count", "score", "revision", "reference", "hash", "flags", "checklist", "entities", "payload", "notes"]),
+      expect.arrayContaining([
+        "topic",
+        "summary",
+        "ai outline",
+        "ai brief",
+        "stack",
+        "tools",
+        "code language",
+        "difficulty",
+        "reading time",
+        "view count",
+        "score",
+        "revision",
+        "reference",
+        "hash",
+        "flags",
+        "checklist",
+        "entities",
+        "payload",
+        "notes",
+      ]),
     );
-    expect(await textsOf(row("tools").locator("dd > ul > li"))).toEqual(["fastapi", "pytest", "uvicorn", "ruff", "git", "logs"]);
+    expect(await textsOf(row("tools").locator("dd > ul > li"))).toEqual([
+      "fastapi",
+      "pytest",
+      "uvicorn",
+      "ruff",
+      "git",
+      "logs",
+    ]);
     expect(await textsOf(row("stack").locator("dd > ul > li"))).toEqual(["python services", "backend", "python"]);
-    expect(await textsOf(row("score").locator("dd > ul > li"))).toEqual(["quality: 73", "freshness: 94", "depth: 72", "clarity: 83"]);
-    expect(await textsOf(row("ai_outline").locator("dd li"))).toContain("recommended action: measure first, change carefully, document the result");
+    expect(await textsOf(row("score").locator("dd > ul > li"))).toEqual([
+      "quality: 73",
+      "freshness: 94",
+      "depth: 72",
+      "clarity: 83",
+    ]);
+    expect(await textsOf(row("ai_outline").locator("dd li"))).toContain(
+      "recommended action: measure first, change carefully, document the result",
+    );
     expect(await textsOf(row("revision").locator("dd li"))).toContain("last reviewed: 2018-05-22");
-    expect(await textsOf(row("entities").locator("dd > ul > li").first().locator("li"))).toEqual(["name: python services", "type: stack"]);
+    expect(await textsOf(row("entities").locator("dd > ul > li").first().locator("li"))).toEqual([
+      "name: python services",
+      "type: stack",
+    ]);
     expect(await textOf(row("difficulty").locator("dd"))).toBe("beginner");
 
     const related = await api<RelatedAnswer>("/posts/alphanode-000504/related?limit=5");
@@ -347,20 +449,31 @@ describe.skipIf(!canRunBrowser)("demo page in Chromium", () => {
     const first = related.related[0]!;
     expect(first.title).toBe("Playwright smoke tests for the three flows that pay the bills");
     expect(await textOf(items.first().locator(".related__score"))).toBe(`score ${first.score.toFixed(2)}`);
-    expect(await textsOf(items.first().locator(".entity"))).toEqual(first.shared.map((entity) => `${entity.name} ${entity.type}`));
+    expect(await textsOf(items.first().locator(".entity"))).toEqual(
+      first.shared.map((entity) => `${entity.name} ${entity.type}`),
+    );
     await screenshot("post-seed");
 
     await items.first().locator(".related__link").click();
     await until(async () => (await textOf(title)) === first.title, "the related post opens");
     expect(page.url()).toContain(`#/posts/${first.id}`);
-    await until(async () => (await textsOf(page.locator(".similar .related__link"))).includes("practical guide to testing critical paths before launch with python services"), "it links back to the seed post");
+    await until(
+      async () =>
+        (await textsOf(page.locator(".similar .related__link"))).includes(
+          "practical guide to testing critical paths before launch with python services",
+        ),
+      "it links back to the seed post",
+    );
     await page.getByRole("link", { name: "← Back to results" }).click();
     await statusIs(/^42 posts/);
   });
 
   it("a post that is not indexed says so", async () => {
     await open("#/posts/alphanode-000586");
-    await until(async () => (await textOf(page.locator(".notice__title"))) === "This post is not in the index.", "the not-found notice is shown");
+    await until(
+      async () => (await textOf(page.locator(".notice__title"))) === "This post is not in the index.",
+      "the not-found notice is shown",
+    );
     allowedProblem = /status of 404/;
   });
 
@@ -368,14 +481,20 @@ describe.skipIf(!canRunBrowser)("demo page in Chromium", () => {
     await open("#/draft");
     await page.getByRole("button", { name: "Insert an example" }).click();
     const draft = await page.getByLabel("Draft record (JSON)").inputValue();
-    const expected = await api<RelatedAnswer>("/related?limit=8", { method: "POST", headers: { "content-type": "application/json" }, body: draft });
+    const expected = await api<RelatedAnswer>("/related?limit=8", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: draft,
+    });
     expect(expected.related.length).toBeGreaterThan(0);
     await page.getByRole("button", { name: "Find related posts" }).click();
     const items = page.locator(".draft__results .related__item");
     await until(async () => (await items.count()) === expected.related.length, "the draft's related posts are listed");
     expect(await textOf(page.locator(".draft__count"))).toBe(`${expected.related.length} related posts`);
     expect(await textsOf(items.locator(".related__link"))).toEqual(expected.related.map((post) => post.title));
-    expect(await textsOf(items.first().locator(".entity"))).toEqual(expected.related[0]!.shared.map((entity) => `${entity.name} ${entity.type}`));
+    expect(await textsOf(items.first().locator(".entity"))).toEqual(
+      expected.related[0]!.shared.map((entity) => `${entity.name} ${entity.type}`),
+    );
     await screenshot("draft");
 
     const input = page.getByLabel("Draft record (JSON)");
@@ -387,11 +506,17 @@ describe.skipIf(!canRunBrowser)("demo page in Chromium", () => {
 
     await input.fill('{"title": "A draft without a revision"}');
     await page.getByRole("button", { name: "Find related posts" }).click();
-    await until(async () => /body\.meta\.revision\.status: revision status is missing/.test(await textOf(alert)), "the field at fault is named");
+    await until(
+      async () => /body\.meta\.revision\.status: revision status is missing/.test(await textOf(alert)),
+      "the field at fault is named",
+    );
 
     await input.fill('{"entities": [{"name": "Memory Leaks", "type": "Problem"}]}');
     await page.getByRole("button", { name: "Find related posts" }).click();
-    await until(async () => (await textsOf(page.locator(".draft__results .entity__name"))).includes("memory leaks"), "the short form works");
+    await until(
+      async () => (await textsOf(page.locator(".draft__results .entity__name"))).includes("memory leaks"),
+      "the short form works",
+    );
     expect(await page.getByRole("alert").count()).toBe(0);
     allowedProblem = /status of 400/;
   });
@@ -426,7 +551,9 @@ describe.skipIf(!canRunBrowser)("demo page in Chromium", () => {
   it("a facet checked with the keyboard keeps the focus once the results are redrawn", async () => {
     await open("#/search");
     await statusIs(/^42 posts/);
-    const beginner = page.locator('fieldset[data-facet="difficulty"]').getByRole("checkbox", { name: /^beginner \d+$/ });
+    const beginner = page
+      .locator('fieldset[data-facet="difficulty"]')
+      .getByRole("checkbox", { name: /^beginner \d+$/ });
     await beginner.focus();
     await page.keyboard.press("Space");
     const expected = await api<SearchAnswer>("/search?difficulty=beginner&limit=1");
@@ -451,7 +578,10 @@ describe.skipIf(!canRunBrowser)("demo page in Chromium", () => {
     expect(await fitsWidth()).toBe(true);
     await screenshot("phone-search");
     await open("#/posts/alphanode-000504");
-    await until(async () => (await page.locator(".similar .related__item").count()) > 0, "the post and its similar posts are shown");
+    await until(
+      async () => (await page.locator(".similar .related__item").count()) > 0,
+      "the post and its similar posts are shown",
+    );
     expect(await fitsWidth()).toBe(true);
     await screenshot("phone-post");
   });
@@ -469,7 +599,9 @@ describe.skipIf(!canRunBrowser)("demo page in Chromium", () => {
     expect(await textOf(alert.locator(".notice__title"))).toBe("Search is unavailable right now.");
     expect(await textOf(alert.locator(".notice__detail"))).toMatch(/\(HTTP 503\)$/);
     await screenshot("search-error");
-    const retried = page.waitForResponse((response) => response.url().includes("q=terraform") && response.status() === 503);
+    const retried = page.waitForResponse(
+      (response) => response.url().includes("q=terraform") && response.status() === 503,
+    );
     await alert.getByRole("button", { name: "Try again" }).click();
     await retried;
     await statusIs("Search is unavailable");

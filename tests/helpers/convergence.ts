@@ -42,7 +42,10 @@ interface StoredPost {
  * with a key that may read documents. A document whose id is not its record's document id, or a
  * record id held by two documents, is a problem.
  */
-export async function storedPosts(client: MeiliClient, uid: string): Promise<{ posts: PostStates; problems: string[] }> {
+export async function storedPosts(
+  client: MeiliClient,
+  uid: string,
+): Promise<{ posts: PostStates; problems: string[] }> {
   const posts: PostStates = new Map();
   const problems: string[] = [];
   const fields: (keyof StoredPost)[] = ["id", "source_id", "content_hash", "source_file"];
@@ -56,7 +59,8 @@ export async function storedPosts(client: MeiliClient, uid: string): Promise<{ p
     }
     for (const document of results) {
       if (posts.has(document.source_id)) problems.push(`duplicate: ${document.source_id} is held by two documents`);
-      if (document.id !== toDocumentId(document.source_id)) problems.push(`document ${document.id} is not the document id of ${document.source_id}`);
+      if (document.id !== toDocumentId(document.source_id))
+        problems.push(`document ${document.id} is not the document id of ${document.source_id}`);
       posts.set(document.source_id, { hash: document.content_hash, file: document.source_file });
     }
     if (results.length < 1_000) return { posts, problems };
@@ -70,14 +74,19 @@ export function comparePosts(expected: PostStates, actual: PostStates): string[]
     const held = actual.get(id);
     if (held === undefined) problems.push(`missing: ${id}`);
     else if (held.hash !== wanted.hash) problems.push(`outdated content: ${id}`);
-    else if (held.file !== wanted.file) problems.push(`wrong source file: ${id} says ${held.file}, the folder ${wanted.file}`);
+    else if (held.file !== wanted.file)
+      problems.push(`wrong source file: ${id} says ${held.file}, the folder ${wanted.file}`);
   }
   for (const id of actual.keys()) if (!expected.has(id)) problems.push(`stale: ${id} is not in the folder`);
   return problems;
 }
 
 /** The differences between index `uid` and `expected` (or the folder `dir`'s posts); empty when they agree. */
-export async function indexProblems(client: MeiliClient, uid: string, expected: PostStates | string): Promise<string[]> {
+export async function indexProblems(
+  client: MeiliClient,
+  uid: string,
+  expected: PostStates | string,
+): Promise<string[]> {
   const wanted = typeof expected === "string" ? await expectedPosts(expected) : expected;
   const { posts, problems } = await storedPosts(client, uid);
   return [...problems, ...comparePosts(wanted, posts)];
@@ -88,7 +97,11 @@ function summary(problems: readonly string[]): string {
 }
 
 /** Fails with the differences unless index `uid` holds exactly `expected` (or what folder `dir` says) now. */
-export async function expectIndexMatches(client: MeiliClient, uid: string, expected: PostStates | string): Promise<void> {
+export async function expectIndexMatches(
+  client: MeiliClient,
+  uid: string,
+  expected: PostStates | string,
+): Promise<void> {
   const problems = await indexProblems(client, uid, expected);
   if (problems.length > 0) throw new Error(`index "${uid}" does not match: ${summary(problems)}`);
 }
@@ -97,7 +110,12 @@ export async function expectIndexMatches(client: MeiliClient, uid: string, expec
  * Waits until index `uid` holds exactly what folder `dir` says (ids, content hashes, source
  * files; nothing stale, missing or duplicated), failing with the remaining differences.
  */
-export async function waitForConvergence(client: MeiliClient, uid: string, dir: string, timeoutMs = 30_000): Promise<void> {
+export async function waitForConvergence(
+  client: MeiliClient,
+  uid: string,
+  dir: string,
+  timeoutMs = 30_000,
+): Promise<void> {
   await waitFor(
     async () => {
       await expectIndexMatches(client, uid, dir);

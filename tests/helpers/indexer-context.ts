@@ -11,7 +11,11 @@ afterAll(async () => {
 });
 
 /** An indexer context on a test Meilisearch: a fresh lock folder, silent logs, short retries. */
-export async function makeIndexerContext(client: MeiliClient, indexUid: string, retryForMs = 2_000): Promise<IndexerContext> {
+export async function makeIndexerContext(
+  client: MeiliClient,
+  indexUid: string,
+  retryForMs = 2_000,
+): Promise<IndexerContext> {
   const dataDir = await makeTempDir("indexer");
   lockFolders.push(dataDir);
   return {

@@ -6,7 +6,11 @@ function childPidWith(needle: string): number {
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const parent = Number(readFileSync(`/proc/${entry}/stat`, "utf8").replace(/^.*\) /s, "").split(" ")[1]);
+      const parent = Number(
+        readFileSync(`/proc/${entry}/stat`, "utf8")
+          .replace(/^.*\) /s, "")
+          .split(" ")[1],
+      );
       if (parent !== process.pid) continue;
       if (readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0").includes(needle)) return Number(entry);
     } catch {
@@ -27,5 +31,9 @@ export async function killMeili(server: EmbeddedMeili): Promise<void> {
 
 /** Starts Meilisearch again on the data and port of a killed one (same URL, same master key). */
 export function restartMeili(dataDir: string, url: string): Promise<EmbeddedMeili> {
-  return startEmbeddedMeili({ dataDir, port: Number(new URL(url).port), binPath: process.env["MEILI_BIN"] || undefined });
+  return startEmbeddedMeili({
+    dataDir,
+    port: Number(new URL(url).port),
+    binPath: process.env["MEILI_BIN"] || undefined,
+  });
 }

@@ -19,7 +19,10 @@ export function rawRequest(
 ): Promise<RawAnswer> {
   const { hostname, port } = new URL(base);
   const { body } = options;
-  const headers = { ...options.headers, ...(body === undefined ? {} : { "content-length": String(Buffer.byteLength(body)) }) };
+  const headers = {
+    ...options.headers,
+    ...(body === undefined ? {} : { "content-length": String(Buffer.byteLength(body)) }),
+  };
   return new Promise((resolve, reject) => {
     const req = httpRequest({ hostname, port, path, method, headers, agent: false }, (res) => {
       let text = "";

@@ -15,10 +15,15 @@ export interface CliResult {
 /** Runs `postindex ARGS` from the sources, as a user would from a shell, and waits for it to exit. */
 export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(tsx, [cli, ...args], { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const status = error && typeof error.code === "number" ? error.code : error ? 1 : 0;
-      resolve({ status, stdout, stderr });
-    });
+    execFile(
+      tsx,
+      [cli, ...args],
+      { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const status = error && typeof error.code === "number" ? error.code : error ? 1 : 0;
+        resolve({ status, stdout, stderr });
+      },
+    );
   });
 }
 

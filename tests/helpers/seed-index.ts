@@ -1,4 +1,10 @@
-import { applySettings, evaluateRecord, toSearchDocument, type MeiliClient, type SearchDocument } from "../../src/index.js";
+import {
+  applySettings,
+  evaluateRecord,
+  toSearchDocument,
+  type MeiliClient,
+  type SearchDocument,
+} from "../../src/index.js";
 
 const TASK = { timeoutMs: 60_000 };
 

@@ -28,6 +28,9 @@ export async function waitFor<T>(probe: () => T | Promise<T>, options: WaitForOp
     if (Date.now() >= deadline) break;
     await new Promise((done) => setTimeout(done, intervalMs));
   }
-  const details = lastError === undefined ? `last value: ${JSON.stringify(lastValue)}` : `last error: ${String(lastError)}`;
-  throw new Error(`waitFor timed out after ${timeoutMs} ms waiting until ${message} (${details})`, { cause: lastError });
+  const details =
+    lastError === undefined ? `last value: ${JSON.stringify(lastValue)}` : `last error: ${String(lastError)}`;
+  throw new Error(`waitFor timed out after ${timeoutMs} ms waiting until ${message} (${details})`, {
+    cause: lastError,
+  });
 }

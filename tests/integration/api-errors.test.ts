@@ -13,7 +13,10 @@ describe("bad input, unknown routes, and the service routes", () => {
   beforeAll(async () => {
     meili = await startMeili();
     const uid = freshIndexUid("errors");
-    await seedIndex(meili.client, uid, [post("a b/c?", { entities: [["topic", "x"]] }), post("plain", { entities: [["topic", "x"]] })]);
+    await seedIndex(meili.client, uid, [
+      post("a b/c?", { entities: [["topic", "x"]] }),
+      post("plain", { entities: [["topic", "x"]] }),
+    ]);
     ({ app, close } = await testApp(meili, uid, { bodyLimitBytes: 2_048 }));
   });
 
@@ -40,7 +43,11 @@ describe("bad input, unknown routes, and the service routes", () => {
     ["a malformed percent escape", "/search?q=%zz", "q"],
     ["an invalid UTF-8 escape", "/search?stack=%ff", "stack"],
     ["a repeated single parameter", "/search?q=a&q=b", "q"],
-    ["too many values for a facet", `/search?${Array.from({ length: 21 }, (_, i) => `tools=t${i}`).join("&")}`, "tools"],
+    [
+      "too many values for a facet",
+      `/search?${Array.from({ length: 21 }, (_, i) => `tools=t${i}`).join("&")}`,
+      "tools",
+    ],
     ["too many parameters", `/search?${Array.from({ length: 101 }, (_, i) => `x${i}=1`).join("&")}`, "query"],
     ["a non-numeric related limit", "/posts/plain/related?limit=abc", "limit"],
     ["a related limit out of range", "/posts/plain/related?limit=51", "limit"],
@@ -54,7 +61,12 @@ describe("bad input, unknown routes, and the service routes", () => {
     await expectBadRequest(request(app).post("/related").set("Content-Type", "application/json").send("{nope"), "body");
     await expectBadRequest(request(app).post("/related").send([1, 2]), "body");
     await expectBadRequest(request(app).post("/related").send({ entities: "x" }), "body.entities");
-    await expectBadRequest(request(app).post("/related").send({ entities: [{ name: " ", type: "tool" }] }), "body.entities.0.name");
+    await expectBadRequest(
+      request(app)
+        .post("/related")
+        .send({ entities: [{ name: " ", type: "tool" }] }),
+      "body.entities.0.name",
+    );
     await expectBadRequest(request(app).post("/related").send({ title: "x", meta: {} }), "body.meta.revision.status");
   });
 
@@ -67,17 +79,30 @@ describe("bad input, unknown routes, and the service routes", () => {
   });
 
   test("unknown routes and methods are a 404 in the same JSON shape", async () => {
-    for (const response of [request(app).get("/nope"), request(app).post("/search"), request(app).delete("/posts/plain")]) {
+    for (const response of [
+      request(app).get("/nope"),
+      request(app).post("/search"),
+      request(app).delete("/posts/plain"),
+    ]) {
       const { body } = await response.expect(404).expect("Content-Type", /json/);
       expect(body.error.code).toBe("not_found");
     }
   });
 
   test("GET /posts/:id takes the record id, encoded or not, and answers with it", async () => {
-    const { body, headers } = await request(app).get(`/posts/${encodeURIComponent("a b/c?")}`).expect(200);
-    expect(body).toMatchObject({ id: "a b/c?", source_id: "a b/c?", title: "post a b/c?", entities: [{ name: "x", type: "topic" }] });
+    const { body, headers } = await request(app)
+      .get(`/posts/${encodeURIComponent("a b/c?")}`)
+      .expect(200);
+    expect(body).toMatchObject({
+      id: "a b/c?",
+      source_id: "a b/c?",
+      title: "post a b/c?",
+      entities: [{ name: "x", type: "topic" }],
+    });
     expect(headers["etag"]).toBeDefined();
-    const missing = await request(app).get(`/posts/${"x".repeat(600)}`).expect(404);
+    const missing = await request(app)
+      .get(`/posts/${"x".repeat(600)}`)
+      .expect(404);
     expect(missing.body.error.code).toBe("not_found");
   });
 
@@ -92,7 +117,9 @@ describe("bad input, unknown routes, and the service routes", () => {
     const { text, headers } = await request(app).get("/metrics").expect(200);
     expect(headers["content-type"]).toMatch(/^text\/plain/);
     expect(text).toMatch(/postindex_http_requests_total\{method="GET",route="\/posts\/:id",status="200"\} \d+/);
-    expect(text).toMatch(/postindex_http_request_duration_seconds_bucket\{le="0\.005",method="GET",route="\/posts\/:id"\}/);
+    expect(text).toMatch(
+      /postindex_http_request_duration_seconds_bucket\{le="0\.005",method="GET",route="\/posts\/:id"\}/,
+    );
     expect(text).toMatch(/route="unmatched",status="404"/);
     expect(text).toContain("# TYPE postindex_meilisearch_errors_total counter");
   });
@@ -101,7 +128,16 @@ describe("bad input, unknown routes, and the service routes", () => {
     const { body } = await request(app).get("/openapi.json").expect(200);
     expect(body.openapi).toBe("3.1.0");
     expect(Object.keys(body.paths).sort()).toEqual(
-      ["/facets/{facet}", "/health", "/metrics", "/openapi.json", "/posts/{id}", "/posts/{id}/related", "/related", "/search"].sort(),
+      [
+        "/facets/{facet}",
+        "/health",
+        "/metrics",
+        "/openapi.json",
+        "/posts/{id}",
+        "/posts/{id}/related",
+        "/related",
+        "/search",
+      ].sort(),
     );
     const search = body.paths["/search"].get.parameters.map((parameter: { name: string }) => parameter.name);
     expect(search).toEqual(["q", "page", "limit", "sort", "stack", "tools", "difficulty", "scenario", "code_language"]);

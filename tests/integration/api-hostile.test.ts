@@ -66,7 +66,10 @@ beforeAll(async () => {
       stack: [value, "shared"],
       tools: [PLANTED[(i + 1) % PLANTED.length] as string],
       difficulty: value,
-      entities: [["tool", value], ["problem", "x"]],
+      entities: [
+        ["tool", value],
+        ["problem", "x"],
+      ],
     }),
   );
   const seeded = await seedIndex(meili.client, uid, [...planted, post("quiet", { stack: ["other"] })]);
@@ -103,7 +106,11 @@ function expectedIds(filters: readonly (readonly [Facet, string])[]): string[] {
     if (normalised !== "") byFacet.set(facet, (byFacet.get(facet) ?? new Set()).add(meiliFacetKey(normalised)));
   }
   return documents
-    .filter((document) => [...byFacet].every(([facet, wanted]) => valuesOf(document, facet).some((value) => wanted.has(meiliFacetKey(value)))))
+    .filter((document) =>
+      [...byFacet].every(([facet, wanted]) =>
+        valuesOf(document, facet).some((value) => wanted.has(meiliFacetKey(value))),
+      ),
+    )
     .map((document) => document.source_id)
     .sort();
 }
@@ -125,7 +132,13 @@ const facetValue = fc.oneof(
 
 describe("facet values are never filter syntax", () => {
   test('`stack=x" OR id != "` finds nothing when no post carries that value, not everything', async () => {
-    for (const injection of ['y" OR id != "', 'y" OR stack EXISTS OR stack = "', "y\\", '") OR ("', 'y" OR _geoRadius(0, 0, 1) OR "']) {
+    for (const injection of [
+      'y" OR id != "',
+      'y" OR stack EXISTS OR stack = "',
+      "y\\",
+      '") OR ("',
+      'y" OR _geoRadius(0, 0, 1) OR "',
+    ]) {
       const answer = await searchIds([["stack", injection]]);
       expect(answer.status, injection).toBe(200);
       expect(answer.ids, injection).toEqual([]);
@@ -148,7 +161,10 @@ describe("facet values are never filter syntax", () => {
   });
 
   test("several values and facets combine as OR within a facet, AND across facets, whatever the values", async () => {
-    const filter = fc.tuple(fc.constantFrom<Facet>("stack", "tools", "difficulty"), facetValue.filter((value) => value.length <= 200));
+    const filter = fc.tuple(
+      fc.constantFrom<Facet>("stack", "tools", "difficulty"),
+      facetValue.filter((value) => value.length <= 200),
+    );
     await fc.assert(
       fc.asyncProperty(fc.array(filter, { minLength: 2, maxLength: 6 }), async (filters) => {
         const answer = await searchIds(filters);
@@ -161,11 +177,18 @@ describe("facet values are never filter syntax", () => {
 
   test("related posts of a post whose entities are filter syntax: only real neighbours, never itself", async () => {
     for (const [i, value] of PLANTED.entries()) {
-      const answer = await rawRequest(server.url, "GET", `/posts/h${i}/related?limit=50&stack=${encodeURIComponent(value)}`);
+      const answer = await rawRequest(
+        server.url,
+        "GET",
+        `/posts/h${i}/related?limit=50&stack=${encodeURIComponent(value)}`,
+      );
       expect(answer.status, value).toBe(200);
       const ids = (JSON.parse(answer.body) as { related: { id: string }[] }).related.map((item) => item.id);
       expect(ids, value).not.toContain(`h${i}`);
-      expect(ids.every((id) => expectedIds([["stack", value]]).includes(id)), value).toBe(true);
+      expect(
+        ids.every((id) => expectedIds([["stack", value]]).includes(id)),
+        value,
+      ).toBe(true);
     }
   });
 });
@@ -174,11 +197,35 @@ describe("facet values are never filter syntax", () => {
 const rawQuery = fc
   .array(
     fc.tuple(
-      fc.oneof(fc.constantFrom("q", "page", "limit", "sort", ...FACETS, "__proto__", "constructor", "", "%zz", "q%ff"), hostileText(2).map(encodeLoosely)),
+      fc.oneof(
+        fc.constantFrom("q", "page", "limit", "sort", ...FACETS, "__proto__", "constructor", "", "%zz", "q%ff"),
+        hostileText(2).map(encodeLoosely),
+      ),
       fc.oneof(
         hostileText(4).map(encodeLoosely),
-        fc.constantFrom("%", "%2", "%zz", "%ff", "%c0%80", "%ed%a0%80", "%e2%82", "%80", "%f8%88%80%80%80", "+", "%2B", "1", "0", "-1", "1e3", "999999999", "recent", "%00"),
-        fc.array(fc.constantFrom("%", "%4", "1", "a", "+", "=", "%e2", "%82", "%ac", "%F0", "%9F"), { maxLength: 6 }).map((parts) => parts.join("")),
+        fc.constantFrom(
+          "%",
+          "%2",
+          "%zz",
+          "%ff",
+          "%c0%80",
+          "%ed%a0%80",
+          "%e2%82",
+          "%80",
+          "%f8%88%80%80%80",
+          "+",
+          "%2B",
+          "1",
+          "0",
+          "-1",
+          "1e3",
+          "999999999",
+          "recent",
+          "%00",
+        ),
+        fc
+          .array(fc.constantFrom("%", "%4", "1", "a", "+", "=", "%e2", "%82", "%ac", "%F0", "%9F"), { maxLength: 6 })
+          .map((parts) => parts.join("")),
       ),
       fc.boolean(),
     ),
@@ -189,7 +236,13 @@ const rawQuery = fc
 /** Percent-encodes what a request line cannot carry, leaving `%` and reserved characters raw. */
 function encodeLoosely(text: string): string {
   return [...text]
-    .map((char) => (/^[\u0021-\u007e]$/.test(char) && char !== "#" ? char : isWellFormed(char) ? encodeURIComponent(char) : "%ED%A0%80"))
+    .map((char) =>
+      /^[\u0021-\u007e]$/.test(char) && char !== "#"
+        ? char
+        : isWellFormed(char)
+          ? encodeURIComponent(char)
+          : "%ED%A0%80",
+    )
     .join("");
 }
 
@@ -247,7 +300,8 @@ describe("hostile query strings and paths: 200 or a 4xx naming the problem, neve
 });
 
 describe("hostile bodies for POST /related: 200 or 400, never a 5xx", () => {
-  const send = (text: string, type = "application/json") => rawRequest(server.url, "POST", "/related", { headers: { "content-type": type }, body: text });
+  const send = (text: string, type = "application/json") =>
+    rawRequest(server.url, "POST", "/related", { headers: { "content-type": type }, body: text });
 
   test("any JSON shape, any record with hostile values (lone surrogates included)", async () => {
     await fc.assert(
@@ -259,16 +313,25 @@ describe("hostile bodies for POST /related: 200 or 400, never a 5xx", () => {
   });
 
   test("entities whose names and types are filter syntax, control characters or lone surrogates", async () => {
-    const entity = fc.record({ name: fc.oneof(hostileText(), fc.constantFrom(...PLANTED)), type: fc.oneof(fc.constantFrom("tool", "problem"), hostileText(3)) });
-    const draft = fc.record({ entities: fc.array(entity, { minLength: 1, maxLength: 8 }), stack: fc.option(fc.array(hostileText(3), { maxLength: 3 }), { nil: undefined }) });
+    const entity = fc.record({
+      name: fc.oneof(hostileText(), fc.constantFrom(...PLANTED)),
+      type: fc.oneof(fc.constantFrom("tool", "problem"), hostileText(3)),
+    });
+    const draft = fc.record({
+      entities: fc.array(entity, { minLength: 1, maxLength: 8 }),
+      stack: fc.option(fc.array(hostileText(3), { maxLength: 3 }), { nil: undefined }),
+    });
     await fc.assert(
       fc.asyncProperty(draft, async (body) => {
         const answer = await send(JSON.stringify(body));
         expectClientAnswer(answer, [200, 400]);
         if (answer.status !== 200) return;
-        const { related } = JSON.parse(answer.body) as { related: { id: string; shared: { name: string; type: string }[] }[] };
+        const { related } = JSON.parse(answer.body) as {
+          related: { id: string; shared: { name: string; type: string }[] }[];
+        };
         for (const item of related) {
-          for (const shared of item.shared) expect(body.entities.some((e) => normaliseFacetValue(e.name) === shared.name)).toBe(true);
+          for (const shared of item.shared)
+            expect(body.entities.some((e) => normaliseFacetValue(e.name) === shared.name)).toBe(true);
         }
       }),
       { seed: SEED, numRuns: 200 },
@@ -276,12 +339,18 @@ describe("hostile bodies for POST /related: 200 or 400, never a 5xx", () => {
   });
 
   test("a lone surrogate in an entity name is matched as U+FFFD, not sent to Meilisearch as broken JSON", async () => {
-    const answer = await send('{"entities": [{"name": "x\\ud800", "type": "tool"}, {"name": "\\udfff", "type": "problem"}]}');
+    const answer = await send(
+      '{"entities": [{"name": "x\\ud800", "type": "tool"}, {"name": "\\udfff", "type": "problem"}]}',
+    );
     expect(answer.status, answer.body).toBe(200);
   });
 
   test("any Content-Encoding over any bytes: compressed, truncated, or not compressed at all", async () => {
-    const compressors: Record<string, (bytes: Buffer) => Buffer> = { gzip: gzipSync, deflate: deflateSync, br: brotliCompressSync };
+    const compressors: Record<string, (bytes: Buffer) => Buffer> = {
+      gzip: gzipSync,
+      deflate: deflateSync,
+      br: brotliCompressSync,
+    };
     const body = fc.oneof(
       fc.oneof(jsonTree, hostileRecord).map((tree) => Buffer.from(jsonText(tree))),
       fc.uint8Array({ maxLength: 64 }).map((bytes) => Buffer.from(bytes)),

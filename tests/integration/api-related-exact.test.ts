@@ -15,7 +15,8 @@ function bruteForce(
   eligible: (doc: SearchDocument) => boolean = () => true,
 ): { id: string; score: number }[] {
   const docFrequency = new Map<string, number>();
-  for (const doc of documents) for (const key of new Set(doc.entity_keys)) docFrequency.set(key, (docFrequency.get(key) ?? 0) + 1);
+  for (const doc of documents)
+    for (const key of new Set(doc.entity_keys)) docFrequency.set(key, (docFrequency.get(key) ?? 0) + 1);
   const query = weighEntities(self.entities, { totalDocs: documents.length, docFrequency });
   return documents
     .filter((doc) => doc.id !== self.id && eligible(doc))
@@ -42,7 +43,9 @@ describe("related posts on a generated corpus", () => {
       ...Array.from({ length: 12 }, (_, index) =>
         post(`many-${index}`, {
           entities: [
-            ...["a", "b", "c", "d", "e", "f", "g"].slice(0, 4 + (index % 4)).map((name) => ["topic", `many ${name}`] as const),
+            ...["a", "b", "c", "d", "e", "f", "g"]
+              .slice(0, 4 + (index % 4))
+              .map((name) => ["topic", `many ${name}`] as const),
             ["area", "backend"],
             ["tool", "git"],
           ],
@@ -50,9 +53,18 @@ describe("related posts on a generated corpus", () => {
         }),
       ),
       // A tie group far larger than k: posts sharing one entity, few distinct dates.
-      post("wide-self", { entities: [["topic", "everywhere"], ["topic", "only me"]] }),
+      post("wide-self", {
+        entities: [
+          ["topic", "everywhere"],
+          ["topic", "only me"],
+        ],
+      }),
       ...Array.from({ length: 260 }, (_, index) =>
-        post(`wide-${String(index).padStart(3, "0")}`, { entities: [["topic", "everywhere"]], lastReviewed: `2021-0${1 + (index % 3)}-01`, difficulty: index % 2 ? "beginner" : "advanced" }),
+        post(`wide-${String(index).padStart(3, "0")}`, {
+          entities: [["topic", "everywhere"]],
+          lastReviewed: `2021-0${1 + (index % 3)}-01`,
+          difficulty: index % 2 ? "beginner" : "advanced",
+        }),
       ),
     ];
     ({ documents } = await seedIndex(meili.client, uid, records));
@@ -69,7 +81,9 @@ describe("related posts on a generated corpus", () => {
     expect(sample.length).toBeGreaterThan(15);
     for (const self of sample) {
       for (const k of [1, 5, 20]) {
-        const { body } = await request(app).get(`/posts/${encodeURIComponent(self.source_id)}/related?limit=${k}`).expect(200);
+        const { body } = await request(app)
+          .get(`/posts/${encodeURIComponent(self.source_id)}/related?limit=${k}`)
+          .expect(200);
         const expected = bruteForce(documents, self, k);
         const actual = body.related.map((item: { id: string; score: number }) => ({ id: item.id, score: item.score }));
         expect(actual, `${self.id} k=${k}`).toEqual(expected);

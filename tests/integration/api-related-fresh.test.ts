@@ -34,14 +34,39 @@ afterAll(async () => {
 /** Posts around "q": it shares a rare topic with "near" and "far", and a common area with the fillers. */
 function site(fillers: number): Record<string, string> {
   const files: Record<string, string> = {
-    "q.json": JSON.stringify(post("q", { entities: [["topic", "rare"], ["topic", "rarer"], ["area", "backend"]], stack: ["python services"] })),
-    "near.json": JSON.stringify(post("near", { entities: [["topic", "rare"], ["topic", "rarer"]] })),
+    "q.json": JSON.stringify(
+      post("q", {
+        entities: [
+          ["topic", "rare"],
+          ["topic", "rarer"],
+          ["area", "backend"],
+        ],
+        stack: ["python services"],
+      }),
+    ),
+    "near.json": JSON.stringify(
+      post("near", {
+        entities: [
+          ["topic", "rare"],
+          ["topic", "rarer"],
+        ],
+      }),
+    ),
     "far.json": JSON.stringify(post("far", { entities: [["topic", "rare"]] })),
     "lonely.json": JSON.stringify(post("lonely", { entities: [["topic", "nobody else"]], stack: ["go services"] })),
-    "go-new.json": JSON.stringify(post("go-new", { entities: [["topic", "go a"]], stack: ["go services"], lastReviewed: "2023-01-01" })),
+    "go-new.json": JSON.stringify(
+      post("go-new", { entities: [["topic", "go a"]], stack: ["go services"], lastReviewed: "2023-01-01" }),
+    ),
   };
   // Enough posts that finding a deletion splits stamp ranges before reading ids.
-  const records = Array.from({ length: fillers }, (_, n) => post(`filler-${String(n).padStart(4, "0")}`, { entities: [["area", "backend"], ["topic", `filler ${n}`]] }));
+  const records = Array.from({ length: fillers }, (_, n) =>
+    post(`filler-${String(n).padStart(4, "0")}`, {
+      entities: [
+        ["area", "backend"],
+        ["topic", `filler ${n}`],
+      ],
+    }),
+  );
   files["fillers.ndjson"] = ndjson(...records);
   return files;
 }
@@ -52,7 +77,12 @@ async function servedSite(fillers = 30) {
   const context = await makeIndexerContext(meili.client, uid);
   const dir = await makeContentDir(site(fillers));
   await syncFolder(context, dir);
-  const api = await startApi({ config: { indexUid: uid, port: 0 }, adminClient: meili.client, log: silentLog(), host: "127.0.0.1" });
+  const api = await startApi({
+    config: { indexUid: uid, port: 0 },
+    adminClient: meili.client,
+    log: silentLog(),
+    host: "127.0.0.1",
+  });
   onTestFinished(() => api.close());
   return { uid, context, dir, api };
 }
@@ -72,7 +102,18 @@ describe("related answers follow the indexer within a second", () => {
   test("an edit: changed entities move a post, a changed title shows", async () => {
     const { context, dir, api } = await servedSite();
     expect(await relatedIds(api.url, "q", 2)).toBe("near,far");
-    await writeContentFiles(dir, { "far.json": JSON.stringify(post("far", { title: "far, now nearest", entities: [["topic", "rare"], ["topic", "rarer"], ["area", "backend"]] })) });
+    await writeContentFiles(dir, {
+      "far.json": JSON.stringify(
+        post("far", {
+          title: "far, now nearest",
+          entities: [
+            ["topic", "rare"],
+            ["topic", "rarer"],
+            ["area", "backend"],
+          ],
+        }),
+      ),
+    });
     await syncFolder(context, dir);
     await expectSoon(api.url, "q", "far,near", "the edited post ranks first", 2);
     const body = (await (await fetch(`${api.url}/posts/q/related?limit=1`)).json()) as { related: { title: string }[] };
@@ -81,7 +122,17 @@ describe("related answers follow the indexer within a second", () => {
 
   test("an exclusion: a post turned noindex leaves the lists, and its own list is a 404", async () => {
     const { context, dir, api } = await servedSite();
-    await writeContentFiles(dir, { "near.json": JSON.stringify(post("near", { entities: [["topic", "rare"], ["topic", "rarer"]], noindex: true })) });
+    await writeContentFiles(dir, {
+      "near.json": JSON.stringify(
+        post("near", {
+          entities: [
+            ["topic", "rare"],
+            ["topic", "rarer"],
+          ],
+          noindex: true,
+        }),
+      ),
+    });
     await syncFolder(context, dir);
     await expectSoon(api.url, "q", "far,filler-0000,filler-0001", "the excluded post leaves the list");
     expect(await relatedIds(api.url, "near")).toBe("HTTP 404");
@@ -99,14 +150,27 @@ describe("related answers follow the indexer within a second", () => {
     await expectSoon(api.url, "newest", "far,q", "the new post is indexed");
     await rm(path.join(dir, "newest.json"));
     await syncFolder(context, dir);
-    await waitFor(async () => (await relatedIds(api.url, "newest")) === "HTTP 404", { message: "the deleted newest post is unknown", timeoutMs: FRESH_WITHIN_MS });
+    await waitFor(async () => (await relatedIds(api.url, "newest")) === "HTTP 404", {
+      message: "the deleted newest post is unknown",
+      timeoutMs: FRESH_WITHIN_MS,
+    });
     expect(await relatedIds(api.url, "far", 5)).toBe("q");
   });
 
   test("a reindex's swap: the rebuilt index's posts, and only those, are related", async () => {
     const { context, dir, api } = await servedSite(300);
     await rm(path.join(dir, "near.json"));
-    await writeContentFiles(dir, { "newcomer.json": JSON.stringify(post("newcomer", { entities: [["topic", "rare"], ["topic", "rarer"], ["area", "backend"]] })) });
+    await writeContentFiles(dir, {
+      "newcomer.json": JSON.stringify(
+        post("newcomer", {
+          entities: [
+            ["topic", "rare"],
+            ["topic", "rarer"],
+            ["area", "backend"],
+          ],
+        }),
+      ),
+    });
     await reindexFolder(context, dir);
     await expectSoon(api.url, "q", "newcomer,far,filler-0000", "the swapped-in index is related");
   });
@@ -114,7 +178,11 @@ describe("related answers follow the indexer within a second", () => {
   test("the fallback follows too: a new post of the same stack", async () => {
     const { context, dir, api } = await servedSite();
     expect(await relatedIds(api.url, "lonely")).toBe("go-new");
-    await writeContentFiles(dir, { "go-newer.json": JSON.stringify(post("go-newer", { entities: [["topic", "go b"]], stack: ["go services"], lastReviewed: "2024-01-01" })) });
+    await writeContentFiles(dir, {
+      "go-newer.json": JSON.stringify(
+        post("go-newer", { entities: [["topic", "go b"]], stack: ["go services"], lastReviewed: "2024-01-01" }),
+      ),
+    });
     await syncFolder(context, dir);
     await expectSoon(api.url, "lonely", "go-newer,go-new", "the new post heads the fallback");
   });
@@ -131,12 +199,28 @@ describe("the refresher on its own", () => {
       await live.close();
       await client.close();
     });
-    const ids = async () => relatedForDocument(await live.current(), "q", { limit: 3 }).related.map((item) => item.id).join(",");
+    const ids = async () =>
+      relatedForDocument(await live.current(), "q", { limit: 3 })
+        .related.map((item) => item.id)
+        .join(",");
     expect(await ids()).toBe("near,far,filler-0000");
     await rm(path.join(dir, "near.json"));
-    await writeContentFiles(dir, { "newcomer.json": JSON.stringify(post("newcomer", { entities: [["topic", "rare"], ["topic", "rarer"], ["area", "backend"]] })) });
+    await writeContentFiles(dir, {
+      "newcomer.json": JSON.stringify(
+        post("newcomer", {
+          entities: [
+            ["topic", "rare"],
+            ["topic", "rarer"],
+            ["area", "backend"],
+          ],
+        }),
+      ),
+    });
     await reindexFolder(context, dir);
-    await waitFor(async () => (await ids()) === "newcomer,far,filler-0000", { message: "the swapped-in index is loaded", timeoutMs: FRESH_WITHIN_MS });
+    await waitFor(async () => (await ids()) === "newcomer,far,filler-0000", {
+      message: "the swapped-in index is loaded",
+      timeoutMs: FRESH_WITHIN_MS,
+    });
     const index = await live.current();
     expect(index.has("near")).toBe(false);
     expect(index.size).toBe(305);
@@ -154,26 +238,45 @@ describe("the refresher on its own", () => {
       await client.close();
     });
     expect((await live.current()).disorder).toBe(0);
-    const added = Array.from({ length: 6 }, (_, n) => post(`added-${n}`, { entities: [["topic", "rare"]], lastReviewed: `2021-0${n + 1}-01` }));
+    const added = Array.from({ length: 6 }, (_, n) =>
+      post(`added-${n}`, { entities: [["topic", "rare"]], lastReviewed: `2021-0${n + 1}-01` }),
+    );
     await writeContentFiles(dir, { "added.ndjson": ndjson(...added) });
     await syncFolder(context, dir);
-    await waitFor(async () => lines.some((line) => line.includes("rebuilt in freshness order")), { message: "the index is rebuilt", timeoutMs: FRESH_WITHIN_MS * 2 });
+    await waitFor(async () => lines.some((line) => line.includes("rebuilt in freshness order")), {
+      message: "the index is rebuilt",
+      timeoutMs: FRESH_WITHIN_MS * 2,
+    });
     const index = await live.current();
     expect(index.disorder).toBe(0);
-    expect(relatedForDocument(index, "far", { limit: 4 }).related.map((item) => item.id)).toEqual(["added-5", "added-4", "added-3", "added-2"]);
+    expect(relatedForDocument(index, "far", { limit: 4 }).related.map((item) => item.id)).toEqual([
+      "added-5",
+      "added-4",
+      "added-3",
+      "added-2",
+    ]);
   });
 });
 
 describe("start-up", () => {
   test("on a missing index: related answers are 503 until the index is built, then answer", async () => {
     const uid = freshIndexUid("fresh_missing");
-    const api = await startApi({ config: { indexUid: uid, port: 0 }, adminClient: meili.client, log: silentLog(), host: "127.0.0.1" });
+    const api = await startApi({
+      config: { indexUid: uid, port: 0 },
+      adminClient: meili.client,
+      log: silentLog(),
+      host: "127.0.0.1",
+    });
     onTestFinished(() => api.close());
     const missing = await fetch(`${api.url}/posts/q/related`);
     expect(missing.status).toBe(503);
     expect(missing.headers.get("retry-after")).toBe("5");
     expect(((await missing.json()) as { error: { code: string } }).error.code).toBe("meili_unavailable");
-    const draft = await fetch(`${api.url}/related`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ entities: [] }) });
+    const draft = await fetch(`${api.url}/related`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ entities: [] }),
+    });
     expect(draft.status).toBe(503);
     await syncFolder(await makeIndexerContext(meili.client, uid), await makeContentDir(site(5)));
     await expectSoon(api.url, "q", "near,far,filler-0000", "the built index is related");
@@ -183,10 +286,19 @@ describe("start-up", () => {
     const uid = freshIndexUid("fresh_empty");
     const context = await makeIndexerContext(meili.client, uid);
     await syncFolder(context, await makeContentDir({}));
-    const api = await startApi({ config: { indexUid: uid, port: 0 }, adminClient: meili.client, log: silentLog(), host: "127.0.0.1" });
+    const api = await startApi({
+      config: { indexUid: uid, port: 0 },
+      adminClient: meili.client,
+      log: silentLog(),
+      host: "127.0.0.1",
+    });
     onTestFinished(() => api.close());
     expect(await relatedIds(api.url, "q")).toBe("HTTP 404");
-    const draft = await fetch(`${api.url}/related`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ entities: [{ name: "rare", type: "topic" }] }) });
+    const draft = await fetch(`${api.url}/related`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ entities: [{ name: "rare", type: "topic" }] }),
+    });
     expect(await draft.json()).toEqual({ id: null, related: [], fallback: "recent" });
     await syncFolder(context, await makeContentDir(site(5)));
     await expectSoon(api.url, "q", "near,far,filler-0000", "the new posts are related");

@@ -7,7 +7,12 @@ import { post, seedIndex } from "../helpers/seed-index.js";
 import { freshIndexUid, startMeili, type TestMeili } from "../helpers/start-meili.js";
 import { waitFor } from "../helpers/wait-for.js";
 
-type Related = { id: string; title: string; score: number; shared: { name: string; type: string; weight: number; contribution: number }[] };
+type Related = {
+  id: string;
+  title: string;
+  score: number;
+  shared: { name: string; type: string; weight: number; contribution: number }[];
+};
 
 const range = (count: number) => Array.from({ length: count }, (_, i) => String(i).padStart(2, "0"));
 
@@ -17,24 +22,64 @@ const range = (count: number) => Array.from({ length: count }, (_, i) => String(
  */
 const PLANTED = [
   post("q", {
-    entities: [["problem", "p1"], ["tool", "t1"], ["topic", "c1"], ["topic", "c2"], ["topic", "c3"], ["tool", "common"], ["area", "backend"]],
+    entities: [
+      ["problem", "p1"],
+      ["tool", "t1"],
+      ["topic", "c1"],
+      ["topic", "c2"],
+      ["topic", "c3"],
+      ["tool", "common"],
+      ["area", "backend"],
+    ],
     stack: ["python services"],
   }),
-  post("three", { entities: [["problem", "p1"], ["tool", "t1"], ["topic", "c1"]] }),
-  post("two", { entities: [["problem", "p1"], ["tool", "t1"]], difficulty: "advanced" }),
+  post("three", {
+    entities: [
+      ["problem", "p1"],
+      ["tool", "t1"],
+      ["topic", "c1"],
+    ],
+  }),
+  post("two", {
+    entities: [
+      ["problem", "p1"],
+      ["tool", "t1"],
+    ],
+    difficulty: "advanced",
+  }),
   post("one-rare", { entities: [["topic", "c1"]] }),
   post("tie-b", { entities: [["topic", "c2"]] }),
   post("tie-a", { entities: [["topic", "c2"]] }),
   post("tie-fresh", { entities: [["topic", "c3"]], lastReviewed: "2024-06-01" }),
   post("fresh-c3", { entities: [["topic", "c3"]], lastReviewed: "2010-01-01" }),
-  ...range(10).map((n) => post(`common-${n}`, { entities: [["tool", "common"]], difficulty: n === "03" ? "advanced" : "beginner" })),
+  ...range(10).map((n) =>
+    post(`common-${n}`, { entities: [["tool", "common"]], difficulty: n === "03" ? "advanced" : "beginner" }),
+  ),
   ...range(10).map((n) => post(`backend-${n}`, { entities: [["area", "backend"]] })),
   ...range(17).map((n) => post(`other-${n}`, { entities: [["topic", `unrelated ${n}`]] })),
-  post("draft-three", { entities: [["problem", "p1"], ["tool", "t1"], ["topic", "c1"]], status: "draft" }),
-  post("noindex-three", { entities: [["problem", "p1"], ["tool", "t1"], ["topic", "c1"]], noindex: true }),
+  post("draft-three", {
+    entities: [
+      ["problem", "p1"],
+      ["tool", "t1"],
+      ["topic", "c1"],
+    ],
+    status: "draft",
+  }),
+  post("noindex-three", {
+    entities: [
+      ["problem", "p1"],
+      ["tool", "t1"],
+      ["topic", "c1"],
+    ],
+    noindex: true,
+  }),
   post("lonely", { entities: [["topic", "nobody else"]], stack: ["rust services"] }),
   post("rust-old", { entities: [["topic", "rust a"]], stack: ["rust services"], lastReviewed: "2019-01-01" }),
-  post("rust-new", { entities: [["topic", "rust b"]], stack: ["rust services", "backend"], lastReviewed: "2022-01-01" }),
+  post("rust-new", {
+    entities: [["topic", "rust b"]],
+    stack: ["rust services", "backend"],
+    lastReviewed: "2022-01-01",
+  }),
   post("alpha-like", { entities: [["problem", "testing critical paths before launch"]] }),
 ];
 
@@ -81,7 +126,10 @@ describe("related posts", () => {
     const [three, two] = (await related("/posts/q/related?limit=2")).related as [Related, Related];
     expect(three.shared.map((item) => `${item.type}:${item.name}`)).toEqual(["problem:p1", "tool:t1", "topic:c1"]);
     expect(three.title).toBe("post three");
-    expect(three.score).toBeCloseTo(three.shared.reduce((sum, item) => sum + item.contribution, 0), 3);
+    expect(three.score).toBeCloseTo(
+      three.shared.reduce((sum, item) => sum + item.contribution, 0),
+      3,
+    );
     expect(three.score).toBeGreaterThan(two.score);
     expect(three.score).toBeLessThan(1);
     for (const item of three.shared) expect(item.weight).toBeGreaterThan(0);
@@ -111,7 +159,12 @@ describe("related posts", () => {
   });
 
   test("POST /related ranks for a draft record, leaving out the post it is a draft of", async () => {
-    const draft = post("three", { entities: [["problem", "p1"], ["tool", "t1"]] });
+    const draft = post("three", {
+      entities: [
+        ["problem", "p1"],
+        ["tool", "t1"],
+      ],
+    });
     const { body } = await request(app).post("/related?limit=3").send(draft).expect(200);
     expect(body.id).toBe("three");
     // Equal scores, equal counts, equally fresh: by id.
@@ -120,9 +173,15 @@ describe("related posts", () => {
   });
 
   test("POST /related takes a record in a messy spelling, or one without an id yet", async () => {
-    const messy = await request(app).post("/related").send(readExampleRecord("alphanode-000504.messy.json")).expect(200);
+    const messy = await request(app)
+      .post("/related")
+      .send(readExampleRecord("alphanode-000504.messy.json"))
+      .expect(200);
     expect(messy.body.id).toBe("alphanode-000504");
-    expect(messy.body.related[0]).toMatchObject({ id: "alpha-like", shared: [{ name: "testing critical paths before launch", type: "problem" }] });
+    expect(messy.body.related[0]).toMatchObject({
+      id: "alpha-like",
+      shared: [{ name: "testing critical paths before launch", type: "problem" }],
+    });
     const { id: _id, ...idless } = post("x", { entities: [["topic", "c1"]] });
     const { body } = await request(app).post("/related").send(idless).expect(200);
     expect(body).toMatchObject({ id: null, related: [{ id: "one-rare" }, { id: "q" }, { id: "three" }] });
@@ -161,13 +220,28 @@ describe("related posts follow the live index", () => {
     const uid = freshIndexUid("live");
     await seedIndex(meili.client, uid, PLANTED.slice(0, 8));
     const { app, close } = await testApp(meili, uid);
-    const relatedIds = async (path: string) => (await request(app).get(path).expect(200)).body.related.map((item: Related) => item.id).join(",");
+    const relatedIds = async (path: string) =>
+      (await request(app).get(path).expect(200)).body.related.map((item: Related) => item.id).join(",");
     try {
       expect(await relatedIds("/posts/q/related?limit=2")).toBe("three,two");
       await meili.client.waitForTask(meili.client.index(uid).deleteDocument("three"), { timeoutMs: 30_000 });
-      await waitFor(async () => (await relatedIds("/posts/q/related?limit=2")) === "two,one-rare", { message: "the deleted post leaves the related list", timeoutMs: 1_000 });
-      await seedIndex(meili.client, uid, [post("newcomer", { entities: [["problem", "p1"], ["tool", "t1"], ["topic", "c2"]] })]);
-      await waitFor(async () => (await relatedIds("/posts/q/related?limit=1")) === "newcomer", { message: "the added post tops the related list", timeoutMs: 1_000 });
+      await waitFor(async () => (await relatedIds("/posts/q/related?limit=2")) === "two,one-rare", {
+        message: "the deleted post leaves the related list",
+        timeoutMs: 1_000,
+      });
+      await seedIndex(meili.client, uid, [
+        post("newcomer", {
+          entities: [
+            ["problem", "p1"],
+            ["tool", "t1"],
+            ["topic", "c2"],
+          ],
+        }),
+      ]);
+      await waitFor(async () => (await relatedIds("/posts/q/related?limit=1")) === "newcomer", {
+        message: "the added post tops the related list",
+        timeoutMs: 1_000,
+      });
     } finally {
       await close();
     }

@@ -27,10 +27,16 @@ beforeAll(async () => {
     post("a b/c?", { title: "Caching odd ids" }),
   ]);
   client = await apiClientFor(meili, uid);
-  api = await startServer(createApp({ client, indexUid: uid, log: silentLog(), options: { corsOrigins: ["https://site.example"] } }), 0, { host: "127.0.0.1" });
+  api = await startServer(
+    createApp({ client, indexUid: uid, log: silentLog(), options: { corsOrigins: ["https://site.example"] } }),
+    0,
+    { host: "127.0.0.1" },
+  );
   // The API's own key may only search `uid`: a client with the master key meets a missing index.
   masterClient = createMeiliClient({ url: meili.url, apiKey: meili.masterKey });
-  missing = await startServer(createApp({ client: masterClient, indexUid: `${uid}_absent`, log: silentLog() }), 0, { host: "127.0.0.1" });
+  missing = await startServer(createApp({ client: masterClient, indexUid: `${uid}_absent`, log: silentLog() }), 0, {
+    host: "127.0.0.1",
+  });
 });
 
 afterAll(async () => {
@@ -42,9 +48,17 @@ afterAll(async () => {
 });
 
 /** The request as is (served before Express), and with an empty JSON body (served by Express). */
-async function bothWays(server: RunningServer, method: string, path: string, headers: Record<string, string> = {}): Promise<[RawAnswer, RawAnswer]> {
+async function bothWays(
+  server: RunningServer,
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<[RawAnswer, RawAnswer]> {
   const lean = await rawRequest(server.url, method, path, { headers });
-  const viaExpress = await rawRequest(server.url, method, path, { headers: { ...headers, "content-type": "application/json" }, body: "{}" });
+  const viaExpress = await rawRequest(server.url, method, path, {
+    headers: { ...headers, "content-type": "application/json" },
+    body: "{}",
+  });
   return [lean, viaExpress];
 }
 
@@ -69,17 +83,25 @@ describe("GET /search served before Express answers as Express does", () => {
   });
 
   test("an allowed origin, a refused one, HEAD, and a 304 on If-None-Match", async () => {
-    const [refused, refusedExpress] = await bothWays(api, "GET", "/search?q=caching", { origin: "https://evil.example" });
+    const [refused, refusedExpress] = await bothWays(api, "GET", "/search?q=caching", {
+      origin: "https://evil.example",
+    });
     expect(comparable(refused)).toEqual(comparable(refusedExpress));
     expect(refused.headers["access-control-allow-origin"]).toBeUndefined();
     const [head, headExpress] = await bothWays(api, "HEAD", "/search?q=caching");
     expect(comparable(head)).toEqual(comparable(headExpress));
     expect(head.body).toBe("");
     const etag = refused.headers["etag"] as string;
-    const [fresh, freshExpress] = await bothWays(api, "GET", "/search?q=caching", { origin: "https://evil.example", "if-none-match": `W/${etag}, "other"` });
+    const [fresh, freshExpress] = await bothWays(api, "GET", "/search?q=caching", {
+      origin: "https://evil.example",
+      "if-none-match": `W/${etag}, "other"`,
+    });
     expect(fresh.status).toBe(304);
     expect(comparable(fresh)).toEqual(comparable(freshExpress));
-    const [reload, reloadExpress] = await bothWays(api, "GET", "/search?q=caching", { "if-none-match": etag, "cache-control": "no-cache" });
+    const [reload, reloadExpress] = await bothWays(api, "GET", "/search?q=caching", {
+      "if-none-match": etag,
+      "cache-control": "no-cache",
+    });
     expect(reload.status).toBe(200);
     expect(comparable(reload)).toEqual(comparable(reloadExpress));
   });
@@ -95,7 +117,9 @@ describe("GET /search served before Express answers as Express does", () => {
     const { body } = await rawRequest(api.url, "GET", "/search?q=caching&limit=10");
     const hits = (JSON.parse(body) as { hits: { id: string; title_highlighted: string }[] }).hits;
     expect(hits.map((hit) => hit.id).sort()).toEqual(["a b/c?", "l1", "l2"]);
-    expect(hits.find((hit) => hit.id === "l1")?.title_highlighted).toBe("<mark>Caching</mark> &lt;b&gt;&quot;quoted&quot;&lt;/b&gt; &amp; more");
+    expect(hits.find((hit) => hit.id === "l1")?.title_highlighted).toBe(
+      "<mark>Caching</mark> &lt;b&gt;&quot;quoted&quot;&lt;/b&gt; &amp; more",
+    );
   });
 
   test("both are counted in the metrics under route /search", async () => {
@@ -104,6 +128,8 @@ describe("GET /search served before Express answers as Express does", () => {
     expect(body).toMatch(/postindex_http_requests_total\{method="GET",route="\/search",status="200"\} \d+/);
     expect(body).toMatch(/postindex_http_requests_total\{method="GET",route="\/search",status="400"\} \d+/);
     expect(body).toMatch(/postindex_http_requests_total\{method="HEAD",route="\/search",status="200"\} \d+/);
-    expect(body).toMatch(/postindex_http_request_duration_seconds_bucket\{le="0\.05",method="GET",route="\/search"\} [1-9]/);
+    expect(body).toMatch(
+      /postindex_http_request_duration_seconds_bucket\{le="0\.05",method="GET",route="\/search"\} [1-9]/,
+    );
   });
 });

@@ -5,7 +5,10 @@ import { testApp } from "../helpers/api.js";
 import { post, seedIndex } from "../helpers/seed-index.js";
 import { freshIndexUid, startMeili, type TestMeili } from "../helpers/start-meili.js";
 
-const LONG_BODY = Array.from({ length: 12 }, (_, i) => `paragraph filler words number ${i} about nothing in particular at all`).join(" ");
+const LONG_BODY = Array.from(
+  { length: 12 },
+  (_, i) => `paragraph filler words number ${i} about nothing in particular at all`,
+).join(" ");
 
 const RECORDS = [
   post("s1", {
@@ -17,9 +20,28 @@ const RECORDS = [
     viewCount: 100,
     paragraphs: [`${LONG_BODY} cache invalidation is the hard part ${LONG_BODY}`],
   }),
-  post("s2", { title: "Caching with Node", stack: ["node services", "backend"], tools: ["redis", "express"], difficulty: "advanced", lastReviewed: "2023-01-01", viewCount: 5000 }),
-  post("s3", { title: "Zero downtime deploys", stack: ["python services"], tools: ["docker", "pytest"], difficulty: "intermediate", lastReviewed: "2019-03-03", viewCount: 50 }),
-  post("s4", { title: "<script>alert(1)</script> caching tricks", stack: ['back\\slash "quoted"'], tools: ["python-tool"], lastReviewed: "2018-01-01" }),
+  post("s2", {
+    title: "Caching with Node",
+    stack: ["node services", "backend"],
+    tools: ["redis", "express"],
+    difficulty: "advanced",
+    lastReviewed: "2023-01-01",
+    viewCount: 5000,
+  }),
+  post("s3", {
+    title: "Zero downtime deploys",
+    stack: ["python services"],
+    tools: ["docker", "pytest"],
+    difficulty: "intermediate",
+    lastReviewed: "2019-03-03",
+    viewCount: 50,
+  }),
+  post("s4", {
+    title: "<script>alert(1)</script> caching tricks",
+    stack: ['back\\slash "quoted"'],
+    tools: ["python-tool"],
+    lastReviewed: "2018-01-01",
+  }),
   post("s5", { title: "Windows paths", stack: ["ends with \\"], lastReviewed: "2018-02-02" }),
   post("s6", { title: "Injection bait", stack: ['a" OR stack = "b'], lastReviewed: "2018-03-03" }),
   post("s7", { title: "Plain a", stack: ["a"] }),
@@ -51,12 +73,18 @@ describe("GET /search", () => {
     const { body } = await request(app).get("/search?q=invalidation").expect(200);
     expect(body).toMatchObject({ total: 1, page: 1, limit: 10 });
     const [hit] = body.hits;
-    expect(hit).toMatchObject({ id: "s1", title: "Caching API responses in Python services", stack: ["python services", "backend"], difficulty: "beginner" });
+    expect(hit).toMatchObject({
+      id: "s1",
+      title: "Caching API responses in Python services",
+      stack: ["python services", "backend"],
+      difficulty: "beginner",
+    });
     expect(hit.snippet).toContain("<mark>invalidation</mark>");
     expect(hit.snippet.split(/\s+/).length).toBeLessThanOrEqual(32);
     expect(hit.snippet.startsWith("…")).toBe(true);
     expect(Object.keys(hit)).not.toEqual(expect.arrayContaining(["body"]));
-    for (const key of ["body", "sections", "_formatted", "entities", "source_file"]) expect(hit).not.toHaveProperty(key);
+    for (const key of ["body", "sections", "_formatted", "entities", "source_file"])
+      expect(hit).not.toHaveProperty(key);
   });
 
   test("typo-tolerant, with facet counts for every facet over the whole result", async () => {
@@ -77,21 +105,31 @@ describe("GET /search", () => {
   test("values of one facet are OR-ed, facets AND-ed, values normalised like records", async () => {
     const or = await request(app).get("/search?stack=python%20services&stack=node%20services").expect(200);
     expect(ids(or.body)).toEqual(["s1", "s2", "s3"]);
-    const and = await request(app).get("/search?stack=python%20services&stack=node%20services&tools=redis&difficulty=advanced").expect(200);
+    const and = await request(app)
+      .get("/search?stack=python%20services&stack=node%20services&tools=redis&difficulty=advanced")
+      .expect(200);
     expect(ids(and.body)).toEqual(["s2"]);
     const messy = await request(app).get("/search?stack=%20%20PYTHON%0A%20services%20").expect(200);
     expect(ids(messy.body)).toEqual(["s1", "s3"]);
   });
 
   test("filter values are quoted and escaped: quotes and backslashes match literally, never as syntax", async () => {
-    const bait = await request(app).get(`/search?stack=${encodeURIComponent('a" OR stack = "b')}`).expect(200);
+    const bait = await request(app)
+      .get(`/search?stack=${encodeURIComponent('a" OR stack = "b')}`)
+      .expect(200);
     expect(ids(bait.body)).toEqual(["s6"]);
-    const quoted = await request(app).get(`/search?stack=${encodeURIComponent('back\\slash "quoted"')}`).expect(200);
+    const quoted = await request(app)
+      .get(`/search?stack=${encodeURIComponent('back\\slash "quoted"')}`)
+      .expect(200);
     expect(ids(quoted.body)).toEqual(["s4"]);
-    const trailing = await request(app).get(`/search?stack=${encodeURIComponent("ends with \\")}`).expect(200);
+    const trailing = await request(app)
+      .get(`/search?stack=${encodeURIComponent("ends with \\")}`)
+      .expect(200);
     expect(ids(trailing.body)).toEqual(["s5"]);
     for (const value of ['"', "\\", '\\"', 'x") OR (stack = "a', "a' OR stack = 'b", "[", "a\\"]) {
-      const { body } = await request(app).get(`/search?stack=${encodeURIComponent(value)}`).expect(200);
+      const { body } = await request(app)
+        .get(`/search?stack=${encodeURIComponent(value)}`)
+        .expect(200);
       expect(body.total, value).toBe(0);
     }
   });
@@ -115,7 +153,10 @@ describe("GET /search", () => {
     const first = await request(app).get("/search?q=caching").expect(200);
     expect(first.headers["cache-control"]).toBe("public, max-age=30");
     expect(first.headers["etag"]).toMatch(/^"/);
-    await request(app).get("/search?q=caching").set("If-None-Match", first.headers["etag"] as string).expect(304);
+    await request(app)
+      .get("/search?q=caching")
+      .set("If-None-Match", first.headers["etag"] as string)
+      .expect(304);
   });
 
   test("security headers, and CORS only for allowed origins", async () => {

@@ -7,7 +7,14 @@ import { gzipSync } from "node:zlib";
 import type { Express } from "express";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, onTestFinished, test } from "vitest";
-import { API_KEY_ACTIONS, createApp, startApi, startServer, type RunningApi, type RunningServer } from "../../api/index.js";
+import {
+  API_KEY_ACTIONS,
+  createApp,
+  startApi,
+  startServer,
+  type RunningApi,
+  type RunningServer,
+} from "../../api/index.js";
 import { createMeiliClient, meiliErrorCode, MASTER_KEY_FILE, type MeiliClient } from "../../src/index.js";
 import { silentLog } from "../helpers/api.js";
 import { makeContentDir } from "../helpers/content-dir.js";
@@ -23,7 +30,10 @@ let meili: TestMeili;
 const uid = freshIndexUid("security");
 beforeAll(async () => {
   meili = await startMeili();
-  await seedIndex(meili.client, uid, [post("a", { entities: [["tool", "x"]] }), post("b", { entities: [["tool", "x"]] })]);
+  await seedIndex(meili.client, uid, [
+    post("a", { entities: [["tool", "x"]] }),
+    post("b", { entities: [["tool", "x"]] }),
+  ]);
 });
 afterAll(async () => {
   await meili?.stop();
@@ -36,10 +46,13 @@ async function startChild(args: readonly string[], env: NodeJS.ProcessEnv, urlPa
   child.stdout?.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
   child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
   const exited = once(child, "exit");
-  const url = await waitFor(() => (child.exitCode === null ? urlPattern.exec(output)?.[1] : Promise.reject(new Error(output))), {
-    message: `postindex ${args.join(" ")} serves`,
-    timeoutMs: 60_000,
-  });
+  const url = await waitFor(
+    () => (child.exitCode === null ? urlPattern.exec(output)?.[1] : Promise.reject(new Error(output))),
+    {
+      message: `postindex ${args.join(" ")} serves`,
+      timeoutMs: 60_000,
+    },
+  );
   return {
     url,
     output: () => output,
@@ -73,7 +86,11 @@ async function probeAll(url: string): Promise<string> {
     const response = await fetch(`${url}${probe}`);
     seen += `${JSON.stringify([...response.headers])}\n${await response.text()}\n`;
   }
-  const draft = await fetch(`${url}/related`, { method: "POST", headers: { "content-type": "application/json" }, body: "{nope" });
+  const draft = await fetch(`${url}/related`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: "{nope",
+  });
   seen += await draft.text();
   return seen;
 }
@@ -81,7 +98,12 @@ async function probeAll(url: string): Promise<string> {
 describe("keys: the API holds a search-only key, and no key is ever logged or answered", () => {
   let api: RunningApi;
   beforeAll(async () => {
-    api = await startApi({ config: { indexUid: uid, port: 0 }, adminClient: meili.client, log: silentLog(), host: "127.0.0.1" });
+    api = await startApi({
+      config: { indexUid: uid, port: 0 },
+      adminClient: meili.client,
+      log: silentLog(),
+      host: "127.0.0.1",
+    });
   });
   afterAll(async () => {
     await api?.close();
@@ -89,11 +111,21 @@ describe("keys: the API holds a search-only key, and no key is ever logged or an
 
   test("the API's key cannot list or create keys, change settings, delete indexes, read tasks or make dumps", async () => {
     const raw = api.searchClient.raw;
-    const refused = async (action: () => Promise<unknown>) => meiliErrorCode(await action().then(() => "allowed", (error: unknown) => error));
+    const refused = async (action: () => Promise<unknown>) =>
+      meiliErrorCode(
+        await action().then(
+          () => "allowed",
+          (error: unknown) => error,
+        ),
+      );
     expect(await refused(() => raw.getKeys())).toBe("invalid_api_key");
-    expect(await refused(() => raw.createKey({ actions: ["*"], indexes: ["*"], expiresAt: null }))).toBe("invalid_api_key");
+    expect(await refused(() => raw.createKey({ actions: ["*"], indexes: ["*"], expiresAt: null }))).toBe(
+      "invalid_api_key",
+    );
     expect(await refused(() => raw.getIndexes())).toBe("invalid_api_key");
-    expect(await refused(() => raw.index(uid).updateSettings({ searchableAttributes: ["id"] }))).toBe("invalid_api_key");
+    expect(await refused(() => raw.index(uid).updateSettings({ searchableAttributes: ["id"] }))).toBe(
+      "invalid_api_key",
+    );
     expect(await refused(() => raw.deleteIndex(uid))).toBe("invalid_api_key");
     expect(await refused(() => raw.tasks.getTasks())).toBe("invalid_api_key");
     expect(await refused(() => raw.createDump())).toBe("invalid_api_key");
@@ -108,7 +140,12 @@ describe("keys: the API holds a search-only key, and no key is ever logged or an
   });
 
   test("`postindex search-key` prints a search-only key, never the master key", async () => {
-    const result = await runCli(["search-key"], { MEILI_URL: meili.url, MEILI_MASTER_KEY: meili.masterKey, MEILI_INDEX: uid, LOG_LEVEL: "trace" });
+    const result = await runCli(["search-key"], {
+      MEILI_URL: meili.url,
+      MEILI_MASTER_KEY: meili.masterKey,
+      MEILI_INDEX: uid,
+      LOG_LEVEL: "trace",
+    });
     expect(result.status, result.stderr).toBe(0);
     const key = result.stdout.trim();
     expect(`${result.stdout}${result.stderr}`.split(meili.masterKey)).toHaveLength(1);
@@ -127,9 +164,27 @@ describe("keys: the API holds a search-only key, and no key is ever logged or an
     onTestFinished(() => Promise.all(dataDirs.map(removeTempDir)).then(() => undefined));
     const dir = await makeContentDir({ "a.json": JSON.stringify(makeRecord({ id: "a" })) });
     const runs = [
-      await runCli(["serve"], { MEILI_URL: meili.url, MEILI_MASTER_KEY: secret, MEILI_INDEX: uid, PORT: "0", LOG_LEVEL: "trace" }),
-      await runCli(["sync", dir], { MEILI_URL: meili.url, MEILI_MASTER_KEY: secret, MEILI_INDEX: uid, POSTINDEX_DATA_DIR: dataDirs[0], LOG_LEVEL: "trace" }),
-      await runCli(["reindex", dir], { MEILI_URL: "http://127.0.0.1:9", MEILI_MASTER_KEY: secret, POSTINDEX_MEILI_RETRY_MS: "200", POSTINDEX_DATA_DIR: dataDirs[1], LOG_LEVEL: "trace" }),
+      await runCli(["serve"], {
+        MEILI_URL: meili.url,
+        MEILI_MASTER_KEY: secret,
+        MEILI_INDEX: uid,
+        PORT: "0",
+        LOG_LEVEL: "trace",
+      }),
+      await runCli(["sync", dir], {
+        MEILI_URL: meili.url,
+        MEILI_MASTER_KEY: secret,
+        MEILI_INDEX: uid,
+        POSTINDEX_DATA_DIR: dataDirs[0],
+        LOG_LEVEL: "trace",
+      }),
+      await runCli(["reindex", dir], {
+        MEILI_URL: "http://127.0.0.1:9",
+        MEILI_MASTER_KEY: secret,
+        POSTINDEX_MEILI_RETRY_MS: "200",
+        POSTINDEX_DATA_DIR: dataDirs[1],
+        LOG_LEVEL: "trace",
+      }),
     ];
     for (const run of runs) {
       expect(run.status, run.stderr).toBe(1);
@@ -142,7 +197,13 @@ describe("keys: the API holds a search-only key, and no key is ever logged or an
     const missing = freshIndexUid("security_missing");
     const serve = await startChild(
       ["serve"],
-      { MEILI_URL: meili.url, MEILI_MASTER_KEY: meili.masterKey, MEILI_INDEX: missing, PORT: "0", POSTINDEX_CORS_ORIGINS: "https://a.example, https://B.example/" },
+      {
+        MEILI_URL: meili.url,
+        MEILI_MASTER_KEY: meili.masterKey,
+        MEILI_INDEX: missing,
+        PORT: "0",
+        POSTINDEX_CORS_ORIGINS: "https://a.example, https://B.example/",
+      },
       /API on (http:\/\/\S+)/,
     );
     let seen = "";
@@ -151,7 +212,9 @@ describe("keys: the API holds a search-only key, and no key is ever logged or an
       expect(failing.status).toBe(503);
       seen += await probeAll(serve.url);
       await seedIndex(meili.client, missing, [post("c")]);
-      await waitFor(async () => (await fetch(`${serve.url}/posts/c`)).status === 200, { message: "the index is served" });
+      await waitFor(async () => (await fetch(`${serve.url}/posts/c`)).status === 200, {
+        message: "the index is served",
+      });
       seen += await probeAll(serve.url);
       const allowed = await fetch(`${serve.url}/search`, { headers: { origin: "https://b.example" } });
       expect(allowed.headers.get("access-control-allow-origin")).toBe("https://b.example");
@@ -161,7 +224,10 @@ describe("keys: the API holds a search-only key, and no key is ever logged or an
     } finally {
       await serve.stop();
     }
-    const searchKey = await meili.client.getSearchKey({ indexes: [missing, `${missing}_next`], actions: API_KEY_ACTIONS });
+    const searchKey = await meili.client.getSearchKey({
+      indexes: [missing, `${missing}_next`],
+      actions: API_KEY_ACTIONS,
+    });
     expect(serve.output()).toMatch(/"msg":"request"/);
     expect(serve.output()).toMatch(/request failed/);
     for (const text of [serve.output(), seen]) {
@@ -174,7 +240,11 @@ describe("keys: the API holds a search-only key, and no key is ever logged or an
     const dataDir = await makeTempDir("security-start");
     const content = await makeContentDir({ "a.json": JSON.stringify(makeRecord({ id: "a" })), "broken.json": "{" });
     try {
-      const start = await startChild(["start"], { MEILI_URL: "", POSTINDEX_DATA_DIR: dataDir, CONTENT_DIR: content, PORT: "0" }, /search page\s+(http:\/\/\S+?)\/\s/);
+      const start = await startChild(
+        ["start"],
+        { MEILI_URL: "", POSTINDEX_DATA_DIR: dataDir, CONTENT_DIR: content, PORT: "0" },
+        /search page\s+(http:\/\/\S+?)\/\s/,
+      );
       let seen: string;
       try {
         seen = await probeAll(start.url);
@@ -211,13 +281,18 @@ function expectOpaqueError(answer: AnyAnswer, status: number): void {
   expect(answer.headers["content-type"]).toMatch(/^application\/json/);
   expect(answer.headers["cache-control"]).toBe("no-store");
   expect(Object.keys(JSON.parse(text) as object)).toEqual(["error"]);
-  expect(text).not.toMatch(/\/work|\/tmp\/|node_modules|\.[cm]?[jt]s:\d|\n\s+at |\bat \S+ \(|127\.0\.0\.1|localhost|ECONN|Meilisearch at|index_not_found|_next|zlib|header check/);
+  expect(text).not.toMatch(
+    /\/work|\/tmp\/|node_modules|\.[cm]?[jt]s:\d|\n\s+at |\bat \S+ \(|127\.0\.0\.1|localhost|ECONN|Meilisearch at|index_not_found|_next|zlib|header check/,
+  );
   expect(text).not.toContain(uid);
 }
 
 /** `body` sent as is with `Content-Encoding: encoding` to `POST /related` of a listening API. */
 function postEncoded(url: string, encoding: string, body: Buffer | string): Promise<AnyAnswer> {
-  return rawRequest(url, "POST", "/related", { headers: { "content-type": "application/json", "content-encoding": encoding }, body });
+  return rawRequest(url, "POST", "/related", {
+    headers: { "content-type": "application/json", "content-encoding": encoding },
+    body,
+  });
 }
 
 describe("errors: bodies leak no paths, addresses, index names or stack traces", () => {
@@ -241,12 +316,29 @@ describe("errors: bodies leak no paths, addresses, index names or stack traces",
   });
 
   test("400s: bad parameters, bodies that are not JSON, not UTF-8, not decodable", async () => {
-    for (const url of ["/search?limit=x", "/search?q=%ff", `/search?q=${"x".repeat(600)}`, "/posts/%E0%A4%A", "/posts/a/related?limit=0", "/facets/tools?q=%"]) {
+    for (const url of [
+      "/search?limit=x",
+      "/search?q=%ff",
+      `/search?q=${"x".repeat(600)}`,
+      "/posts/%E0%A4%A",
+      "/posts/a/related?limit=0",
+      "/facets/tools?q=%",
+    ]) {
       expectOpaqueError(await request(app).get(url), 400);
     }
     expectOpaqueError(await request(app).post("/related").set("Content-Type", "application/json").send("{nope"), 400);
-    expectOpaqueError(await request(app).post("/related").set("Content-Type", "application/json; charset=x-unknown").send("{}"), 400);
-    expectOpaqueError(await request(app).post("/related").set("Content-Type", "application/json").set("Content-Encoding", "compress").send("{}"), 400);
+    expectOpaqueError(
+      await request(app).post("/related").set("Content-Type", "application/json; charset=x-unknown").send("{}"),
+      400,
+    );
+    expectOpaqueError(
+      await request(app)
+        .post("/related")
+        .set("Content-Type", "application/json")
+        .set("Content-Encoding", "compress")
+        .send("{}"),
+      400,
+    );
     const json = Buffer.from(JSON.stringify({ entities: [{ name: "x", type: "tool" }] }));
     for (const [encoding, body] of [
       ["gzip", "not gzip"],
@@ -257,8 +349,15 @@ describe("errors: bodies leak no paths, addresses, index names or stack traces",
     ] as const) {
       expectOpaqueError(await postEncoded(listening.url, encoding, body), 400);
     }
-    expect((await postEncoded(listening.url, "gzip", gzipSync(json))).status, "a well-formed gzip body is read").toBe(200);
-    expectOpaqueError(await request(app).post("/related").send({ title: "x", meta: { revision: {} } }), 400);
+    expect((await postEncoded(listening.url, "gzip", gzipSync(json))).status, "a well-formed gzip body is read").toBe(
+      200,
+    );
+    expectOpaqueError(
+      await request(app)
+        .post("/related")
+        .send({ title: "x", meta: { revision: {} } }),
+      400,
+    );
   });
 
   test("404s: unknown routes, methods, posts and facets", async () => {
@@ -272,7 +371,8 @@ describe("errors: bodies leak no paths, addresses, index names or stack traces",
 
   test("503s: an index not built yet, Meilisearch unreachable", async () => {
     for (const target of [missingApp, silentApp]) {
-      for (const url of ["/search?q=x", "/posts/a", "/posts/a/related", "/facets/tools"]) expectOpaqueError(await request(target).get(url), 503);
+      for (const url of ["/search?q=x", "/posts/a", "/posts/a/related", "/facets/tools"])
+        expectOpaqueError(await request(target).get(url), 503);
     }
     const health = await request(silentApp).get("/health").expect(503);
     expect(health.text).not.toMatch(/127\.0\.0\.1|ECONN/);
@@ -293,12 +393,17 @@ describe("limits hold", () => {
   test("a body over 256 kB is a 413, announced or chunked, plain or gzip-compressed", async () => {
     const big = JSON.stringify({ entities: [{ name: "x".repeat(300 * 1024), type: "tool" }] });
     expectOpaqueError(await request(app).post("/related").set("Content-Type", "application/json").send(big), 413);
-    const chunked = request(app).post("/related").set("Content-Type", "application/json").set("Transfer-Encoding", "chunked");
+    const chunked = request(app)
+      .post("/related")
+      .set("Content-Type", "application/json")
+      .set("Transfer-Encoding", "chunked");
     chunked.write(big.slice(0, 100_000));
     chunked.write(big.slice(100_000));
     expectOpaqueError(await chunked, 413);
     // A small compressed body that inflates past the limit (a zip bomb) is refused too.
-    const bomb = gzipSync(Buffer.from(JSON.stringify({ entities: [{ name: "y".repeat(50 * 2 ** 20), type: "tool" }] })));
+    const bomb = gzipSync(
+      Buffer.from(JSON.stringify({ entities: [{ name: "y".repeat(50 * 2 ** 20), type: "tool" }] })),
+    );
     expect(bomb.length).toBeLessThan(64 * 1024);
     const server = await startServer(app, 0, { host: "127.0.0.1" });
     try {
@@ -320,14 +425,21 @@ describe("limits hold", () => {
   test("query strings: at most 100 parameters, q 512 characters, 20 values of 200 characters per facet", async () => {
     expectOpaqueError(await request(app).get(`/search?${"a=1&".repeat(101)}`), 400);
     expectOpaqueError(await request(app).get(`/search?q=${"q".repeat(513)}`), 400);
-    await request(app).get(`/search?q=${"q".repeat(512)}`).expect(200);
+    await request(app)
+      .get(`/search?q=${"q".repeat(512)}`)
+      .expect(200);
     expectOpaqueError(await request(app).get(`/search?stack=${"s".repeat(201)}`), 400);
     expectOpaqueError(await request(app).get(`/search?${"tools=t&".repeat(21)}`), 400);
     expectOpaqueError(await request(app).get(`/facets/tools?q=${"q".repeat(101)}`), 400);
   });
 
   test("the listening server: headers over 16 kB are refused (431), slow clients are cut off, keep-alive outlives proxies", async () => {
-    const api = await startApi({ config: { indexUid: uid, port: 0 }, adminClient: meili.client, log: silentLog(), host: "127.0.0.1" });
+    const api = await startApi({
+      config: { indexUid: uid, port: 0 },
+      adminClient: meili.client,
+      log: silentLog(),
+      host: "127.0.0.1",
+    });
     try {
       expect(api.server.requestTimeout).toBe(30_000);
       expect(api.server.headersTimeout).toBeGreaterThan(api.server.keepAliveTimeout);
@@ -358,13 +470,22 @@ describe("CORS and security headers, as configured", () => {
     const app = createApp({ client, indexUid: uid, log: silentLog() });
     const answer = await request(app).get("/search").set("Origin", "https://site.example").expect(200);
     expect(answer.headers["access-control-allow-origin"]).toBeUndefined();
-    const preflight = await request(app).options("/related").set("Origin", "https://site.example").set("Access-Control-Request-Method", "POST").expect(204);
+    const preflight = await request(app)
+      .options("/related")
+      .set("Origin", "https://site.example")
+      .set("Access-Control-Request-Method", "POST")
+      .expect(204);
     expect(preflight.headers["access-control-allow-origin"]).toBeUndefined();
     expect(preflight.headers["access-control-allow-methods"]).toBeUndefined();
   });
 
   test("an allow-list: listed origins (any case, trailing slash) only; preflight names methods and headers", async () => {
-    const app = createApp({ client, indexUid: uid, log: silentLog(), options: { corsOrigins: ["https://Site.example/"] } });
+    const app = createApp({
+      client,
+      indexUid: uid,
+      log: silentLog(),
+      options: { corsOrigins: ["https://Site.example/"] },
+    });
     const allowed = await request(app).get("/posts/a").set("Origin", "https://site.example").expect(200);
     expect(allowed.headers["access-control-allow-origin"]).toBe("https://site.example");
     expect(allowed.headers["access-control-expose-headers"]).toBe("ETag, Retry-After");
@@ -373,7 +494,11 @@ describe("CORS and security headers, as configured", () => {
       const refused = await request(app).get("/posts/a").set("Origin", origin).expect(200);
       expect(refused.headers["access-control-allow-origin"], origin).toBeUndefined();
     }
-    const preflight = await request(app).options("/related").set("Origin", "https://site.example").set("Access-Control-Request-Method", "POST").expect(204);
+    const preflight = await request(app)
+      .options("/related")
+      .set("Origin", "https://site.example")
+      .set("Access-Control-Request-Method", "POST")
+      .expect(204);
     expect(preflight.headers).toMatchObject({
       "access-control-allow-methods": "GET, HEAD, POST, OPTIONS",
       "access-control-allow-headers": "Content-Type, If-None-Match",
@@ -390,7 +515,12 @@ describe("CORS and security headers, as configured", () => {
 
   test("helmet's headers on answers, errors and the demo page; no X-Powered-By", async () => {
     const app = createApp({ client, indexUid: uid, log: silentLog() });
-    for (const [url, status] of [["/search", 200], ["/nope", 404], ["/search?limit=x", 400], ["/", 200]] as const) {
+    for (const [url, status] of [
+      ["/search", 200],
+      ["/nope", 404],
+      ["/search?limit=x", 400],
+      ["/", 200],
+    ] as const) {
       const { headers } = await request(app).get(url).expect(status);
       expect(headers, url).toMatchObject({
         "x-content-type-options": "nosniff",

@@ -21,16 +21,26 @@ afterAll(async () => {
 });
 
 async function envFor(indexUid: string): Promise<NodeJS.ProcessEnv> {
-  return { MEILI_URL: meili.url, MEILI_MASTER_KEY: meili.masterKey, MEILI_INDEX: indexUid, POSTINDEX_DATA_DIR: await makeTempDir("cli"), LOG_LEVEL: "warn" };
+  return {
+    MEILI_URL: meili.url,
+    MEILI_MASTER_KEY: meili.masterKey,
+    MEILI_INDEX: indexUid,
+    POSTINDEX_DATA_DIR: await makeTempDir("cli"),
+    LOG_LEVEL: "warn",
+  };
 }
 
 describe("postindex reindex / sync", () => {
   test("reindex --json prints the report, exits 0 with rejections, and fills the index", async () => {
     const uid = freshIndexUid("cli");
-    const dir = await makeContentDir({ "posts.ndjson": ndjson(makeRecord({ id: "a" }), makeRecord({ id: "b" }), { id: "broken" }) });
+    const dir = await makeContentDir({
+      "posts.ndjson": ndjson(makeRecord({ id: "a" }), makeRecord({ id: "b" }), { id: "broken" }),
+    });
     const result = await runCli(["reindex", dir, "--json"], await envFor(uid));
     expect(result.status).toBe(0);
-    expect(JSON.parse(result.stdout).rejected).toEqual([{ file: "posts.ndjson", line: 3, id: "broken", field: "title", message: "title is missing" }]);
+    expect(JSON.parse(result.stdout).rejected).toEqual([
+      { file: "posts.ndjson", line: 3, id: "broken", field: "title", message: "title is missing" },
+    ]);
     expect(await readIds(meili.client, uid)).toEqual(["a", "b"]);
   });
 
@@ -65,14 +75,24 @@ describe("postindex start", () => {
     const dataDir = await makeTempDir("start");
     const tsx = path.join(root, "node_modules/.bin/tsx");
     const child = spawn(tsx, [path.join(root, "cli/main.ts"), "start"], {
-      env: { ...process.env, POSTINDEX_DATA_DIR: dataDir, PORT: "0", MEILI_URL: "", CONTENT_DIR: path.join(root, "content"), LOG_LEVEL: "warn" },
+      env: {
+        ...process.env,
+        POSTINDEX_DATA_DIR: dataDir,
+        PORT: "0",
+        MEILI_URL: "",
+        CONTENT_DIR: path.join(root, "content"),
+        LOG_LEVEL: "warn",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let output = "";
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
     const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
     try {
-      const url = await waitFor(() => /search page\s+(http:\/\/\S+?)\/\s/.exec(output)?.[1], { message: "start prints its URL", timeoutMs: 60_000 });
+      const url = await waitFor(() => /search page\s+(http:\/\/\S+?)\/\s/.exec(output)?.[1], {
+        message: "start prints its URL",
+        timeoutMs: 60_000,
+      });
       expect(output).toMatch(/42 indexed, 3 excluded, 2 rejected, 1 duplicate/);
       const answer = (await (await fetch(`${url}/search?q=cache`)).json()) as { total: number };
       expect(answer.total).toBeGreaterThan(0);
@@ -101,8 +121,13 @@ describe("postindex start", () => {
     child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
     try {
-      await waitFor(() => /"msg":"Meilisearch unreachable, retrying"/.test(stderr) || undefined, { message: "start logs its retries", timeoutMs: 20_000 });
-      const retry = JSON.parse(stderr.split("\n").find((line) => line.includes("Meilisearch unreachable, retrying")) ?? "{}");
+      await waitFor(() => /"msg":"Meilisearch unreachable, retrying"/.test(stderr) || undefined, {
+        message: "start logs its retries",
+        timeoutMs: 20_000,
+      });
+      const retry = JSON.parse(
+        stderr.split("\n").find((line) => line.includes("Meilisearch unreachable, retrying")) ?? "{}",
+      );
       expect(retry).toMatchObject({ attempt: 1, reason: expect.stringContaining("127.0.0.1:9") });
       expect(child.exitCode).toBeNull(); // still retrying: start never gives up on the server
     } finally {

@@ -25,7 +25,11 @@ afterAll(async () => {
 
 /** Document tasks Meilisearch has been handed for index `uid`. */
 async function documentTasks(client: MeiliClient, uid: string): Promise<number> {
-  const { results } = await client.raw.tasks.getTasks({ indexUids: [uid], types: ["documentAdditionOrUpdate", "documentDeletion"], limit: 1_000 });
+  const { results } = await client.raw.tasks.getTasks({
+    indexUids: [uid],
+    types: ["documentAdditionOrUpdate", "documentDeletion"],
+    limit: 1_000,
+  });
   return results.length;
 }
 
@@ -44,8 +48,19 @@ async function changedFolder() {
   const uid = freshIndexUid("kill_indexer");
   const dataDir = await makeTempDir("kill-indexer");
   onTestFinished(() => removeTempDir(dataDir));
-  const env = { MEILI_URL: meili.url, MEILI_MASTER_KEY: meili.masterKey, MEILI_INDEX: uid, POSTINDEX_DATA_DIR: dataDir, LOG_LEVEL: "warn", POSTINDEX_MEILI_RETRY_MS: "5000" };
-  const dir = await makeContentDir({ ...ndjsonFiles("a", 500, 100), ...ndjsonFiles("b", 500, 100), ...ndjsonFiles("c", 500, 100) });
+  const env = {
+    MEILI_URL: meili.url,
+    MEILI_MASTER_KEY: meili.masterKey,
+    MEILI_INDEX: uid,
+    POSTINDEX_DATA_DIR: dataDir,
+    LOG_LEVEL: "warn",
+    POSTINDEX_MEILI_RETRY_MS: "5000",
+  };
+  const dir = await makeContentDir({
+    ...ndjsonFiles("a", 500, 100),
+    ...ndjsonFiles("b", 500, 100),
+    ...ndjsonFiles("c", 500, 100),
+  });
   await syncFolder(await makeIndexerContext(meili.client, uid), dir);
   const before = await expectedPosts(dir);
   await rm(path.join(dir, "b"), { recursive: true });
@@ -57,7 +72,13 @@ async function changedFolder() {
  * Starts `postindex COMMAND DIR` and SIGKILLs it once it holds the write lock and Meilisearch has
  * been handed its first documents for `target`. Resolves with the pid the lock file names.
  */
-async function killMidRun(command: "sync" | "reindex", dir: string, env: NodeJS.ProcessEnv, target: string, lockFile: string): Promise<number> {
+async function killMidRun(
+  command: "sync" | "reindex",
+  dir: string,
+  env: NodeJS.ProcessEnv,
+  target: string,
+  lockFile: string,
+): Promise<number> {
   const tasksBefore = await documentTasks(meili.client, target);
   const child = spawnCli([command, dir], env);
   const exited = once(child, "exit");

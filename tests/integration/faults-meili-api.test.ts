@@ -24,7 +24,14 @@ interface Answer {
   readonly at: number;
 }
 
-const PATHS = ["/search?q=post", "/search?stack=general&sort=recent", "/posts/p-3", "/posts/p-4/related", "/facets/tools?q=t", "/health"];
+const PATHS = [
+  "/search?q=post",
+  "/search?stack=general&sort=recent",
+  "/posts/p-3",
+  "/posts/p-4/related",
+  "/facets/tools?q=t",
+  "/health",
+];
 
 /** `connections` clients asking in a loop, each waiting for its answer, until `stop()`. */
 function startLoad(url: string, connections: number) {
@@ -36,7 +43,14 @@ function startLoad(url: string, connections: number) {
       const startedAt = performance.now();
       const response = await fetch(`${url}${path}`);
       const body = await response.text();
-      answers.push({ path, status: response.status, ms: performance.now() - startedAt, retryAfter: response.headers.get("retry-after"), body, at: Date.now() });
+      answers.push({
+        path,
+        status: response.status,
+        ms: performance.now() - startedAt,
+        retryAfter: response.headers.get("retry-after"),
+        body,
+        at: Date.now(),
+      });
     }
   });
   return {
@@ -56,9 +70,23 @@ describe("Meilisearch killed under API load", () => {
 
   beforeAll(async () => {
     meili = await startMeili();
-    const posts = Array.from({ length: 40 }, (_, i) => post(`p-${i}`, { tools: [`t${i % 5}`], entities: [["tool", `t${i % 5}`], ["problem", `x${i % 3}`]] }));
+    const posts = Array.from({ length: 40 }, (_, i) =>
+      post(`p-${i}`, {
+        tools: [`t${i % 5}`],
+        entities: [
+          ["tool", `t${i % 5}`],
+          ["problem", `x${i % 3}`],
+        ],
+      }),
+    );
     await seedIndex(meili.client, uid, posts);
-    api = await startApi({ config: { indexUid: uid, port: 0 }, adminClient: meili.client, log: silentLog(), host: "127.0.0.1", options: { requestTimeoutMs: 2_000 } });
+    api = await startApi({
+      config: { indexUid: uid, port: 0 },
+      adminClient: meili.client,
+      log: silentLog(),
+      host: "127.0.0.1",
+      options: { requestTimeoutMs: 2_000 },
+    });
   });
 
   afterAll(async () => {
@@ -70,13 +98,22 @@ describe("Meilisearch killed under API load", () => {
   test("16 clients: 503s with Retry-After while it is down, never another error or a hang, then answers again", async () => {
     const load = startLoad(api.url, 16);
     try {
-      await waitFor(() => load.answers.filter((a) => a.status === 200).length >= 100, { message: "the load is answered", timeoutMs: 20_000 });
+      await waitFor(() => load.answers.filter((a) => a.status === 200).length >= 100, {
+        message: "the load is answered",
+        timeoutMs: 20_000,
+      });
       const killedAt = Date.now();
       await killMeili(meili.server);
-      await waitFor(() => load.answers.filter((a) => a.at > killedAt && a.status === 503).length >= 50, { message: "503s while it is down", timeoutMs: 20_000 });
+      await waitFor(() => load.answers.filter((a) => a.at > killedAt && a.status === 503).length >= 50, {
+        message: "503s while it is down",
+        timeoutMs: 20_000,
+      });
       restarted = await restartMeili(meili.dataDir, meili.url);
       const restartedAt = Date.now();
-      await waitFor(() => load.answers.filter((a) => a.at > restartedAt && a.status === 200).length >= 200, { message: "answers again after the restart", timeoutMs: 20_000 });
+      await waitFor(() => load.answers.filter((a) => a.at > restartedAt && a.status === 200).length >= 200, {
+        message: "answers again after the restart",
+        timeoutMs: 20_000,
+      });
     } finally {
       await load.stop();
     }
@@ -107,13 +144,22 @@ describe("Meilisearch killed under API load", () => {
       await rm(path.join(dir, "p/part-004.ndjson"), { force: true });
       await reindexFolder(context, dir);
       const doneAt = Date.now();
-      await waitFor(() => load.answers.filter((a) => a.at > doneAt).length >= 50, { message: "answers after the last swap" });
+      await waitFor(() => load.answers.filter((a) => a.at > doneAt).length >= 50, {
+        message: "answers after the last swap",
+      });
     } finally {
       await load.stop();
     }
     expect(load.answers.filter((a) => a.status !== 200).map((a) => `${a.path} ${a.status} ${a.body}`)).toEqual([]);
-    const totals = new Set(load.answers.filter((a) => a.path === "/search?q=post").map((a) => (JSON.parse(a.body) as { total: number }).total));
-    expect([...totals].every((total) => [40, 1_500, 600].includes(total)), [...totals].join()).toBe(true);
+    const totals = new Set(
+      load.answers
+        .filter((a) => a.path === "/search?q=post")
+        .map((a) => (JSON.parse(a.body) as { total: number }).total),
+    );
+    expect(
+      [...totals].every((total) => [40, 1_500, 600].includes(total)),
+      [...totals].join(),
+    ).toBe(true);
     await expectIndexMatches(meili.client, uid, dir);
   });
 });

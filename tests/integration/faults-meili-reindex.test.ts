@@ -39,7 +39,11 @@ async function indexExists(client: MeiliClient, uid: string): Promise<boolean> {
 
 /** Whether Meilisearch has been handed documents for index `uid` (a document task exists). */
 async function hasDocumentTask(client: MeiliClient, uid: string): Promise<boolean> {
-  const { results } = await client.raw.tasks.getTasks({ indexUids: [uid], types: ["documentAdditionOrUpdate"], limit: 1 });
+  const { results } = await client.raw.tasks.getTasks({
+    indexUids: [uid],
+    types: ["documentAdditionOrUpdate"],
+    limit: 1,
+  });
   return results.length > 0;
 }
 
@@ -63,7 +67,11 @@ describe("Meilisearch killed during a reindex", () => {
       () => "completed",
       (error: unknown) => error,
     );
-    await waitFor(() => hasDocumentTask(meili.client, nextIndexUid(uid)), { message: "the rebuild sends its documents", timeoutMs: 20_000, intervalMs: 5 });
+    await waitFor(() => hasDocumentTask(meili.client, nextIndexUid(uid)), {
+      message: "the rebuild sends its documents",
+      timeoutMs: 20_000,
+      intervalMs: 5,
+    });
     await killMeili(meili.server);
     expect(await reindex).toMatchObject({ code: "meili_unavailable" });
 
@@ -85,7 +93,11 @@ describe("Meilisearch killed during a reindex", () => {
     const meili = await ownMeili();
     const { uid, context, dir } = await rebuiltFolder(meili, 60_000);
     const reindex = reindexFolder(context, dir);
-    await waitFor(() => hasDocumentTask(meili.client, nextIndexUid(uid)), { message: "the rebuild sends its documents", timeoutMs: 20_000, intervalMs: 5 });
+    await waitFor(() => hasDocumentTask(meili.client, nextIndexUid(uid)), {
+      message: "the rebuild sends its documents",
+      timeoutMs: 20_000,
+      intervalMs: 5,
+    });
     await killMeili(meili.server);
     await restart(meili);
     await reindex;
@@ -100,7 +112,11 @@ describe("Meilisearch killed during a reindex", () => {
       () => "completed",
       (error: unknown) => error,
     );
-    await waitFor(() => indexExists(meili.client, nextIndexUid(uid)), { message: "the rebuild creates _next", timeoutMs: 20_000, intervalMs: 5 });
+    await waitFor(() => indexExists(meili.client, nextIndexUid(uid)), {
+      message: "the rebuild creates _next",
+      timeoutMs: 20_000,
+      intervalMs: 5,
+    });
     await killMeili(meili.server);
     expect(await reindex).toMatchObject({ code: "meili_unavailable" });
     await restart(meili);

@@ -32,7 +32,9 @@ async function watched(files: Record<string, string>) {
   const dataDir = context.dataDir;
   const dir = await makeContentDir(files);
   const rejected: string[] = [];
-  const watcher = new FolderWatcher(context, dir, { onApplied: ({ report }) => rejected.push(...report.rejected.map((r) => `${r.file}: ${r.message}`)) });
+  const watcher = new FolderWatcher(context, dir, {
+    onApplied: ({ report }) => rejected.push(...report.rejected.map((r) => `${r.file}: ${r.message}`)),
+  });
   watchers.push(watcher);
   await watcher.start();
   await waitForConvergence(meili.client, uid, dir);
@@ -103,9 +105,14 @@ describe("the watcher under file system stress", () => {
 
   test("files replaced atomically (temporary file + rename), 10 rounds: converges and never sees a half-written file", async () => {
     const names = Array.from({ length: 40 }, (_, i) => `posts/p-${i}.json`);
-    const { dir, rejected, converges } = await watched({ ...jsonFiles("posts", "p", 40), "feed.ndjson": ndjson(bulkyPost("feed-0")) });
+    const { dir, rejected, converges } = await watched({
+      ...jsonFiles("posts", "p", 40),
+      "feed.ndjson": ndjson(bulkyPost("feed-0")),
+    });
     for (let round = 2; round <= 11; round += 1) {
-      await Promise.all(names.map((name, i) => replaceAtomically(path.join(dir, name), JSON.stringify(bulkyPost(`p-${i}`, round)))));
+      await Promise.all(
+        names.map((name, i) => replaceAtomically(path.join(dir, name), JSON.stringify(bulkyPost(`p-${i}`, round)))),
+      );
       const feed = Array.from({ length: round }, (_, i) => bulkyPost(`feed-${i}`, round));
       await replaceAtomically(path.join(dir, "feed.ndjson"), ndjson(...feed));
     }
@@ -114,7 +121,10 @@ describe("the watcher under file system stress", () => {
   });
 
   test("files truncated and rewritten slowly in chunks: converges, and a JSON post never leaves the index meanwhile", async () => {
-    const { uid, dir, rejected, converges } = await watched({ ...jsonFiles("posts", "p", 12), "feed.ndjson": ndjson(...Array.from({ length: 6 }, (_, i) => bulkyPost(`feed-${i}`))) });
+    const { uid, dir, rejected, converges } = await watched({
+      ...jsonFiles("posts", "p", 12),
+      "feed.ndjson": ndjson(...Array.from({ length: 6 }, (_, i) => bulkyPost(`feed-${i}`))),
+    });
     const missing = new Set<string>();
     let isWriting = true;
     const sampler = (async () => {
@@ -126,7 +136,14 @@ describe("the watcher under file system stress", () => {
     })();
     try {
       for (let round = 2; round <= 4; round += 1) {
-        const writes = Array.from({ length: 12 }, (_, i) => rewriteSlowly(path.join(dir, `posts/p-${i}.json`), JSON.stringify(bulkyPost(`p-${i}`, round)), 5, 15 + ((i * 7) % 40)));
+        const writes = Array.from({ length: 12 }, (_, i) =>
+          rewriteSlowly(
+            path.join(dir, `posts/p-${i}.json`),
+            JSON.stringify(bulkyPost(`p-${i}`, round)),
+            5,
+            15 + ((i * 7) % 40),
+          ),
+        );
         const feed = ndjson(...Array.from({ length: 6 }, (_, i) => bulkyPost(`feed-${i}`, round)));
         await Promise.all([...writes, rewriteSlowly(path.join(dir, "feed.ndjson"), feed, 7, 25)]);
       }
@@ -136,7 +153,10 @@ describe("the watcher under file system stress", () => {
     }
     await converges();
     expect([...missing]).toEqual([]);
-    expect(rejected.some((r) => r.includes("not valid JSON")), "the watcher did read half-written files").toBe(true);
+    expect(
+      rejected.some((r) => r.includes("not valid JSON")),
+      "the watcher did read half-written files",
+    ).toBe(true);
   });
 
   test("files rewritten slowly while other processes reindex (every batch a full reconcile): converges", async () => {
@@ -151,7 +171,16 @@ describe("the watcher under file system stress", () => {
     })();
     try {
       for (let round = 2; round <= 4; round += 1) {
-        await Promise.all(Array.from({ length: 12 }, (_, i) => rewriteSlowly(path.join(dir, `posts/p-${i}.json`), JSON.stringify(bulkyPost(`p-${i}`, round)), 6, i < 6 ? 40 : 10 + i * 3)));
+        await Promise.all(
+          Array.from({ length: 12 }, (_, i) =>
+            rewriteSlowly(
+              path.join(dir, `posts/p-${i}.json`),
+              JSON.stringify(bulkyPost(`p-${i}`, round)),
+              6,
+              i < 6 ? 40 : 10 + i * 3,
+            ),
+          ),
+        );
       }
     } finally {
       isWriting = false;
@@ -178,7 +207,10 @@ describe("the watcher under file system stress", () => {
   });
 
   test("symbolic links to files and folders are ignored, as check ignores them", async () => {
-    const outside = await makeContentDir({ "linked.json": JSON.stringify(bulkyPost("linked-file")), "folder/inner.json": JSON.stringify(bulkyPost("linked-folder")) });
+    const outside = await makeContentDir({
+      "linked.json": JSON.stringify(bulkyPost("linked-file")),
+      "folder/inner.json": JSON.stringify(bulkyPost("linked-folder")),
+    });
     const { dir, converges } = await watched(jsonFiles("posts", "p", 3));
     await symlink(path.join(outside, "linked.json"), path.join(dir, "posts/link.json"));
     await symlink(path.join(outside, "folder"), path.join(dir, "linked-folder"));
@@ -193,9 +225,15 @@ describe("the watcher under file system stress", () => {
   });
 
   test("a folder named like a record file is ignored, as check ignores it, even when it replaces a file", async () => {
-    const { dir, converges } = await watched({ ...jsonFiles("posts", "p", 3), "feed.ndjson": ndjson(bulkyPost("f-1")) });
+    const { dir, converges } = await watched({
+      ...jsonFiles("posts", "p", 3),
+      "feed.ndjson": ndjson(bulkyPost("f-1")),
+    });
     await rm(path.join(dir, "feed.ndjson"));
-    await writeAll(dir, { "feed.ndjson/inner.json": JSON.stringify(bulkyPost("inner")), "posts/archive.json/old.json": JSON.stringify(bulkyPost("old")) });
+    await writeAll(dir, {
+      "feed.ndjson/inner.json": JSON.stringify(bulkyPost("inner")),
+      "posts/archive.json/old.json": JSON.stringify(bulkyPost("old")),
+    });
     await writeFile(path.join(dir, "posts/p-0.json"), JSON.stringify(bulkyPost("p-0", 2)));
     await converges();
   });

@@ -33,7 +33,9 @@ const FOUR_POSTS = ndjson(post("p1"), post("p2"), post("p3"), post("p4"));
 /** p1 edited, p2's line cut off after its id, p3 as it was, p4 deleted at the source. */
 const P2_BROKEN_P4_DELETED = `${JSON.stringify(post("p1", { title: "P1 v2" }))}\n{"id": "p2", "title": "P2 v2 cut off in the midd\n${JSON.stringify(post("p3"))}\n`;
 
-async function indexedFolder(files: Record<string, string>): Promise<{ uid: string; context: IndexerContext; dir: string }> {
+async function indexedFolder(
+  files: Record<string, string>,
+): Promise<{ uid: string; context: IndexerContext; dir: string }> {
   const uid = freshIndexUid("broken");
   const context = await makeIndexerContext(meili.client, uid);
   const dir = await makeContentDir(files);
@@ -42,14 +44,18 @@ async function indexedFolder(files: Record<string, string>): Promise<{ uid: stri
 }
 
 async function titles(uid: string): Promise<Record<string, string>> {
-  return Object.fromEntries([...(await readDocuments(meili.client, uid))].map(([id, document]) => [id, document.title]));
+  return Object.fromEntries(
+    [...(await readDocuments(meili.client, uid))].map(([id, document]) => [id, document.title]),
+  );
 }
 
 const P2_KEPT: KeptDocument = {
   id: "p2",
   file: "export.ndjson",
   line: 2,
-  reason: expect.stringMatching(/^line 2, this record, is broken \(not valid JSON.*\); its last good version stays$/) as unknown as string,
+  reason: expect.stringMatching(
+    /^line 2, this record, is broken \(not valid JSON.*\); its last good version stays$/,
+  ) as unknown as string,
 };
 
 function watch(context: IndexerContext, dir: string, reports: RunReport[]): Promise<FolderWatcher> {
@@ -64,7 +70,9 @@ describe("a broken NDJSON line stands only for its own record", () => {
     await writeContentFiles(dir, { "export.ndjson": P2_BROKEN_P4_DELETED });
     const { report, changes } = await syncFolder(context, dir);
     expect(await titles(uid)).toEqual({ p1: "P1 v2", p2: "Post p2", p3: "Post p3" });
-    expect(report.rejected).toEqual([{ file: "export.ndjson", line: 2, id: "p2", field: null, message: expect.stringMatching(/^not valid JSON/) }]);
+    expect(report.rejected).toEqual([
+      { file: "export.ndjson", line: 2, id: "p2", field: null, message: expect.stringMatching(/^not valid JSON/) },
+    ]);
     expect(report.kept).toEqual([P2_KEPT]);
     expect(changes).toMatchObject({ upserted: 1, deleted: 1, keptBroken: 1 });
   });
@@ -73,7 +81,9 @@ describe("a broken NDJSON line stands only for its own record", () => {
     const { uid, context, dir } = await indexedFolder({ "export.ndjson": FOUR_POSTS });
     await writeContentFiles(dir, { "export.ndjson": P2_BROKEN_P4_DELETED });
     await syncFolder(context, dir);
-    await writeContentFiles(dir, { "export.ndjson": ndjson(post("p1", { title: "P1 v2" }), post("p2", { title: "P2 v2" }), post("p3")) });
+    await writeContentFiles(dir, {
+      "export.ndjson": ndjson(post("p1", { title: "P1 v2" }), post("p2", { title: "P2 v2" }), post("p3")),
+    });
     const { report } = await syncFolder(context, dir);
     expect(report.kept).toEqual([]);
     expect(await titles(uid)).toEqual({ p1: "P1 v2", p2: "P2 v2", p3: "Post p3" });
@@ -82,11 +92,18 @@ describe("a broken NDJSON line stands only for its own record", () => {
   test("a line cut off before its id keeps one missing record, never more than there are such lines", async () => {
     const { uid, context, dir } = await indexedFolder({ "export.ndjson": ndjson(post("p1"), post("p2"), post("p3")) });
     // p2's line lost its id: the missing p2 may be that line, so it stays.
-    await writeContentFiles(dir, { "export.ndjson": `${JSON.stringify(post("p1"))}\n{"title": "Post p2", "me\n${JSON.stringify(post("p3"))}\n` });
+    await writeContentFiles(dir, {
+      "export.ndjson": `${JSON.stringify(post("p1"))}\n{"title": "Post p2", "me\n${JSON.stringify(post("p3"))}\n`,
+    });
     const oneUnnamed = await syncFolder(context, dir);
     expect(Object.keys(await titles(uid)).sort()).toEqual(["p1", "p2", "p3"]);
     expect(oneUnnamed.report.kept).toEqual([
-      { id: "p2", file: "export.ndjson", line: 2, reason: expect.stringMatching(/^line 2 is broken \(.*\) and names no id; it may be this record/) },
+      {
+        id: "p2",
+        file: "export.ndjson",
+        line: 2,
+        reason: expect.stringMatching(/^line 2 is broken \(.*\) and names no id; it may be this record/),
+      },
     ]);
     // Now p2 and p3 are missing but only one line is broken: at least one was deleted, and which
     // cannot be told, so neither is kept (a deleted post must not stay searchable).
@@ -113,7 +130,9 @@ describe("a broken NDJSON line stands only for its own record", () => {
     const reports: RunReport[] = [];
     await watch(context, dir, reports);
     await writeContentFiles(dir, { "export.ndjson": P2_BROKEN_P4_DELETED });
-    const applied = await waitFor(() => reports.find((report) => report.rejected.length > 0), { message: "the broken export is applied" });
+    const applied = await waitFor(() => reports.find((report) => report.rejected.length > 0), {
+      message: "the broken export is applied",
+    });
     expect(applied.kept).toEqual([P2_KEPT]);
     expect(await titles(uid)).toEqual({ p1: "P1 v2", p2: "Post p2", p3: "Post p3" });
   });
@@ -133,7 +152,10 @@ describe("a broken NDJSON line stands only for its own record", () => {
   });
 
   test("reindex: the rebuilt index copies the broken record's last good document from the live one", async () => {
-    const { uid, context, dir } = await indexedFolder({ "export.ndjson": FOUR_POSTS, "other.json": JSON.stringify(post("o")) });
+    const { uid, context, dir } = await indexedFolder({
+      "export.ndjson": FOUR_POSTS,
+      "other.json": JSON.stringify(post("o")),
+    });
     await writeContentFiles(dir, { "export.ndjson": P2_BROKEN_P4_DELETED });
     const { report } = await reindexFolder(context, dir);
     expect(await titles(uid)).toEqual({ o: "Post o", p1: "P1 v2", p2: "Post p2", p3: "Post p3" });

@@ -17,7 +17,6 @@ afterAll(async () => {
   await meili?.stop();
 });
 
-
 async function indexExists(uid: string): Promise<boolean> {
   return meili.client.getDocumentCount(uid).then(
     () => true,
@@ -31,14 +30,21 @@ describe("reindex", () => {
     const context = await makeIndexerContext(meili.client, uid);
     const dir = await makeContentDir({
       "a.json": JSON.stringify(post("a", {}, { tools: "Git, Docker" })),
-      "posts.ndjson": ndjson(post("b"), post("draft", {}, { revision: { status: "draft" } }), post("hidden", {}, { flags: { noindex: 1 } }), { id: "bad" }),
+      "posts.ndjson": ndjson(
+        post("b"),
+        post("draft", {}, { revision: { status: "draft" } }),
+        post("hidden", {}, { flags: { noindex: 1 } }),
+        { id: "bad" },
+      ),
       "z.json": JSON.stringify(post("a")),
       "odd id.json": JSON.stringify(post("odd id/é")),
     });
     const { report, changes } = await reindexFolder(context, dir);
     expect(report.indexed.map((r) => r.id).sort()).toEqual(["a", "b", "odd id/é"]);
     expect(report.excluded.map((r) => r.reason).sort()).toEqual(["noindex", "unreviewed"]);
-    expect(report.rejected).toEqual([{ file: "posts.ndjson", line: 4, id: "bad", field: "title", message: "title is missing" }]);
+    expect(report.rejected).toEqual([
+      { file: "posts.ndjson", line: 4, id: "bad", field: "title", message: "title is missing" },
+    ]);
     expect(report.duplicates).toEqual([{ id: "a", file: "z.json", kept: "a.json" }]);
     expect(changes.upserted).toBe(3);
     const documents = await readDocuments(meili.client, uid);
@@ -62,7 +68,9 @@ describe("reindex", () => {
   test("leftovers of an interrupted reindex are cleaned up by the next run", async () => {
     const uid = freshIndexUid("reindex");
     const context = await makeIndexerContext(meili.client, uid);
-    await meili.client.waitForTask(meili.client.index(nextIndexUid(uid)).addDocuments([{ id: "junk" } as never]), { timeoutMs: 10_000 });
+    await meili.client.waitForTask(meili.client.index(nextIndexUid(uid)).addDocuments([{ id: "junk" } as never]), {
+      timeoutMs: 10_000,
+    });
     const dir = await makeContentDir({ "a.json": JSON.stringify(post("a")) });
     await reindexFolder(context, dir);
     expect(await readIds(meili.client, uid)).toEqual(["a"]);
@@ -73,7 +81,9 @@ describe("reindex", () => {
     const uid = freshIndexUid("reindex");
     const context = await makeIndexerContext(meili.client, uid);
     await meili.client.ensureIndex(uid, { timeoutMs: 10_000 });
-    await meili.client.waitForTask(meili.client.index(uid).updateSettings({ searchableAttributes: ["intro"] }), { timeoutMs: 10_000 });
+    await meili.client.waitForTask(meili.client.index(uid).updateSettings({ searchableAttributes: ["intro"] }), {
+      timeoutMs: 10_000,
+    });
     const dir = await makeContentDir({ "a.json": JSON.stringify(post("a")) });
     await reindexFolder(context, dir);
     await expect(verifySettings(meili.client, uid)).resolves.toBeUndefined();
@@ -119,7 +129,9 @@ describe("reindex", () => {
     const uid = freshIndexUid("stale");
     const context = await makeIndexerContext(meili.client, uid);
     const file = writeLockPath(context.dataDir, uid);
-    await writeContentFiles(path.dirname(file), { [path.basename(file)]: JSON.stringify({ pid: 2 ** 22 + 7, command: "reindex", since: "then" }) });
+    await writeContentFiles(path.dirname(file), {
+      [path.basename(file)]: JSON.stringify({ pid: 2 ** 22 + 7, command: "reindex", since: "then" }),
+    });
     const dir = await makeContentDir({ "a.json": JSON.stringify(post("a")) });
     await reindexFolder(context, dir);
     expect(await readIds(meili.client, uid)).toEqual(["a"]);

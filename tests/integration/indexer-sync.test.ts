@@ -16,7 +16,6 @@ afterAll(async () => {
   await meili?.stop();
 });
 
-
 async function setUp(files: Record<string, string>) {
   const uid = freshIndexUid("sync");
   const context = await makeIndexerContext(meili.client, uid);
@@ -27,7 +26,10 @@ async function setUp(files: Record<string, string>) {
 
 describe("sync", () => {
   test("a first sync creates the index with its settings and every indexed record", async () => {
-    const { uid, first } = await setUp({ "a.json": JSON.stringify(post("a")), "b.ndjson": ndjson(post("b"), post("c")) });
+    const { uid, first } = await setUp({
+      "a.json": JSON.stringify(post("a")),
+      "b.ndjson": ndjson(post("b"), post("c")),
+    });
     expect(first.changes).toMatchObject({ upserted: 3, deleted: 0, unchanged: 0 });
     expect(await readIds(meili.client, uid)).toEqual(["a", "b", "c"]);
     const settings = await meili.client.index(uid).getSettings();
@@ -68,8 +70,14 @@ describe("sync", () => {
   });
 
   test("a broken file keeps its last good documents until it parses again", async () => {
-    const { uid, context, dir } = await setUp({ "a.json": JSON.stringify(post("a")), "b.ndjson": ndjson(post("b1"), post("b2")) });
-    await writeContentFiles(dir, { "a.json": '{"id": "a", "title": "half writ', "b.ndjson": `${JSON.stringify(post("b1", { title: "B1 v2" }))}\n{"id": "b2", "ti` });
+    const { uid, context, dir } = await setUp({
+      "a.json": JSON.stringify(post("a")),
+      "b.ndjson": ndjson(post("b1"), post("b2")),
+    });
+    await writeContentFiles(dir, {
+      "a.json": '{"id": "a", "title": "half writ',
+      "b.ndjson": `${JSON.stringify(post("b1", { title: "B1 v2" }))}\n{"id": "b2", "ti`,
+    });
     const broken = await syncFolder(context, dir);
     expect(broken.report.rejected.map((r) => [r.file, r.line])).toEqual([
       ["a.json", null],
@@ -79,7 +87,10 @@ describe("sync", () => {
     const documents = await readDocuments(meili.client, uid);
     expect([...documents.keys()].sort()).toEqual(["a", "b1", "b2"]);
     expect(documents.get("b1")?.title).toBe("B1 v2");
-    await writeContentFiles(dir, { "a.json": JSON.stringify(post("a", { title: "A v2" })), "b.ndjson": ndjson(post("b1")) });
+    await writeContentFiles(dir, {
+      "a.json": JSON.stringify(post("a", { title: "A v2" })),
+      "b.ndjson": ndjson(post("b1")),
+    });
     await syncFolder(context, dir);
     const healed = await readDocuments(meili.client, uid);
     expect([...healed.keys()].sort()).toEqual(["a", "b1"]);
@@ -90,7 +101,9 @@ describe("sync", () => {
     const { uid, context, dir } = await setUp({ "a.json": JSON.stringify(post("a")) });
     await writeContentFiles(dir, { "a.json": JSON.stringify({ id: "a", meta: { revision: { status: "reviewed" } } }) });
     const { report } = await syncFolder(context, dir);
-    expect(report.rejected).toEqual([{ file: "a.json", line: null, id: "a", field: "title", message: "title is missing" }]);
+    expect(report.rejected).toEqual([
+      { file: "a.json", line: null, id: "a", field: "title", message: "title is missing" },
+    ]);
     expect(await readIds(meili.client, uid)).toEqual(["a"]);
   });
 

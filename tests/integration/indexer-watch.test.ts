@@ -22,7 +22,6 @@ afterEach(async () => {
   await Promise.all(watchers.splice(0).map((watcher) => watcher.stop()));
 });
 
-
 async function watchFolder(files: Record<string, string>, retryForMs = 2_000) {
   const uid = freshIndexUid("watch");
   const context = await makeIndexerContext(meili.client, uid, retryForMs);
@@ -46,7 +45,10 @@ describe("watch", () => {
   });
 
   test("a new, an edited and a deleted file show up in the index", async () => {
-    const { dir, until } = await watchFolder({ "a.json": JSON.stringify(post("a")), "b.json": JSON.stringify(post("b")) });
+    const { dir, until } = await watchFolder({
+      "a.json": JSON.stringify(post("a")),
+      "b.json": JSON.stringify(post("b")),
+    });
     await writeContentFiles(dir, { "new/c.ndjson": ndjson(post("c1"), post("c2")) });
     await until((docs) => docs.has("c1") && docs.has("c2"), "the new file's records are indexed");
     await writeContentFiles(dir, { "a.json": JSON.stringify(post("a", { title: "edited" })) });
@@ -64,7 +66,9 @@ describe("watch", () => {
   test("a half-written file keeps its last good documents, then its new content is applied", async () => {
     const { dir, documents, until, rejections } = await watchFolder({ "a.json": JSON.stringify(post("a")) });
     await writeFile(path.join(dir, "a.json"), '{"id": "a", "title": "new ti');
-    await waitFor(() => rejections.some((r) => r.startsWith("a.json: not valid JSON")), { message: "the broken write is reported" });
+    await waitFor(() => rejections.some((r) => r.startsWith("a.json: not valid JSON")), {
+      message: "the broken write is reported",
+    });
     expect((await documents()).get("a")?.title).toBe("Post a");
     await writeContentFiles(dir, { "a.json": JSON.stringify(post("a", { title: "new title" })) });
     await until((docs) => docs.get("a")?.title === "new title", "the completed write is indexed");
@@ -116,7 +120,10 @@ describe("watch through a server outage", () => {
       await watcher.start();
       const port = Number(new URL(own.url).port);
       await own.server.stop();
-      await writeContentFiles(dir, { "b.json": JSON.stringify(post("b")), "a.json": JSON.stringify(post("a", { title: "edited offline" })) });
+      await writeContentFiles(dir, {
+        "b.json": JSON.stringify(post("b")),
+        "a.json": JSON.stringify(post("a", { title: "edited offline" })),
+      });
       const restarted = await startEmbeddedMeili({ dataDir: own.dataDir, port });
       try {
         await waitFor(

@@ -52,7 +52,13 @@ describe("Meilisearch client", () => {
     await client.ensureIndex(uid, TASK);
     await applySettings(client, uid);
     const documents = [
-      { id: "a", title: "caching python services", stack: ["python", "backend"], difficulty: "beginner", view_count: 5 },
+      {
+        id: "a",
+        title: "caching python services",
+        stack: ["python", "backend"],
+        difficulty: "beginner",
+        view_count: 5,
+      },
       { id: "b", title: "caching node services", stack: ["node", "backend"], difficulty: "advanced", view_count: 50 },
       { id: "c", title: "caching in python", stack: ["python"], difficulty: "beginner", view_count: 500 },
     ];
@@ -92,7 +98,10 @@ describe("Meilisearch client", () => {
 
   test("swapIndexes swaps two indexes: each uid shows the other's documents", async () => {
     const live = await indexWith("live", [{ id: "old", title: "old" }]);
-    const next = await indexWith("next", [{ id: "new1", title: "new" }, { id: "new2", title: "new" }]);
+    const next = await indexWith("next", [
+      { id: "new1", title: "new" },
+      { id: "new2", title: "new" },
+    ]);
     const task = await client.swapIndexes(live, next, TASK);
     expect(task.type).toBe("indexSwap");
     expect(await client.getDocumentCount(live)).toBe(2);
@@ -106,7 +115,9 @@ describe("Meilisearch client", () => {
     const live = freshIndexUid("fresh_live");
     await client.swapIndexes(next, live, { ...TASK, rename: true });
     expect(await client.getDocumentCount(live)).toBe(1);
-    expect(meiliErrorCode(await client.getDocumentCount(next).catch((error: unknown) => error))).toBe("index_not_found");
+    expect(meiliErrorCode(await client.getDocumentCount(next).catch((error: unknown) => error))).toBe(
+      "index_not_found",
+    );
   });
 
   test("swapIndexes with a missing index fails with MeiliTaskError", async () => {
@@ -144,9 +155,15 @@ describe("Meilisearch client", () => {
     try {
       const { hits } = await searcher.index(uid).search("search key");
       expect(hits.map((hit) => hit["id"])).toEqual(["k"]);
-      const write = await searcher.index<RecordAny>(uid).addDocuments([{ id: "evil" }]).catch((error: unknown) => error);
+      const write = await searcher
+        .index<RecordAny>(uid)
+        .addDocuments([{ id: "evil" }])
+        .catch((error: unknown) => error);
       expect(meiliErrorCode(write)).toBe("invalid_api_key");
-      const elsewhere = await searcher.index(other).search("key").catch((error: unknown) => error);
+      const elsewhere = await searcher
+        .index(other)
+        .search("key")
+        .catch((error: unknown) => error);
       expect(meiliErrorCode(elsewhere)).toBe("invalid_api_key");
     } finally {
       await searcher.close();

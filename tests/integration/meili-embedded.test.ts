@@ -93,7 +93,10 @@ describe("embedded Meilisearch", () => {
 
   test("a restart on the same data dir reuses the master key and keeps the documents", async () => {
     const uid = "persisted";
-    await client.waitForTask(client.index<RecordAny>(uid).addDocuments([{ id: "p1", title: "kept across restarts" }]), TASK_TIMEOUT);
+    await client.waitForTask(
+      client.index<RecordAny>(uid).addDocuments([{ id: "p1", title: "kept across restarts" }]),
+      TASK_TIMEOUT,
+    );
     const firstKey = server.masterKey;
     await client.close();
     await server.stop();
@@ -116,7 +119,10 @@ describe("embedded Meilisearch", () => {
       const exit = await doomed.onExit();
       expect(exit.code !== null || exit.signal !== null).toBe(true);
       await expect(doomedClient.health()).rejects.toBeInstanceOf(MeiliUnavailableError);
-      const raw = await doomedClient.index("any").search("x").catch((error: unknown) => error);
+      const raw = await doomedClient
+        .index("any")
+        .search("x")
+        .catch((error: unknown) => error);
       expect(isUnavailable(raw)).toBe(true);
       expect(toMeiliError(raw, "searching")).toBeInstanceOf(MeiliUnavailableError);
       await doomed.stop(); // idempotent
@@ -144,9 +150,16 @@ describe("embedded Meilisearch", () => {
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const orphan = createMeiliClient({ url, timeoutMs: 1_000 });
       try {
-        await waitFor(() => orphan.health().then(() => false, (error: unknown) => error instanceof MeiliUnavailableError), {
-          message: `the embedded server at ${url} is gone`,
-        });
+        await waitFor(
+          () =>
+            orphan.health().then(
+              () => false,
+              (error: unknown) => error instanceof MeiliUnavailableError,
+            ),
+          {
+            message: `the embedded server at ${url} is gone`,
+          },
+        );
       } finally {
         await orphan.close();
       }

@@ -26,7 +26,10 @@ class Contender {
   #exited: Error | undefined;
 
   constructor(lockFile: string, logFile: string) {
-    this.child = spawn(process.execPath, ["--import", "tsx", contenderScript, lockFile, logFile], { cwd: root, stdio: ["pipe", "pipe", "inherit"] });
+    this.child = spawn(process.execPath, ["--import", "tsx", contenderScript, lockFile, logFile], {
+      cwd: root,
+      stdio: ["pipe", "pipe", "inherit"],
+    });
     createInterface({ input: this.child.stdout! }).on("line", (line) => {
       const waiter = this.#waiters.shift();
       if (waiter) waiter.resolve(line);
@@ -132,42 +135,50 @@ describe("write lock: many processes taking over one stale lock", () => {
   const CONTENDERS = 12;
   const ROUNDS = 25;
 
-  test(`${CONTENDERS} processes racing for a dead holder's lock, ${ROUNDS} rounds: exactly one gets in each time`, { timeout: 180_000 }, async () => {
-    const { dir, file } = await lockDir();
-    const logFile = path.join(dir, "writers.log");
-    await writeFile(logFile, "");
-    const contenders = await startContenders(CONTENDERS, file, logFile);
+  test(
+    `${CONTENDERS} processes racing for a dead holder's lock, ${ROUNDS} rounds: exactly one gets in each time`,
+    { timeout: 180_000 },
+    async () => {
+      const { dir, file } = await lockDir();
+      const logFile = path.join(dir, "writers.log");
+      await writeFile(logFile, "");
+      const contenders = await startContenders(CONTENDERS, file, logFile);
 
-    const winnersPerRound: number[] = [];
-    for (let round = 0; round < ROUNDS; round += 1) {
-      await writeFile(file, JSON.stringify({ pid: DEAD_PID, command: "reindex", since: `round ${round}` }));
-      for (const contender of contenders) contender.send("go");
-      // Everyone has answered while the winners still hold the lock: the others' attempts all
-      // happened against a held lock, none after a release.
-      const answers = await Promise.all(contenders.map((c) => c.next()));
-      expect(answers.filter((a) => a !== "got" && !a.startsWith("held "))).toEqual([]);
-      const winners = contenders.filter((_, i) => answers[i] === "got");
-      winnersPerRound.push(winners.length);
-      for (const winner of winners) winner.send("release");
-      expect(await Promise.all(winners.map((w) => w.next()))).toEqual(winners.map(() => "released"));
-      // The last release removed the lock, and no takeover left a file behind.
-      expect(await readdir(path.dirname(file))).toEqual([]);
-    }
+      const winnersPerRound: number[] = [];
+      for (let round = 0; round < ROUNDS; round += 1) {
+        await writeFile(file, JSON.stringify({ pid: DEAD_PID, command: "reindex", since: `round ${round}` }));
+        for (const contender of contenders) contender.send("go");
+        // Everyone has answered while the winners still hold the lock: the others' attempts all
+        // happened against a held lock, none after a release.
+        const answers = await Promise.all(contenders.map((c) => c.next()));
+        expect(answers.filter((a) => a !== "got" && !a.startsWith("held "))).toEqual([]);
+        const winners = contenders.filter((_, i) => answers[i] === "got");
+        winnersPerRound.push(winners.length);
+        for (const winner of winners) winner.send("release");
+        expect(await Promise.all(winners.map((w) => w.next()))).toEqual(winners.map(() => "released"));
+        // The last release removed the lock, and no takeover left a file behind.
+        expect(await readdir(path.dirname(file))).toEqual([]);
+      }
 
-    expect(overlaps(await readFile(logFile, "utf8"))).toEqual([]);
-    expect(winnersPerRound).toEqual(Array(ROUNDS).fill(1));
-  });
+      expect(overlaps(await readFile(logFile, "utf8"))).toEqual([]);
+      expect(winnersPerRound).toEqual(Array(ROUNDS).fill(1));
+    },
+  );
 });
 
 describe("write lock: a takeover cut short", () => {
   /** The claim a writer taking over the lock `content` leaves beside it (`<lock>.<digest>.takeover`). */
-  const claimFor = (file: string, content: string) => `${file}.${createHash("sha256").update(content).digest("hex").slice(0, 32)}.takeover`;
+  const claimFor = (file: string, content: string) =>
+    `${file}.${createHash("sha256").update(content).digest("hex").slice(0, 32)}.takeover`;
 
   test("a claim on a stale lock left by a writer that died mid-takeover does not block the next writer, and is cleared", async () => {
     const { file } = await lockDir();
     const stale = JSON.stringify({ pid: DEAD_PID, command: "reindex", since: "then" });
     await writeFile(file, stale);
-    await writeFile(claimFor(file, stale), JSON.stringify({ pid: DEAD_PID + 1, command: "sync", since: "later", token: "cd".repeat(16) }));
+    await writeFile(
+      claimFor(file, stale),
+      JSON.stringify({ pid: DEAD_PID + 1, command: "sync", since: "later", token: "cd".repeat(16) }),
+    );
     const lock = await acquireWriteLock(file, "test");
     expect(JSON.parse(await readFile(file, "utf8"))).toMatchObject({ pid: process.pid, command: "test" });
     expect(await readdir(path.dirname(file))).toEqual([path.basename(file)]);
@@ -181,7 +192,10 @@ describe("write lock: a takeover cut short", () => {
     const stale = JSON.stringify({ pid: DEAD_PID, command: "reindex", since: "then" });
     await writeFile(file, stale);
     await writeFile(claimFor(file, stale), JSON.stringify({ pid: other!.pid, command: "sync", since: "now" }));
-    await expectHeld(acquireWriteLock(file, "test"), `another postindex sync (pid ${other!.pid}, since now) is writing to this index`);
+    await expectHeld(
+      acquireWriteLock(file, "test"),
+      `another postindex sync (pid ${other!.pid}, since now) is writing to this index`,
+    );
     expect(await readFile(file, "utf8")).toBe(stale);
   });
 });
@@ -191,7 +205,10 @@ describe.skipIf(!hasProc)("write lock: a holder is its pid and its start time", 
     const { file } = await lockDir();
     const pid = await startSleeper();
     const start = String(BigInt(await startTime(pid)) + 1n);
-    await writeFile(file, JSON.stringify({ pid, command: "reindex", since: "then", token: "ab".repeat(16), start, boot: await bootId() }));
+    await writeFile(
+      file,
+      JSON.stringify({ pid, command: "reindex", since: "then", token: "ab".repeat(16), start, boot: await bootId() }),
+    );
     const lock = await acquireWriteLock(file, "test");
     expect(JSON.parse(await readFile(file, "utf8"))).toMatchObject({ pid: process.pid, command: "test" });
     await lock.release();
@@ -202,7 +219,17 @@ describe.skipIf(!hasProc)("write lock: a holder is its pid and its start time", 
     const { file } = await lockDir();
     const pid = await startSleeper();
     const otherBoot = (await bootId()).replace(/^./, (c) => (c === "0" ? "1" : "0"));
-    await writeFile(file, JSON.stringify({ pid, command: "reindex", since: "then", token: "ab".repeat(16), start: await startTime(pid), boot: otherBoot }));
+    await writeFile(
+      file,
+      JSON.stringify({
+        pid,
+        command: "reindex",
+        since: "then",
+        token: "ab".repeat(16),
+        start: await startTime(pid),
+        boot: otherBoot,
+      }),
+    );
     const lock = await acquireWriteLock(file, "test");
     expect(JSON.parse(await readFile(file, "utf8"))).toMatchObject({ pid: process.pid, command: "test" });
     await lock.release();
@@ -211,9 +238,19 @@ describe.skipIf(!hasProc)("write lock: a holder is its pid and its start time", 
   test("a lock naming a live pid with its start time is held: lock_held names the holder and the lock stays", async () => {
     const { file } = await lockDir();
     const pid = await startSleeper();
-    const content = JSON.stringify({ pid, command: "reindex", since: "then", token: "ab".repeat(16), start: await startTime(pid), boot: await bootId() });
+    const content = JSON.stringify({
+      pid,
+      command: "reindex",
+      since: "then",
+      token: "ab".repeat(16),
+      start: await startTime(pid),
+      boot: await bootId(),
+    });
     await writeFile(file, content);
-    await expectHeld(acquireWriteLock(file, "test"), `another postindex reindex (pid ${pid}, since then) is writing to this index`);
+    await expectHeld(
+      acquireWriteLock(file, "test"),
+      `another postindex reindex (pid ${pid}, since then) is writing to this index`,
+    );
     expect(await readFile(file, "utf8")).toBe(content);
   });
 
@@ -221,7 +258,10 @@ describe.skipIf(!hasProc)("write lock: a holder is its pid and its start time", 
     const { file } = await lockDir();
     const pid = await startSleeper();
     await writeFile(file, JSON.stringify({ pid, command: "sync", since: "then" }));
-    await expectHeld(acquireWriteLock(file, "test"), `another postindex sync (pid ${pid}, since then) is writing to this index`);
+    await expectHeld(
+      acquireWriteLock(file, "test"),
+      `another postindex sync (pid ${pid}, since then) is writing to this index`,
+    );
     await writeFile(file, JSON.stringify({ pid: DEAD_PID, command: "sync", since: "then" }));
     const lock = await acquireWriteLock(file, "test");
     await lock.release();
@@ -233,7 +273,12 @@ describe.skipIf(!hasProc)("write lock: a holder is its pid and its start time", 
     const lock = await acquireWriteLock(file, "test");
     onTestFinished(() => lock.release());
     const owner = JSON.parse(await readFile(file, "utf8")) as Record<string, unknown>;
-    expect(owner).toMatchObject({ pid: process.pid, command: "test", start: await startTime(process.pid), boot: await bootId() });
+    expect(owner).toMatchObject({
+      pid: process.pid,
+      command: "test",
+      start: await startTime(process.pid),
+      boot: await bootId(),
+    });
     expect(owner.token).toMatch(/^[0-9a-f]{32}$/);
     expect(typeof owner.since).toBe("string");
   });
@@ -263,7 +308,10 @@ describe("write lock: release removes only its own lock", () => {
     const content = await readFile(file, "utf8");
     await first.release();
     expect(await readFile(file, "utf8")).toBe(content);
-    await expectHeld(acquireWriteLock(file, "reindex"), `another postindex watch (pid ${process.pid}, since ${JSON.parse(content).since}) is writing to this index`);
+    await expectHeld(
+      acquireWriteLock(file, "reindex"),
+      `another postindex watch (pid ${process.pid}, since ${JSON.parse(content).since}) is writing to this index`,
+    );
     await second.release();
     expect(existsSync(file)).toBe(false);
   });

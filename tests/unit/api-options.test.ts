@@ -26,7 +26,9 @@ describe("API options", () => {
       typeWeights: { ...DEFAULT_TYPE_WEIGHTS, area: 0.2, topic: 2 },
     });
     expect(apiOptionsFromEnv({ POSTINDEX_TRUST_PROXY: "TRUE" }).trustProxy).toBe(true);
-    expect(apiOptionsFromEnv({ POSTINDEX_TRUST_PROXY: "loopback, 10.0.0.0/8" }).trustProxy).toBe("loopback, 10.0.0.0/8");
+    expect(apiOptionsFromEnv({ POSTINDEX_TRUST_PROXY: "loopback, 10.0.0.0/8" }).trustProxy).toBe(
+      "loopback, 10.0.0.0/8",
+    );
   });
 
   test("a bad variable is named", () => {

@@ -21,13 +21,18 @@ describe("readIdFromBrokenText: the id a broken NDJSON line was written for", ()
   test.each([
     ['{"title": "t", "Post Meta": {"payload": {"source_id": "from-payload"', "from-payload"],
     ['{"title": "t", "meta": {"payload": {"sourceId": "camel"}, "revision": ', "camel"],
-    ['{"title": "t", "Post Meta": {"payload": ["generator: x", "source id: alphanode-000504", "seed: 1"], "x": ', "alphanode-000504"],
+    [
+      '{"title": "t", "Post Meta": {"payload": ["generator: x", "source id: alphanode-000504", "seed: 1"], "x": ',
+      "alphanode-000504",
+    ],
   ])("no top-level id: the payload's source id %s → %s", (text, id) => {
     expect(readIdFromBrokenText(text)).toBe(id);
   });
 
   test("a top-level id wins over a source id seen earlier", () => {
-    expect(readIdFromBrokenText('{"meta": {"payload": {"source_id": "inner"}}, "id": "outer", "title": ')).toBe("outer");
+    expect(readIdFromBrokenText('{"meta": {"payload": {"source_id": "inner"}}, "id": "outer", "title": ')).toBe(
+      "outer",
+    );
   });
 
   test.each([

@@ -5,7 +5,8 @@ import { checkFolder } from "../../src/index.js";
 import { makeContentDir, ndjson } from "../helpers/content-dir.js";
 import { makeRecord } from "../helpers/records.js";
 
-const post = (id: string, extra: Record<string, unknown> = {}): Record<string, unknown> => makeRecord({ id, title: `Post ${id}`, ...extra });
+const post = (id: string, extra: Record<string, unknown> = {}): Record<string, unknown> =>
+  makeRecord({ id, title: `Post ${id}`, ...extra });
 
 describe("finding record files", () => {
   test("reads .json, .ndjson and .jsonl recursively and reports what it ignores", async () => {
@@ -32,13 +33,23 @@ describe("finding record files", () => {
   test("an empty folder gives an empty report", async () => {
     const dir = await makeContentDir({});
     await mkdir(path.join(dir, "empty"));
-    expect(await checkFolder(dir)).toEqual({ indexed: [], excluded: [], rejected: [], duplicates: [], warnings: [], ignored: [] });
+    expect(await checkFolder(dir)).toEqual({
+      indexed: [],
+      excluded: [],
+      rejected: [],
+      duplicates: [],
+      warnings: [],
+      ignored: [],
+    });
   });
 });
 
 describe("parsing", () => {
   test("a .json file holds one record or an array", async () => {
-    const dir = await makeContentDir({ "one.json": JSON.stringify(post("one")), "many.json": JSON.stringify([post("m1"), post("m2")]) });
+    const dir = await makeContentDir({
+      "one.json": JSON.stringify(post("one")),
+      "many.json": JSON.stringify([post("m1"), post("m2")]),
+    });
     const report = await checkFolder(dir);
     expect(report.indexed).toEqual([
       { id: "m1", file: "many.json" },
@@ -58,7 +69,14 @@ describe("parsing", () => {
   });
 
   test("blank NDJSON lines are skipped; a broken line is rejected alone with its line number and the id it was written for", async () => {
-    const lines = [JSON.stringify(post("l1")), "", "   ", '{"id": "broken", "title": ', JSON.stringify(post("l5")), JSON.stringify({ id: "l6" })];
+    const lines = [
+      JSON.stringify(post("l1")),
+      "",
+      "   ",
+      '{"id": "broken", "title": ',
+      JSON.stringify(post("l5")),
+      JSON.stringify({ id: "l6" }),
+    ];
     const dir = await makeContentDir({ "bulk.ndjson": lines.join("\n") });
     const report = await checkFolder(dir);
     expect(report.indexed).toEqual([
@@ -74,12 +92,18 @@ describe("parsing", () => {
   test("a .json file that is not JSON is rejected without stopping the others", async () => {
     const dir = await makeContentDir({ "bad.json": "{ not json", "good.json": JSON.stringify(post("good")) });
     const report = await checkFolder(dir);
-    expect(report.rejected).toEqual([{ file: "bad.json", line: null, id: null, field: null, message: expect.stringMatching(/^not valid JSON/) }]);
+    expect(report.rejected).toEqual([
+      { file: "bad.json", line: null, id: null, field: null, message: expect.stringMatching(/^not valid JSON/) },
+    ]);
     expect(report.indexed.map((r) => r.id)).toEqual(["good"]);
   });
 
   test("a .json file that is not UTF-8 is rejected with that reason", async () => {
-    const bytes = Buffer.concat([Buffer.from('{"id": "x", "title": "'), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('"}')]);
+    const bytes = Buffer.concat([
+      Buffer.from('{"id": "x", "title": "'),
+      Buffer.from([0xff, 0xfe, 0xc3]),
+      Buffer.from('"}'),
+    ]);
     const dir = await makeContentDir({ "latin.json": bytes });
     expect((await checkFolder(dir)).rejected[0]).toMatchObject({ file: "latin.json", message: "not valid UTF-8 text" });
   });
@@ -90,11 +114,16 @@ describe("parsing", () => {
     const dir = await makeContentDir({ "mixed.ndjson": bytes });
     const report = await checkFolder(dir);
     expect(report.indexed.map((r) => r.id)).toEqual(["n1", "n3"]);
-    expect(report.rejected).toEqual([{ file: "mixed.ndjson", line: 2, id: "bad", field: null, message: "not valid UTF-8 text" }]);
+    expect(report.rejected).toEqual([
+      { file: "mixed.ndjson", line: 2, id: "bad", field: null, message: "not valid UTF-8 text" },
+    ]);
   });
 
   test("a 5 MB single article is read whole", async () => {
-    const paragraphs = Array.from({ length: 5_000 }, (_, i) => `paragraph ${i} ${"lorem ipsum dolor sit amet ".repeat(40)}`);
+    const paragraphs = Array.from(
+      { length: 5_000 },
+      (_, i) => `paragraph ${i} ${"lorem ipsum dolor sit amet ".repeat(40)}`,
+    );
     const big = post("big", { sections: [{ heading: "long", paragraphs }] });
     const text = JSON.stringify(big);
     expect(text.length).toBeGreaterThan(5_000_000);
@@ -122,10 +151,22 @@ describe("classification in the report", () => {
       { id: "hidden", file: "posts.ndjson", reason: "noindex" },
     ]);
     expect(report.rejected).toEqual([
-      { file: "posts.ndjson", line: 5, id: "no-status", field: "meta.revision.status", message: "revision status is missing" },
+      {
+        file: "posts.ndjson",
+        line: 5,
+        id: "no-status",
+        field: "meta.revision.status",
+        message: "revision status is missing",
+      },
     ]);
     expect(report.warnings).toEqual([
-      { file: "posts.ndjson", line: 4, id: "warned", field: "meta.view_count", message: expect.stringContaining("left out") },
+      {
+        file: "posts.ndjson",
+        line: 4,
+        id: "warned",
+        field: "meta.view_count",
+        message: expect.stringContaining("left out"),
+      },
     ]);
   });
 

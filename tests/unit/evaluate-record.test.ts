@@ -85,12 +85,20 @@ describe("spellings", () => {
   });
 
   test("facet values are trimmed, collapsed, lower-cased and de-duplicated in order", () => {
-    const { meta } = indexed(makeRecord({}, { stack: ["  Python   Services ", "python services", "Backend", "backend"] })).record;
+    const { meta } = indexed(
+      makeRecord({}, { stack: ["  Python   Services ", "python services", "Backend", "backend"] }),
+    ).record;
     expect(meta.stack).toEqual(["python services", "backend"]);
   });
 
   test.each<[string, unknown]>([
-    ["objects", [{ name: " Python ", type: "Stack" }, { Name: "backend", Type: "area" }]],
+    [
+      "objects",
+      [
+        { name: " Python ", type: "Stack" },
+        { Name: "backend", Type: "area" },
+      ],
+    ],
     ["flattened", ["name: Python", "type: stack", "name: backend", "type: area"]],
     ["flattened in a string", '["name: Python", "type: stack", "name: backend", "type: area"]'],
   ])("entities as %s", (_name, entities) => {
@@ -101,7 +109,10 @@ describe("spellings", () => {
   });
 
   test("duplicate entities are kept once", () => {
-    const entities = [{ name: "Backend", type: "area" }, { name: "backend", type: "AREA" }];
+    const entities = [
+      { name: "Backend", type: "area" },
+      { name: "backend", type: "AREA" },
+    ];
     expect(indexed(makeRecord({}, { entities })).record.meta.entities).toEqual([{ name: "backend", type: "area" }]);
   });
 
@@ -169,11 +180,31 @@ describe("rejections name the field", () => {
     ["an empty id", makeRecord({ id: "  " }), "id", "id: must not be empty"],
     ["an id that is a list", makeRecord({ id: ["a"] }), "id", "id: expected text, got a list"],
     ["no title", { id: "a", meta: { revision: { status: "reviewed" } } }, "title", "title is missing"],
-    ["a title that is an object", makeRecord({ title: { text: "x" } }), "title", "title: expected text, got a group of fields"],
+    [
+      "a title that is an object",
+      makeRecord({ title: { text: "x" } }),
+      "title",
+      "title: expected text, got a group of fields",
+    ],
     ["no meta", { id: "a", title: "t" }, "meta.revision.status", "revision status is missing"],
-    ["no revision", { id: "a", title: "t", meta: { topic: "x" } }, "meta.revision.status", "revision status is missing"],
-    ["no revision status", makeRecord({}, { revision: { version: "1" } }), "meta.revision.status", "revision status is missing"],
-    ["a revision that cannot be read", makeRecord({}, { revision: 7 }), "meta.revision.status", "revision status: expected a group of fields, got the number 7"],
+    [
+      "no revision",
+      { id: "a", title: "t", meta: { topic: "x" } },
+      "meta.revision.status",
+      "revision status is missing",
+    ],
+    [
+      "no revision status",
+      makeRecord({}, { revision: { version: "1" } }),
+      "meta.revision.status",
+      "revision status is missing",
+    ],
+    [
+      "a revision that cannot be read",
+      makeRecord({}, { revision: 7 }),
+      "meta.revision.status",
+      "revision status: expected a group of fields, got the number 7",
+    ],
   ])("%s", (_name, raw, field, message) => {
     expect(rejected(raw)).toMatchObject({ field, message, file: "posts.ndjson", line: 3 });
   });
@@ -183,7 +214,11 @@ describe("rejections name the field", () => {
   });
 
   test.each([[null], [[1, 2]], ["a string"], [42]])("%j is not a record", (raw) => {
-    expect(rejected(raw)).toMatchObject({ field: null, id: null, message: expect.stringContaining("must be a JSON object") });
+    expect(rejected(raw)).toMatchObject({
+      field: null,
+      id: null,
+      message: expect.stringContaining("must be a JSON object"),
+    });
   });
 
   test("an id too long for Meilisearch is rejected", () => {
@@ -226,7 +261,11 @@ describe("invalid optional fields are dropped with a warning", () => {
 describe("exclusions", () => {
   test.each<[string, Record<string, unknown>, string]>([
     ["a draft", { revision: { status: "draft" } }, "unreviewed"],
-    ["status in capitals is still reviewed", { revision: { status: "REVIEWED" }, flags: { noindex: "yes" } }, "noindex"],
+    [
+      "status in capitals is still reviewed",
+      { revision: { status: "REVIEWED" }, flags: { noindex: "yes" } },
+      "noindex",
+    ],
     ["needs human review", { flags: { needs_human_review: 1 } }, "unreviewed"],
     ["noindex", { flags: { noindex: true } }, "noindex"],
     ["no_index", { flags: ["no index: 1"] }, "noindex"],

@@ -53,8 +53,20 @@ describe("the example content folder", () => {
 
   test("the deliberately broken records are rejected alone, with file, line, id and field", () => {
     expect(report.rejected).toEqual([
-      { file: "betaops/export-2024-03.ndjson", line: 6, id: "betaops-000276", field: null, message: expect.stringMatching(/^not valid JSON/) },
-      { file: "gammadev/react/2024-05-batch.json", line: null, id: "gammadev-000369", field: "title", message: "title is missing" },
+      {
+        file: "betaops/export-2024-03.ndjson",
+        line: 6,
+        id: "betaops-000276",
+        field: null,
+        message: expect.stringMatching(/^not valid JSON/),
+      },
+      {
+        file: "gammadev/react/2024-05-batch.json",
+        line: null,
+        id: "gammadev-000369",
+        field: "title",
+        message: "title is missing",
+      },
     ]);
     const indexedFrom = (file: string): string[] => report.indexed.filter((r) => r.file === file).map((r) => r.id);
     // The rest of each file still counts.
@@ -90,7 +102,15 @@ describe("the indexed articles make a realistic search site", () => {
       new Set(documents.flatMap(pick).filter((v): v is string => v !== null));
     expect(values((d) => [d.difficulty])).toEqual(new Set(["beginner", "intermediate", "advanced"]));
     const stacks = values((d) => d.stack);
-    for (const stack of ["python services", "node services", "go services", "react apps", "static sites", "postgres", "kubernetes"]) {
+    for (const stack of [
+      "python services",
+      "node services",
+      "go services",
+      "react apps",
+      "static sites",
+      "postgres",
+      "kubernetes",
+    ]) {
       expect(stacks).toContain(stack);
     }
     expect(values((d) => [d.site])).toEqual(new Set(["alphanode", "betaops", "gammadev"]));
@@ -103,7 +123,10 @@ describe("the indexed articles make a realistic search site", () => {
       expect(doc.id, doc.source_id).toMatch(/^[A-Za-z0-9_-]+$/);
       expect(doc.sections.length, doc.source_id).toBeGreaterThanOrEqual(2);
       expect(doc.scenario, doc.source_id).not.toBeNull();
-      expect(doc.entities.some((e) => e.type === "problem"), doc.source_id).toBe(true);
+      expect(
+        doc.entities.some((e) => e.type === "problem"),
+        doc.source_id,
+      ).toBe(true);
     }
   });
 

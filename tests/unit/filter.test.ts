@@ -88,7 +88,7 @@ describe("quoteFilterValue()", () => {
     ["ends with \\", '"ends with \\\\"'],
     ['\\"', '"\\\\\\""'],
     ['"\\', '"\\"\\\\"'],
-    ["it's", "\"it's\""],
+    ["it's", '"it\'s"'],
     ["a OR b", '"a OR b"'],
     ["a AND b", '"a AND b"'],
     ["x) OR (id = y", '"x) OR (id = y"'],
@@ -118,17 +118,24 @@ describe("quoteFilterValue()", () => {
 
   it("round-trips any string, and the quoted value always ends where the quoting ends", () => {
     fc.assert(
-      fc.property(fc.string({ unit: "grapheme-composite", maxLength: 40 }), fc.string({ maxLength: 10 }), (value, tail) => {
-        const { value: read, rest } = readQuoted(quoteFilterValue(value) + tail);
-        expect(read).toBe(value);
-        expect(rest).toBe(tail);
-      }),
+      fc.property(
+        fc.string({ unit: "grapheme-composite", maxLength: 40 }),
+        fc.string({ maxLength: 10 }),
+        (value, tail) => {
+          const { value: read, rest } = readQuoted(quoteFilterValue(value) + tail);
+          expect(read).toBe(value);
+          expect(rest).toBe(tail);
+        },
+      ),
       { numRuns: 500, seed: 5 },
     );
   });
 
   it("round-trips strings made only of quotes, backslashes and filter syntax", () => {
-    const nasty = fc.string({ unit: fc.constantFrom('"', "\\", "'", " ", "(", ")", "=", "O", "R", "\n"), maxLength: 30 });
+    const nasty = fc.string({
+      unit: fc.constantFrom('"', "\\", "'", " ", "(", ")", "=", "O", "R", "\n"),
+      maxLength: 30,
+    });
     fc.assert(
       fc.property(nasty, (value) => {
         expect(readQuoted(quoteFilterValue(value))).toEqual({ value, rest: "" });
@@ -167,7 +174,9 @@ describe("clause builders", () => {
   });
 
   it("filterAllOf() joins with AND and skips missing clauses", () => {
-    expect(filterAllOf(filterEquals("stack", "a"), undefined, filterEquals("tools", "b"))).toBe('stack = "a" AND tools = "b"');
+    expect(filterAllOf(filterEquals("stack", "a"), undefined, filterEquals("tools", "b"))).toBe(
+      'stack = "a" AND tools = "b"',
+    );
     expect(filterAllOf(undefined, filterEquals("stack", "a"))).toBe('stack = "a"');
     expect(filterAllOf()).toBeUndefined();
     expect(filterAllOf(undefined, undefined)).toBeUndefined();
@@ -180,7 +189,13 @@ describe("buildFacetFilter()", () => {
   });
 
   it("orders facets as FACETS does, whatever the order of the selection's keys", () => {
-    const filter = buildFacetFilter({ code_language: ["python"], scenario: ["behind a cdn"], difficulty: ["beginner"], tools: ["git"], stack: ["backend"] });
+    const filter = buildFacetFilter({
+      code_language: ["python"],
+      scenario: ["behind a cdn"],
+      difficulty: ["beginner"],
+      tools: ["git"],
+      stack: ["backend"],
+    });
     expect(filter).toBe(
       'stack = "backend" AND tools = "git" AND difficulty = "beginner" AND scenario = "behind a cdn" AND code_language = "python"',
     );
@@ -215,7 +230,10 @@ describe("buildFacetFilter()", () => {
   });
 
   it("always yields one condition per selected value, whatever the values hold", () => {
-    const value = fc.string({ unit: fc.constantFrom('"', "\\", "'", " ", "(", ")", "=", "OR", "AND", "\n", "a"), maxLength: 12 });
+    const value = fc.string({
+      unit: fc.constantFrom('"', "\\", "'", " ", "(", ")", "=", "OR", "AND", "\n", "a"),
+      maxLength: 12,
+    });
     fc.assert(
       fc.property(fc.uniqueArray(value, { maxLength: 4 }), fc.uniqueArray(value, { maxLength: 4 }), (stack, tools) => {
         const filter = buildFacetFilter({ stack, tools });
@@ -233,7 +251,9 @@ describe("buildFacetFilter()", () => {
 
 describe("related-retrieval helpers", () => {
   it("entityFilter() matches any of the entity keys", () => {
-    expect(entityFilter(["problem:slow builds", "area:backend"])).toBe('entity_keys IN ["problem:slow builds", "area:backend"]');
+    expect(entityFilter(["problem:slow builds", "area:backend"])).toBe(
+      'entity_keys IN ["problem:slow builds", "area:backend"]',
+    );
     expect(entityFilter([])).toBeUndefined();
   });
 
@@ -246,6 +266,16 @@ describe("related-retrieval helpers", () => {
   it("tokenizes an IN list with hostile keys into exactly those values", () => {
     const keys = ['tool:a", "b', "area:]", "stack:x\\"];
     const tokens = tokenize(entityFilter(keys) as string);
-    expect(tokens).toEqual([word("entity_keys"), word("IN"), sym("["), str(keys[0]!), sym(","), str(keys[1]!), sym(","), str(keys[2]!), sym("]")]);
+    expect(tokens).toEqual([
+      word("entity_keys"),
+      word("IN"),
+      sym("["),
+      str(keys[0]!),
+      sym(","),
+      str(keys[1]!),
+      sym(","),
+      str(keys[2]!),
+      sym("]"),
+    ]);
   });
 });

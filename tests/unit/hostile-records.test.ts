@@ -115,8 +115,15 @@ describe("hostile records: evaluateRecord never throws, never lets an invalid re
     ) as unknown;
     const outcome = evaluateRecord(raw, at);
     expectSound(outcome);
-    expect(outcome).toMatchObject({ kind: "indexed", id: "a\ufffd", record: { title: "t\ufffd", meta: { stack: ["x\ufffd", "y"], checklist: ["a\ufffd", "b"] } } });
-    const twin = evaluateRecord(JSON.parse('{"id": "a\\udbff", "title": "t", "meta": {"revision": {"status": "reviewed"}}}'), at);
+    expect(outcome).toMatchObject({
+      kind: "indexed",
+      id: "a\ufffd",
+      record: { title: "t\ufffd", meta: { stack: ["x\ufffd", "y"], checklist: ["a\ufffd", "b"] } },
+    });
+    const twin = evaluateRecord(
+      JSON.parse('{"id": "a\\udbff", "title": "t", "meta": {"revision": {"status": "reviewed"}}}'),
+      at,
+    );
     expect(twin.id, "ids that differ only in a lone surrogate are the same id, reported as duplicates").toBe("a\ufffd");
   });
 
@@ -126,7 +133,10 @@ describe("hostile records: evaluateRecord never throws, never lets an invalid re
     ) as unknown;
     const outcome = evaluateRecord(raw, at);
     expectSound(outcome);
-    expect(outcome).toMatchObject({ kind: "indexed", record: { meta: { score: { quality: 7 }, entities: [{ name: "__proto__", type: "constructor" }] } } });
+    expect(outcome).toMatchObject({
+      kind: "indexed",
+      record: { meta: { score: { quality: 7 }, entities: [{ name: "__proto__", type: "constructor" }] } },
+    });
     if (outcome.kind !== "indexed") return;
     expect(Object.getPrototypeOf(outcome.record)).toBe(Object.prototype);
     expect(Object.keys(outcome.record.meta.flags ?? {})).toEqual(["noindex"]);
@@ -172,7 +182,10 @@ describe("huge and deeply nested values", () => {
     const raw = {
       id: "p",
       title: "word ".repeat(400_000),
-      sections: Array.from({ length: 2_000 }, (_, i) => ({ heading: `h${i}`, paragraphs: [`para ${i}`, { nested: [i] }] })),
+      sections: Array.from({ length: 2_000 }, (_, i) => ({
+        heading: `h${i}`,
+        paragraphs: [`para ${i}`, { nested: [i] }],
+      })),
       meta: {
         revision: { status: "reviewed" },
         stack: Array.from({ length: 100_000 }, (_, i) => (i % 3 === 0 ? { no: i } : `s${i % 5_000}`)),
@@ -202,25 +215,39 @@ describe("hostile files and trees", () => {
   });
 
   test("the watcher's path filter and the folder scan agree on which files are record files, for any tree", async () => {
-    const segment = fc.constantFrom("a", "b.json", "c.NDJSON", "d.jsonl", ".hidden", ".e.json", "f.txt", "g.json.bak", "h .json", "é.json");
+    const segment = fc.constantFrom(
+      "a",
+      "b.json",
+      "c.NDJSON",
+      "d.jsonl",
+      ".hidden",
+      ".e.json",
+      "f.txt",
+      "g.json.bak",
+      "h .json",
+      "é.json",
+    );
     let run = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.array(segment, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 12 }), async (paths) => {
-        const root = path.join(dir, `tree-${(run += 1)}`);
-        const files = new Set<string>();
-        const folders = new Set<string>();
-        for (const parts of paths) {
-          const file = parts.join("/");
-          const prefixes = parts.slice(0, -1).map((_, i) => parts.slice(0, i + 1).join("/"));
-          if (folders.has(file) || files.has(file) || prefixes.some((prefix) => files.has(prefix))) continue;
-          await mkdir(path.join(root, ...parts.slice(0, -1)), { recursive: true });
-          await writeFile(path.join(root, file), "{}");
-          files.add(file);
-          for (const prefix of prefixes) folders.add(prefix);
-        }
-        const { files: scanned } = await findRecordFiles(root);
-        for (const file of files) expect(isRecordFilePath(file), file).toBe(scanned.includes(file));
-      }),
+      fc.asyncProperty(
+        fc.array(fc.array(segment, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 12 }),
+        async (paths) => {
+          const root = path.join(dir, `tree-${(run += 1)}`);
+          const files = new Set<string>();
+          const folders = new Set<string>();
+          for (const parts of paths) {
+            const file = parts.join("/");
+            const prefixes = parts.slice(0, -1).map((_, i) => parts.slice(0, i + 1).join("/"));
+            if (folders.has(file) || files.has(file) || prefixes.some((prefix) => files.has(prefix))) continue;
+            await mkdir(path.join(root, ...parts.slice(0, -1)), { recursive: true });
+            await writeFile(path.join(root, file), "{}");
+            files.add(file);
+            for (const prefix of prefixes) folders.add(prefix);
+          }
+          const { files: scanned } = await findRecordFiles(root);
+          for (const file of files) expect(isRecordFilePath(file), file).toBe(scanned.includes(file));
+        },
+      ),
       { seed: SEED, numRuns: 60 },
     );
   });
@@ -228,16 +255,27 @@ describe("hostile files and trees", () => {
   test("random bytes, broken UTF-8, BOMs, CRLF and stray JSON in .json and .ndjson files", async () => {
     const chunk = fc.oneof(
       fc.uint8Array({ maxLength: 40 }).map((bytes) => Buffer.from(bytes)),
-      fc.constantFrom(Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from([0xff, 0xfe]), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from([0xc0, 0x80]), Buffer.from("\r\n"), Buffer.from("\n")),
+      fc.constantFrom(
+        Buffer.from([0xef, 0xbb, 0xbf]),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from([0xed, 0xa0, 0x80]),
+        Buffer.from([0xc0, 0x80]),
+        Buffer.from("\r\n"),
+        Buffer.from("\n"),
+      ),
       hostileRecord.map((tree) => Buffer.from(`${jsonText(tree)}\n`)),
     );
     let run = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(chunk, { maxLength: 8 }), fc.constantFrom("a.json", "b.ndjson", "c.jsonl"), async (chunks, name) => {
-        const file = `${(run += 1)}-${name}`;
-        await writeFile(path.join(dir, file), Buffer.concat(chunks));
-        for await (const outcome of evaluateFile(dir, file)) expectSound(outcome);
-      }),
+      fc.asyncProperty(
+        fc.array(chunk, { maxLength: 8 }),
+        fc.constantFrom("a.json", "b.ndjson", "c.jsonl"),
+        async (chunks, name) => {
+          const file = `${(run += 1)}-${name}`;
+          await writeFile(path.join(dir, file), Buffer.concat(chunks));
+          for await (const outcome of evaluateFile(dir, file)) expectSound(outcome);
+        },
+      ),
       { seed: SEED, numRuns: 150 },
     );
   });

@@ -4,7 +4,11 @@ import { NdjsonBatch } from "../../indexer/ndjson-batch.js";
 describe("NdjsonBatch", () => {
   test("lines are joined by LF; the size counts each line's UTF-8 bytes plus its line end", () => {
     const batch = new NdjsonBatch(64);
-    const lines = [JSON.stringify({ id: "a", title: "café" }), JSON.stringify({ id: "b", title: "数据 🚀" }), JSON.stringify({ id: "c" })];
+    const lines = [
+      JSON.stringify({ id: "a", title: "café" }),
+      JSON.stringify({ id: "b", title: "数据 🚀" }),
+      JSON.stringify({ id: "c" }),
+    ];
     for (const line of lines) batch.add(line);
     expect(batch.lines).toBe(3);
     expect(batch.size).toBe(lines.reduce((bytes, line) => bytes + Buffer.byteLength(line) + 1, 0));

@@ -59,7 +59,12 @@ describe("readList", () => {
     ["bullet lines with *", "* a\r\n* b", {}, ["a", "b"]],
     ["comma-separated stack", "fastapi, pytest,uvicorn", { commaSeparated: true }, ["fastapi", "pytest", "uvicorn"]],
     ["commas are not separators elsewhere", "one, two", {}, ["one, two"]],
-    ["paragraphs on blank lines", "first para.\n\nsecond para.\r\n\r\nthird", { paragraphs: true }, ["first para.", "second para.", "third"]],
+    [
+      "paragraphs on blank lines",
+      "first para.\n\nsecond para.\r\n\r\nthird",
+      { paragraphs: true },
+      ["first para.", "second para.", "third"],
+    ],
     ["one paragraph", "only one", { paragraphs: true }, ["only one"]],
     ["an empty string", "   ", {}, []],
     ["lines without bullets", "a\nb", {}, ["a", "b"]],

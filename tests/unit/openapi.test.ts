@@ -12,7 +12,8 @@ describe("the OpenAPI document", () => {
     expect(document.info.version).toBe("1.2.3");
     for (const [path, operations] of Object.entries(document.paths)) {
       for (const operation of Object.values(operations)) {
-        for (const parameter of operation.parameters ?? []) expect(parameter.schema.type, `${path} ${parameter.name}`).toBeDefined();
+        for (const parameter of operation.parameters ?? [])
+          expect(parameter.schema.type, `${path} ${parameter.name}`).toBeDefined();
       }
     }
     const related = document.paths["/posts/{id}/related"]?.["get"]?.parameters?.map((parameter) => parameter.name);
@@ -21,9 +22,24 @@ describe("the OpenAPI document", () => {
 
   test("answers are described as components, referenced by the paths", () => {
     expect(Object.keys(document.components.schemas).sort()).toEqual(
-      ["DraftBody", "Error", "FacetValuesAnswer", "Health", "Post", "RelatedAnswer", "SearchAnswer", "Unhealthy"].sort(),
+      [
+        "DraftBody",
+        "Error",
+        "FacetValuesAnswer",
+        "Health",
+        "Post",
+        "RelatedAnswer",
+        "SearchAnswer",
+        "Unhealthy",
+      ].sort(),
     );
-    expect(Object.keys(document.components.schemas["SearchAnswer"]?.properties ?? {})).toEqual(["hits", "total", "page", "limit", "facets"]);
+    expect(Object.keys(document.components.schemas["SearchAnswer"]?.properties ?? {})).toEqual([
+      "hits",
+      "total",
+      "page",
+      "limit",
+      "facets",
+    ]);
     expect(JSON.stringify(document)).not.toContain("$defs");
   });
 });

@@ -16,7 +16,8 @@ function readBatches(reader: RecordFileReader, absolute: string, lineDelimited: 
   return batches;
 }
 
-const idsOf = (entries: ParsedEntry[]): unknown[] => entries.map((entry) => ("value" in entry ? (entry.value as { id: unknown }).id : entry.error));
+const idsOf = (entries: ParsedEntry[]): unknown[] =>
+  entries.map((entry) => ("value" in entry ? (entry.value as { id: unknown }).id : entry.error));
 
 /** A post padded to about `bytes` of JSON, so that a few of them fill a read chunk. */
 const paddedPost = (id: string, bytes: number): Record<string, unknown> => makePost(id, { intro: "x".repeat(bytes) });
@@ -31,7 +32,11 @@ describe("RecordFileReader", () => {
     const reader = new RecordFileReader();
     expect(readBatches(reader, path.join(dir, "a.json"), false).map(idsOf)).toEqual([["a1", "a2"]]);
     expect(readBatches(reader, path.join(dir, "b.json"), false).map(idsOf)).toEqual([["b"]]);
-    expect(readBatches(reader, path.join(dir, "c.ndjson"), true).flat().map((entry) => entry.line)).toEqual([1, 2]);
+    expect(
+      readBatches(reader, path.join(dir, "c.ndjson"), true)
+        .flat()
+        .map((entry) => entry.line),
+    ).toEqual([1, 2]);
   });
 
   test("the stamp is the opened file's mtime and size", async () => {
@@ -61,7 +66,9 @@ describe("RecordFileReader", () => {
     const bare = JSON.stringify(makePost("two", { intro: "" }));
     const second = JSON.stringify(makePost("two", { intro: "x".repeat(secondLength - bare.length) }));
     expect(second.length).toBe(secondLength);
-    const dir = await makeContentDir({ "split.ndjson": `${first}\r\n${second}\r\n${JSON.stringify(makePost("three"))}\r\n` });
+    const dir = await makeContentDir({
+      "split.ndjson": `${first}\r\n${second}\r\n${JSON.stringify(makePost("three"))}\r\n`,
+    });
     const entries = readBatches(new RecordFileReader(), path.join(dir, "split.ndjson"), true).flat();
     expect(idsOf(entries)).toEqual(["one", "two", "three"]);
     expect(entries.map((entry) => entry.line)).toEqual([1, 2, 3]);
@@ -76,7 +83,9 @@ describe("RecordFileReader", () => {
   });
 
   test("a last line without a line end, blank lines skipped but counted", async () => {
-    const dir = await makeContentDir({ "tail.ndjson": `${JSON.stringify(makePost("a"))}\n\n  \r\n${JSON.stringify(makePost("b"))}` });
+    const dir = await makeContentDir({
+      "tail.ndjson": `${JSON.stringify(makePost("a"))}\n\n  \r\n${JSON.stringify(makePost("b"))}`,
+    });
     const entries = readBatches(new RecordFileReader(), path.join(dir, "tail.ndjson"), true).flat();
     expect(entries.map((entry) => [entry.line, "value" in entry])).toEqual([
       [1, true],
@@ -122,8 +131,16 @@ describe("scanWithProgress over many files", () => {
       },
     });
     expect(seen).toEqual(expected);
-    expect(outcomes.map((outcome) => outcome.file)).toEqual(expected.flatMap((file) => (file.endsWith(".ndjson") ? [file, file] : [file])));
-    expect(outcomes.find((outcome) => outcome.kind === "duplicate")).toEqual({ kind: "duplicate", id: "post-0", file: "1/zz.ndjson", line: 1, kept: "0/000.json" });
+    expect(outcomes.map((outcome) => outcome.file)).toEqual(
+      expected.flatMap((file) => (file.endsWith(".ndjson") ? [file, file] : [file])),
+    );
+    expect(outcomes.find((outcome) => outcome.kind === "duplicate")).toEqual({
+      kind: "duplicate",
+      id: "post-0",
+      file: "1/zz.ndjson",
+      line: 1,
+      kept: "0/000.json",
+    });
   });
 
   test("a promise from onRecord holds the scan until it settles", async () => {

@@ -5,7 +5,13 @@ import { FACETS, type Facet } from "../../src/document-types.js";
 import type { FacetSelection } from "../../src/meili/filter.js";
 import { RelatedIndex, type RelatedDocument } from "../../src/related/related-index.js";
 import { relatedForDocument, relatedForEntities, type RelatedAnswer } from "../../src/related/retrieve.js";
-import { compareRelated, DEFAULT_TYPE_WEIGHTS, scoreCandidate, weighEntities, type EntityRef } from "../../src/related/score.js";
+import {
+  compareRelated,
+  DEFAULT_TYPE_WEIGHTS,
+  scoreCandidate,
+  weighEntities,
+  type EntityRef,
+} from "../../src/related/score.js";
 
 /**
  * The in-memory related-posts index against a brute force that weighs from the whole corpus, scores
@@ -21,7 +27,9 @@ function matchesFacets(document: RelatedDocument, selection: FacetSelection): bo
     const wanted = selection[facet] ?? [];
     if (wanted.length === 0) return true;
     const value = document[facet];
-    return Array.isArray(value) ? value.some((item) => wanted.includes(item)) : typeof value === "string" && wanted.includes(value);
+    return Array.isArray(value)
+      ? value.some((item) => wanted.includes(item))
+      : typeof value === "string" && wanted.includes(value);
   });
 }
 
@@ -41,11 +49,18 @@ function bruteForce(
   typeWeights: Readonly<Record<string, number>> = DEFAULT_TYPE_WEIGHTS,
 ): Omit<RelatedAnswer, "id"> {
   const docFrequency = new Map<string, number>();
-  for (const document of documents) for (const key of new Set(document.entities.map(entityKey))) docFrequency.set(key, (docFrequency.get(key) ?? 0) + 1);
+  for (const document of documents)
+    for (const key of new Set(document.entities.map(entityKey)))
+      docFrequency.set(key, (docFrequency.get(key) ?? 0) + 1);
   const weighted = weighEntities(query.entities, { totalDocs: documents.length, docFrequency }, typeWeights);
   const eligible = documents.filter((document) => document.id !== query.selfId && matchesFacets(document, filters));
   const related = eligible
-    .map((document) => ({ document, id: document.id, lastReviewedAt: document.last_reviewed_at, ...scoreCandidate(weighted, document.entities.map(entityKey)) }))
+    .map((document) => ({
+      document,
+      id: document.id,
+      lastReviewedAt: document.last_reviewed_at,
+      ...scoreCandidate(weighted, document.entities.map(entityKey)),
+    }))
     .filter((match) => match.score > 0)
     .sort(compareRelated)
     .slice(0, k);
@@ -55,7 +70,12 @@ function bruteForce(
         id: match.id,
         title: match.document.title,
         score: round(match.normalisedScore),
-        shared: match.shared.map((shared) => ({ name: shared.name, type: shared.type, weight: round(shared.weight), contribution: round(shared.contribution) })),
+        shared: match.shared.map((shared) => ({
+          name: shared.name,
+          type: shared.type,
+          weight: round(shared.weight),
+          contribution: round(shared.contribution),
+        })),
       })),
       fallback: null,
     };
@@ -65,7 +85,10 @@ function bruteForce(
     .filter((document) => stacks.length === 0 || document.stack.some((value) => stacks.includes(value)))
     .sort(byFreshnessThenId)
     .slice(0, k);
-  return { related: recent.map((document) => ({ id: document.id, title: document.title, score: 0, shared: [] })), fallback: stacks.length > 0 ? "same_stack_recent" : "recent" };
+  return {
+    related: recent.map((document) => ({ id: document.id, title: document.title, score: 0, shared: [] })),
+    fallback: stacks.length > 0 ? "same_stack_recent" : "recent",
+  };
 }
 
 /** Skewed vocabularies: the first entries of each are drawn far more often than the last. */
@@ -89,7 +112,8 @@ const TOOLS = ["git", "docker", "redis", "nginx"];
 const DIFFICULTIES = ["beginner", "advanced"];
 const DATES = [null, 1_600_000_000, 1_650_000_000, 1_700_000_000];
 
-const skewedIndex = (size: number) => fc.integer({ min: 0, max: 10_000 }).map((value) => Math.min(size - 1, Math.floor(size * (value / 10_000) ** 2.5)));
+const skewedIndex = (size: number) =>
+  fc.integer({ min: 0, max: 10_000 }).map((value) => Math.min(size - 1, Math.floor(size * (value / 10_000) ** 2.5)));
 const entityArb = skewedIndex(ENTITY_POOL.length).map((index) => ENTITY_POOL[index] as EntityRef);
 const entitiesArb = fc.oneof(
   { weight: 4, arbitrary: fc.array(entityArb, { maxLength: 5 }) },
@@ -127,20 +151,31 @@ const filtersArb: fc.Arbitrary<FacetSelection> = fc.oneof(
   {
     weight: 2,
     arbitrary: fc.record(
-      { stack: fc.subarray(STACKS, { minLength: 1 }), tools: fc.subarray(TOOLS, { minLength: 1 }), difficulty: fc.subarray(DIFFICULTIES, { minLength: 1 }) },
+      {
+        stack: fc.subarray(STACKS, { minLength: 1 }),
+        tools: fc.subarray(TOOLS, { minLength: 1 }),
+        difficulty: fc.subarray(DIFFICULTIES, { minLength: 1 }),
+      },
       { requiredKeys: [] },
     ) as fc.Arbitrary<FacetSelection>,
   },
 );
 
 /** The default type weights, or ones that make some entities weightless. */
-const typeWeightsArb = fc.constantFrom(DEFAULT_TYPE_WEIGHTS, { ...DEFAULT_TYPE_WEIGHTS, weightless: 0, area: 0 }, { ...DEFAULT_TYPE_WEIGHTS, topic: 0.1 });
+const typeWeightsArb = fc.constantFrom(
+  DEFAULT_TYPE_WEIGHTS,
+  { ...DEFAULT_TYPE_WEIGHTS, weightless: 0, area: 0 },
+  { ...DEFAULT_TYPE_WEIGHTS, topic: 0.1 },
+);
 
 /**
  * Applies the operations to an index and to a plain map (the reference's corpus): the first
  * `built` of them build the index at once (its posts in freshness order), the rest change it.
  */
-function build(operations: readonly Operation[], built = Math.floor(operations.length / 2)): { index: RelatedIndex; live: Map<string, RelatedDocument> } {
+function build(
+  operations: readonly Operation[],
+  built = Math.floor(operations.length / 2),
+): { index: RelatedIndex; live: Map<string, RelatedDocument> } {
   const live = new Map<string, RelatedDocument>();
   for (const operation of operations.slice(0, built)) {
     if (operation.kind === "upsert") live.set(operation.document.id, operation.document);
@@ -167,7 +202,9 @@ describe("RelatedIndex", () => {
         expect([...index.documents()].map((document) => document.id).sort()).toEqual([...live.keys()].sort());
         for (const entity of ENTITY_POOL) {
           const key = entityKey(entity);
-          const df = [...live.values()].filter((document) => document.entities.some((other) => entityKey(other) === key)).length;
+          const df = [...live.values()].filter((document) =>
+            document.entities.some((other) => entityKey(other) === key),
+          ).length;
           expect(index.docFrequency(key), key).toBe(df);
         }
       }),
@@ -178,7 +215,18 @@ describe("RelatedIndex", () => {
   it("keeps fields a document lacks as empty values, and its stamp", () => {
     const index = new RelatedIndex();
     index.upsert({ id: "a", title: "A", indexed_at: 7 } as unknown as RelatedDocument);
-    expect(index.get("a")).toEqual({ id: "a", title: "A", entities: [], stack: [], tools: [], difficulty: null, scenario: null, code_language: null, last_reviewed_at: null, indexed_at: 7 });
+    expect(index.get("a")).toEqual({
+      id: "a",
+      title: "A",
+      entities: [],
+      stack: [],
+      tools: [],
+      difficulty: null,
+      scenario: null,
+      code_language: null,
+      last_reviewed_at: null,
+      indexed_at: 7,
+    });
     expect(index.stampOf("a")).toBe(7);
     expect(index.stampOf("b")).toBeUndefined();
   });
@@ -187,14 +235,31 @@ describe("RelatedIndex", () => {
 describe("related posts from the index", () => {
   it("equal the brute force for any post, k and facet filters, built at once and then edited, deleted, added to", () => {
     fc.assert(
-      fc.property(corpusArb(120), fc.double({ min: 0, max: 1, noNaN: true }), fc.nat(), fc.integer({ min: 1, max: 25 }), filtersArb, typeWeightsArb, (operations, share, pick, k, filters, typeWeights) => {
-        const { index, live } = build(operations, Math.floor(operations.length * share));
-        const documents = [...live.values()];
-        const self = documents[pick % Math.max(1, documents.length)];
-        if (self === undefined) return;
-        const answer = relatedForDocument(index, self.id, { limit: k, filters, typeWeights });
-        expect(answer).toEqual({ id: self.id, ...bruteForce(documents, { selfId: self.id, entities: self.entities, stack: self.stack }, k, filters, typeWeights) });
-      }),
+      fc.property(
+        corpusArb(120),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.nat(),
+        fc.integer({ min: 1, max: 25 }),
+        filtersArb,
+        typeWeightsArb,
+        (operations, share, pick, k, filters, typeWeights) => {
+          const { index, live } = build(operations, Math.floor(operations.length * share));
+          const documents = [...live.values()];
+          const self = documents[pick % Math.max(1, documents.length)];
+          if (self === undefined) return;
+          const answer = relatedForDocument(index, self.id, { limit: k, filters, typeWeights });
+          expect(answer).toEqual({
+            id: self.id,
+            ...bruteForce(
+              documents,
+              { selfId: self.id, entities: self.entities, stack: self.stack },
+              k,
+              filters,
+              typeWeights,
+            ),
+          });
+        },
+      ),
       { numRuns: 600, seed: 32 },
     );
   });
@@ -212,7 +277,10 @@ describe("related posts from the index", () => {
         (operations, entities, id, stack, k, filters, typeWeights) => {
           const { index, live } = build(operations);
           const answer = relatedForEntities(index, { id, entities, stack }, { limit: k, filters, typeWeights });
-          expect(answer).toEqual({ id: id ?? null, ...bruteForce([...live.values()], { selfId: id, entities, stack }, k, filters, typeWeights) });
+          expect(answer).toEqual({
+            id: id ?? null,
+            ...bruteForce([...live.values()], { selfId: id, entities, stack }, k, filters, typeWeights),
+          });
         },
       ),
       { numRuns: 600, seed: 33 },
@@ -229,7 +297,8 @@ describe("related posts from the index", () => {
         const answer = relatedForDocument(index, self.id, { limit: k });
         if (answer.fallback !== null) return;
         const selfKeys = new Set(self.entities.map(entityKey));
-        const sharedWith = (document: RelatedDocument) => new Set(document.entities.map(entityKey).filter((key) => selfKeys.has(key)));
+        const sharedWith = (document: RelatedDocument) =>
+          new Set(document.entities.map(entityKey).filter((key) => selfKeys.has(key)));
         const returned = new Set(answer.related.map((post) => post.id));
         for (const post of answer.related) {
           const shared = sharedWith(live.get(post.id) as RelatedDocument);
@@ -265,15 +334,25 @@ describe("related posts from the index", () => {
       { weight: 1, arbitrary: ids.map((id) => ({ kind: "delete" as const, id })) },
     );
     fc.assert(
-      fc.property(fc.array(operation, { minLength: 50, maxLength: 500 }), fc.double({ min: 0.5, max: 1, noNaN: true }), fc.nat(), fc.integer({ min: 1, max: 12 }), fc.boolean(), (operations, share, pick, k, filtered) => {
-        const { index, live } = build(operations, Math.floor(operations.length * share));
-        const documents = [...live.values()];
-        const self = documents[pick % Math.max(1, documents.length)];
-        if (self === undefined) return;
-        const filters: FacetSelection = filtered ? { tools: ["git"] } : {};
-        const answer = relatedForDocument(index, self.id, { limit: k, filters });
-        expect(answer).toEqual({ id: self.id, ...bruteForce(documents, { selfId: self.id, entities: self.entities, stack: self.stack }, k, filters) });
-      }),
+      fc.property(
+        fc.array(operation, { minLength: 50, maxLength: 500 }),
+        fc.double({ min: 0.5, max: 1, noNaN: true }),
+        fc.nat(),
+        fc.integer({ min: 1, max: 12 }),
+        fc.boolean(),
+        (operations, share, pick, k, filtered) => {
+          const { index, live } = build(operations, Math.floor(operations.length * share));
+          const documents = [...live.values()];
+          const self = documents[pick % Math.max(1, documents.length)];
+          if (self === undefined) return;
+          const filters: FacetSelection = filtered ? { tools: ["git"] } : {};
+          const answer = relatedForDocument(index, self.id, { limit: k, filters });
+          expect(answer).toEqual({
+            id: self.id,
+            ...bruteForce(documents, { selfId: self.id, entities: self.entities, stack: self.stack }, k, filters),
+          });
+        },
+      ),
       { numRuns: 500, seed: 35 },
     );
   });
@@ -297,10 +376,18 @@ describe("related posts from the index", () => {
       post("stale-both", ["a", "b"], 2),
     ];
     const index = RelatedIndex.of(documents);
-    expect(relatedForDocument(index, "q", { limit: 3 }).related.map((item) => item.id)).toEqual(["stale-both", "fresh-a-0", "fresh-a-1"]);
+    expect(relatedForDocument(index, "q", { limit: 3 }).related.map((item) => item.id)).toEqual([
+      "stale-both",
+      "fresh-a-0",
+      "fresh-a-1",
+    ]);
     // Re-dated, the post leaves its place in the order and is found all the same.
     index.upsert(post("fresh-a-5", ["a"], 200));
-    expect(relatedForDocument(index, "q", { limit: 3 }).related.map((item) => item.id)).toEqual(["stale-both", "fresh-a-5", "fresh-a-0"]);
+    expect(relatedForDocument(index, "q", { limit: 3 }).related.map((item) => item.id)).toEqual([
+      "stale-both",
+      "fresh-a-5",
+      "fresh-a-0",
+    ]);
   });
 
   it("ranks a large tie group by freshness, then id, whatever the order posts were added in", () => {
@@ -317,23 +404,34 @@ describe("related posts from the index", () => {
     }));
     const index = RelatedIndex.of(documents);
     const answer = relatedForEntities(index, { entities: [{ type: "topic", name: "shared" }] }, { limit: 30 });
-    const expected = [...documents].sort(byFreshnessThenId).slice(0, 30).map((document) => document.id);
+    const expected = [...documents]
+      .sort(byFreshnessThenId)
+      .slice(0, 30)
+      .map((document) => document.id);
     expect(answer.related.map((post) => post.id)).toEqual(expected);
   });
 
   it("says the post is unknown when the index does not hold it", () => {
     const index = RelatedIndex.of([]);
-    for (const id of ["nope", "", "x".repeat(600)]) expect(() => relatedForDocument(index, id)).toThrow(/no indexed post/);
+    for (const id of ["nope", "", "x".repeat(600)])
+      expect(() => relatedForDocument(index, id)).toThrow(/no indexed post/);
   });
 
   it("facet filters match as the Meilisearch filter does: OR within a facet, AND across, a missing value never", () => {
-    const base = { title: "t", entities: [{ type: "topic", name: "x" }], scenario: null, code_language: null, last_reviewed_at: null };
+    const base = {
+      title: "t",
+      entities: [{ type: "topic", name: "x" }],
+      scenario: null,
+      code_language: null,
+      last_reviewed_at: null,
+    };
     const index = RelatedIndex.of([
       { ...base, id: "a", stack: ["python services", "general"], tools: ["git"], difficulty: "beginner" },
       { ...base, id: "b", stack: ["rust services"], tools: [], difficulty: null },
       { ...base, id: "c", stack: [], tools: ["git", "redis"], difficulty: "advanced" },
     ]);
-    const ids = (filters: Partial<Record<Facet, string[]>>) => relatedForEntities(index, { entities: base.entities }, { limit: 10, filters }).related.map((post) => post.id);
+    const ids = (filters: Partial<Record<Facet, string[]>>) =>
+      relatedForEntities(index, { entities: base.entities }, { limit: 10, filters }).related.map((post) => post.id);
     expect(ids({ stack: ["general", "rust services"] })).toEqual(["a", "b"]);
     expect(ids({ tools: ["git"], difficulty: ["advanced"] })).toEqual(["c"]);
     expect(ids({ difficulty: ["beginner", "advanced"] })).toEqual(["a", "c"]);

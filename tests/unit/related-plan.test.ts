@@ -17,7 +17,12 @@ function fetchCandidates(posts: readonly RelatedCandidate[], essential: readonly
 }
 
 /** The reference: score every post by hand, sort by the documented rules, keep k. */
-function bruteForce(query: readonly WeightedEntity[], posts: readonly RelatedCandidate[], k: number, selfId: string | undefined): string[] {
+function bruteForce(
+  query: readonly WeightedEntity[],
+  posts: readonly RelatedCandidate[],
+  k: number,
+  selfId: string | undefined,
+): string[] {
   const scored = posts
     .filter((post) => post.id !== selfId)
     .map((post) => {
@@ -33,7 +38,13 @@ function bruteForce(query: readonly WeightedEntity[], posts: readonly RelatedCan
       return { id: post.id, score, shared, time: post.last_reviewed_at ?? Number.NEGATIVE_INFINITY };
     })
     .filter((post) => post.score > 0);
-  scored.sort((a, b) => b.score - a.score || b.shared - a.shared || (a.time === b.time ? 0 : a.time > b.time ? -1 : 1) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  scored.sort(
+    (a, b) =>
+      b.score - a.score ||
+      b.shared - a.shared ||
+      (a.time === b.time ? 0 : a.time > b.time ? -1 : 1) ||
+      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
   return scored.slice(0, k).map((post) => post.id);
 }
 
@@ -68,7 +79,9 @@ describe("planRelated()", () => {
 
   it("counts the query post in df only when it is indexed", () => {
     expect(planRelated(query, { k: 5 }).fetch?.expectedCount).toBe(3 + 40);
-    expect(planRelated(query, { k: 5 }).fetch?.filter).toBe('entity_keys IN ["problem:flaky tests", "stack:python services"]');
+    expect(planRelated(query, { k: 5 }).fetch?.filter).toBe(
+      'entity_keys IN ["problem:flaky tests", "stack:python services"]',
+    );
   });
 
   it("prunes nothing when no entity has k other posts", () => {
@@ -84,19 +97,27 @@ describe("planRelated()", () => {
   });
 
   it("prunes a tail only while its total stays below the threshold", () => {
-    const plan = planRelated([weighted("a:rare", 5, 10), weighted("b:one", 2, 100), weighted("c:two", 2, 100), weighted("d:three", 2, 100)], { k: 3 });
+    const plan = planRelated(
+      [weighted("a:rare", 5, 10), weighted("b:one", 2, 100), weighted("c:two", 2, 100), weighted("d:three", 2, 100)],
+      { k: 3 },
+    );
     expect(plan.thresholdBound).toBe(5);
     expect(plan.nonEssential.map((entity) => entity.key)).toEqual(["c:two", "d:three"]);
     expect(plan.nonEssentialBound).toBe(4);
   });
 
   it("does not prune a tail whose total equals the threshold (a tie could still enter)", () => {
-    const plan = planRelated([weighted("a:rare", 4, 10), weighted("b:one", 2, 100), weighted("c:two", 2, 100)], { k: 3 });
+    const plan = planRelated([weighted("a:rare", 4, 10), weighted("b:one", 2, 100), weighted("c:two", 2, 100)], {
+      k: 3,
+    });
     expect(plan.nonEssential.map((entity) => entity.key)).toEqual(["c:two"]);
   });
 
   it("always leaves weightless entities out of the fetch", () => {
-    const plan = planRelated([weighted("area:backend", 0, 900), weighted("problem:x", 2, 1)], { k: 10, selfId: "self" });
+    const plan = planRelated([weighted("area:backend", 0, 900), weighted("problem:x", 2, 1)], {
+      k: 10,
+      selfId: "self",
+    });
     expect(plan.essential.map((entity) => entity.key)).toEqual(["problem:x"]);
     expect(plan.nonEssentialBound).toBe(0);
   });
@@ -113,11 +134,21 @@ describe("planRelated()", () => {
 
 describe("rankRelated()", () => {
   const query = [weighted("problem:p", 4, 3), weighted("area:a", 1, 50)];
-  const post = (id: string, keys: string[], time: number | null = null): RelatedCandidate => ({ id, entity_keys: keys, last_reviewed_at: time });
+  const post = (id: string, keys: string[], time: number | null = null): RelatedCandidate => ({
+    id,
+    entity_keys: keys,
+    last_reviewed_at: time,
+  });
 
   it("skips the query post, duplicates and posts sharing nothing", () => {
     const plan = planRelated(query, { k: 10, selfId: "self", prune: false });
-    const ranking = rankRelated(plan, [post("self", ["problem:p"]), post("x", ["problem:p"]), post("x", ["area:a"]), post("y", ["stack:z"]), post("z", ["area:a"])]);
+    const ranking = rankRelated(plan, [
+      post("self", ["problem:p"]),
+      post("x", ["problem:p"]),
+      post("x", ["area:a"]),
+      post("y", ["stack:z"]),
+      post("z", ["area:a"]),
+    ]);
     expect(ranking.related.map((match) => [match.id, match.shared.length])).toEqual([
       ["x", 1],
       ["z", 1],
@@ -135,7 +166,11 @@ describe("rankRelated()", () => {
   it("is exact when the k-th score found beats what the unfetched posts could score", () => {
     const plan = planRelated(query, { k: 2, selfId: "self" });
     expect(plan.nonEssential.map((entity) => entity.key)).toEqual(["area:a"]);
-    const ranking = rankRelated(plan, [post("self", ["problem:p", "area:a"]), post("x", ["problem:p"]), post("y", ["problem:p", "area:a"])]);
+    const ranking = rankRelated(plan, [
+      post("self", ["problem:p", "area:a"]),
+      post("x", ["problem:p"]),
+      post("y", ["problem:p", "area:a"]),
+    ]);
     expect(ranking.related.map((match) => match.id)).toEqual(["y", "x"]);
     expect(ranking.isExact).toBe(true);
   });
@@ -163,7 +198,10 @@ describe("fallbackPlan()", () => {
   });
 
   it("falls back to the most recent posts when no stack is known", () => {
-    expect(fallbackPlan({ stack: [], k: 3, selfId: "self" })).toMatchObject({ basis: "recent", filter: 'id != "self"' });
+    expect(fallbackPlan({ stack: [], k: 3, selfId: "self" })).toMatchObject({
+      basis: "recent",
+      filter: 'id != "self"',
+    });
     expect(fallbackPlan({ stack: [], k: 3 }).filter).toBeUndefined();
   });
 });
@@ -185,11 +223,17 @@ const TYPES = ["problem", "stack", "tool", "area", "other"] as const;
 const siteArbitrary = fc
   .record({
     vocabulary: fc.integer({ min: 1, max: 25 }),
-    posts: fc.array(fc.record({ picks: fc.array(fc.nat({ max: 624 }), { maxLength: 7 }), time: fc.option(fc.nat({ max: 4 }), { nil: null }) }), {
-      minLength: 1,
-      maxLength: 150,
-      size: "max",
-    }),
+    posts: fc.array(
+      fc.record({
+        picks: fc.array(fc.nat({ max: 624 }), { maxLength: 7 }),
+        time: fc.option(fc.nat({ max: 4 }), { nil: null }),
+      }),
+      {
+        minLength: 1,
+        maxLength: 150,
+        size: "max",
+      },
+    ),
     k: fc.integer({ min: 1, max: 10 }),
     queryFromSite: fc.boolean(),
     draftPicks: fc.array(fc.nat({ max: 624 }), { maxLength: 7 }),
@@ -202,11 +246,28 @@ const siteArbitrary = fc
       const index = vocabulary - 1 - Math.floor(Math.sqrt(pick % (vocabulary * vocabulary)));
       return { type: TYPES[index % TYPES.length] as string, name: `e${index}` };
     };
-    const entitiesOf = (picks: number[]) => [...new Map(picks.map(entity).map((item) => [entityKey(item), item])).values()];
-    const site = posts.map((post, index) => ({ id: `p${index}`, entities: entitiesOf(post.picks), last_reviewed_at: post.time }));
-    const candidates: RelatedCandidate[] = site.map((post) => ({ id: post.id, entity_keys: post.entities.map(entityKey), last_reviewed_at: post.last_reviewed_at }));
+    const entitiesOf = (picks: number[]) => [
+      ...new Map(picks.map(entity).map((item) => [entityKey(item), item])).values(),
+    ];
+    const site = posts.map((post, index) => ({
+      id: `p${index}`,
+      entities: entitiesOf(post.picks),
+      last_reviewed_at: post.time,
+    }));
+    const candidates: RelatedCandidate[] = site.map((post) => ({
+      id: post.id,
+      entity_keys: post.entities.map(entityKey),
+      last_reviewed_at: post.last_reviewed_at,
+    }));
     const self = queryFromSite ? site[queryIndex % site.length] : undefined;
-    return { candidates, k, typeWeights, shuffle, selfId: self?.id, entities: self?.entities ?? entitiesOf(draftPicks) };
+    return {
+      candidates,
+      k,
+      typeWeights,
+      shuffle,
+      selfId: self?.id,
+      entities: self?.entities ?? entitiesOf(draftPicks),
+    };
   });
 
 describe("MaxScore pruning", () => {
@@ -215,7 +276,11 @@ describe("MaxScore pruning", () => {
     let runs = 0;
     fc.assert(
       fc.property(siteArbitrary, ({ candidates, k, typeWeights, shuffle, selfId, entities }) => {
-        const query = weighEntities(entities, { totalDocs: candidates.length, docFrequency: docFrequencies(candidates) }, typeWeights);
+        const query = weighEntities(
+          entities,
+          { totalDocs: candidates.length, docFrequency: docFrequencies(candidates) },
+          typeWeights,
+        );
         const plan = planRelated(query, { k, selfId });
         const fetched = fetchCandidates(candidates, plan.essential);
         const ranking = rankRelated(plan, shuffled(fetched, shuffle));
@@ -235,7 +300,11 @@ describe("MaxScore pruning", () => {
     let saved = 0;
     fc.assert(
       fc.property(siteArbitrary, ({ candidates, k, typeWeights, selfId, entities }) => {
-        const query = weighEntities(entities, { totalDocs: candidates.length, docFrequency: docFrequencies(candidates) }, typeWeights);
+        const query = weighEntities(
+          entities,
+          { totalDocs: candidates.length, docFrequency: docFrequencies(candidates) },
+          typeWeights,
+        );
         const everything = fetchCandidates(candidates, query).length;
         const pruned = fetchCandidates(candidates, planRelated(query, { k, selfId }).essential).length;
         expect(pruned).toBeLessThanOrEqual(everything);
@@ -247,13 +316,17 @@ describe("MaxScore pruning", () => {
   });
 
   it("when isExact holds, the answer is right even if the df it was planned with was wrong", () => {
-    const noisy = siteArbitrary.chain((site) => fc.tuple(fc.constant(site), fc.array(fc.integer({ min: -3, max: 3 }), { minLength: 30, maxLength: 30 })));
+    const noisy = siteArbitrary.chain((site) =>
+      fc.tuple(fc.constant(site), fc.array(fc.integer({ min: -3, max: 3 }), { minLength: 30, maxLength: 30 })),
+    );
     let exact = 0;
     let inexact = 0;
     fc.assert(
       fc.property(noisy, ([{ candidates, k, typeWeights, selfId, entities }, noise]) => {
         const trueDf = docFrequencies(candidates);
-        const staleDf = new Map([...trueDf].map(([key, count], index) => [key, Math.max(0, count + (noise[index % noise.length] as number))]));
+        const staleDf = new Map(
+          [...trueDf].map(([key, count], index) => [key, Math.max(0, count + (noise[index % noise.length] as number))]),
+        );
         const query = weighEntities(entities, { totalDocs: candidates.length, docFrequency: staleDf }, typeWeights);
         const plan = planRelated(query, { k, selfId });
         const ranking = rankRelated(plan, fetchCandidates(candidates, plan.essential));

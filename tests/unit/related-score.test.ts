@@ -13,7 +13,10 @@ import {
   type RankedFields,
 } from "../../src/related/score.js";
 
-const stats = (totalDocs: number, df: Record<string, number>) => ({ totalDocs, docFrequency: new Map(Object.entries(df)) });
+const stats = (totalDocs: number, df: Record<string, number>) => ({
+  totalDocs,
+  docFrequency: new Map(Object.entries(df)),
+});
 
 describe("entityWeight()", () => {
   it("falls as an entity gets commoner", () => {
@@ -51,11 +54,16 @@ describe("entityWeight()", () => {
 
   it("stays within 0..typeWeight·ln(2N+2) for any input", () => {
     fc.assert(
-      fc.property(fc.integer({ min: -10, max: 5000 }), fc.integer({ min: 0, max: 5000 }), fc.double({ min: 0, max: 5, noNaN: true }), (df, n, typeWeight) => {
-        const weight = entityWeight(df, n, typeWeight);
-        expect(weight).toBeGreaterThanOrEqual(0);
-        expect(weight).toBeLessThanOrEqual(typeWeight * Math.log(2 * n + 2) + 1e-12);
-      }),
+      fc.property(
+        fc.integer({ min: -10, max: 5000 }),
+        fc.integer({ min: 0, max: 5000 }),
+        fc.double({ min: 0, max: 5, noNaN: true }),
+        (df, n, typeWeight) => {
+          const weight = entityWeight(df, n, typeWeight);
+          expect(weight).toBeGreaterThanOrEqual(0);
+          expect(weight).toBeLessThanOrEqual(typeWeight * Math.log(2 * n + 2) + 1e-12);
+        },
+      ),
       { numRuns: 300, seed: 11 },
     );
   });
@@ -129,7 +137,10 @@ describe("scoreCandidate()", () => {
 
   it("lists shared entities heaviest first with what each contributed", () => {
     const scored = scoreCandidate(query, ["area:backend", "problem:flaky tests"]);
-    expect(scored.shared.map((entity) => `${entity.type}:${entity.name}`)).toEqual(["problem:flaky tests", "area:backend"]);
+    expect(scored.shared.map((entity) => `${entity.type}:${entity.name}`)).toEqual([
+      "problem:flaky tests",
+      "area:backend",
+    ]);
     const [problem, area] = scored.shared;
     expect(problem?.weight).toBe(query[0]?.weight);
     expect(problem!.contribution + area!.contribution).toBeCloseTo(scored.normalisedScore, 12);
@@ -137,7 +148,9 @@ describe("scoreCandidate()", () => {
   });
 
   it("accepts a Set of keys as well as an array", () => {
-    expect(scoreCandidate(query, new Set(["stack:python services"]))).toEqual(scoreCandidate(query, ["stack:python services"]));
+    expect(scoreCandidate(query, new Set(["stack:python services"]))).toEqual(
+      scoreCandidate(query, ["stack:python services"]),
+    );
   });
 
   it("scores 0 (not NaN) when the query weighs nothing", () => {
@@ -147,17 +160,25 @@ describe("scoreCandidate()", () => {
   });
 
   it("keeps the normalised score in 0..1 for any query and candidate", () => {
-    const entity = fc.record({ name: fc.constantFrom("a", "b", "c", "d", "e"), type: fc.constantFrom("problem", "stack", "area", "tool", "x") });
+    const entity = fc.record({
+      name: fc.constantFrom("a", "b", "c", "d", "e"),
+      type: fc.constantFrom("problem", "stack", "area", "tool", "x"),
+    });
     fc.assert(
-      fc.property(fc.array(entity, { maxLength: 8 }), fc.array(entity, { maxLength: 8 }), fc.nat({ max: 50 }), (queryEntities, candidate, n) => {
-        const df = Object.fromEntries(queryEntities.map((item, index) => [entityKey(item), (index * 7) % (n + 1)]));
-        const weighted = weighEntities(queryEntities, stats(n, df));
-        const scored = scoreCandidate(weighted, candidate.map(entityKey));
-        expect(scored.normalisedScore).toBeGreaterThanOrEqual(0);
-        expect(scored.normalisedScore).toBeLessThanOrEqual(1);
-        const sharesAll = weighted.every((item) => candidate.some((other) => entityKey(other) === item.key));
-        if (sharesAll && totalWeight(weighted) > 0) expect(scored.normalisedScore).toBe(1);
-      }),
+      fc.property(
+        fc.array(entity, { maxLength: 8 }),
+        fc.array(entity, { maxLength: 8 }),
+        fc.nat({ max: 50 }),
+        (queryEntities, candidate, n) => {
+          const df = Object.fromEntries(queryEntities.map((item, index) => [entityKey(item), (index * 7) % (n + 1)]));
+          const weighted = weighEntities(queryEntities, stats(n, df));
+          const scored = scoreCandidate(weighted, candidate.map(entityKey));
+          expect(scored.normalisedScore).toBeGreaterThanOrEqual(0);
+          expect(scored.normalisedScore).toBeLessThanOrEqual(1);
+          const sharesAll = weighted.every((item) => candidate.some((other) => entityKey(other) === item.key));
+          if (sharesAll && totalWeight(weighted) > 0) expect(scored.normalisedScore).toBe(1);
+        },
+      ),
       { numRuns: 300, seed: 12 },
     );
   });
@@ -184,7 +205,9 @@ describe("compareRelated()", () => {
   });
 
   it("gives the same order whatever order the input comes in", () => {
-    const items = Array.from({ length: 12 }, (_, index) => item(`p${index % 4}${index}`, index % 3, index % 2, index % 5 === 0 ? null : index % 4));
+    const items = Array.from({ length: 12 }, (_, index) =>
+      item(`p${index % 4}${index}`, index % 3, index % 2, index % 5 === 0 ? null : index % 4),
+    );
     const expected = [...items].sort(compareRelated).map((entry) => entry.id);
     fc.assert(
       fc.property(fc.shuffledSubarray(items, { minLength: items.length }), (shuffled) => {
@@ -195,7 +218,9 @@ describe("compareRelated()", () => {
   });
 
   it("compares ids by code unit, not locale", () => {
-    expect([item("b", 1, 1, 1), item("B", 1, 1, 1), item("a", 1, 1, 1)].sort(compareRelated).map((entry) => entry.id)).toEqual(["B", "a", "b"]);
+    expect(
+      [item("b", 1, 1, 1), item("B", 1, 1, 1), item("a", 1, 1, 1)].sort(compareRelated).map((entry) => entry.id),
+    ).toEqual(["B", "a", "b"]);
   });
 });
 

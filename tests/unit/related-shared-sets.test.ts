@@ -13,11 +13,19 @@ import {
   type WeightedEntity,
 } from "../../src/index.js";
 
-const weighted = (name: string, weight: number): WeightedEntity => ({ name, type: "topic", key: `topic:${name}`, df: 1, weight });
+const weighted = (name: string, weight: number): WeightedEntity => ({
+  name,
+  type: "topic",
+  key: `topic:${name}`,
+  df: 1,
+  weight,
+});
 
 /** Posts as the set of query entities each shares (a bit mask over n entities). */
 function carryingCounts(posts: readonly number[], n: number): number[] {
-  return Array.from({ length: 1 << n }, (_, mask) => (mask === 0 ? 0 : posts.filter((post) => (post & mask) === mask).length));
+  return Array.from({ length: 1 << n }, (_, mask) =>
+    mask === 0 ? 0 : posts.filter((post) => (post & mask) === mask).length,
+  );
 }
 
 describe("exactSharedCounts()", () => {
@@ -33,10 +41,17 @@ describe("exactSharedCounts()", () => {
 
   test("matches a direct count for any set of posts", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 6 }).chain((n) => fc.tuple(fc.constant(n), fc.array(fc.integer({ min: 0, max: (1 << n) - 1 }), { maxLength: 60 }))), ([n, posts]) => {
-        const exact = exactSharedCounts(carryingCounts(posts, n), n);
-        for (const mask of nonEmptyMasks(n)) expect(exact[mask]).toBe(posts.filter((post) => post === mask).length);
-      }),
+      fc.property(
+        fc
+          .integer({ min: 1, max: 6 })
+          .chain((n) =>
+            fc.tuple(fc.constant(n), fc.array(fc.integer({ min: 0, max: (1 << n) - 1 }), { maxLength: 60 })),
+          ),
+        ([n, posts]) => {
+          const exact = exactSharedCounts(carryingCounts(posts, n), n);
+          for (const mask of nonEmptyMasks(n)) expect(exact[mask]).toBe(posts.filter((post) => post === mask).length);
+        },
+      ),
     );
   });
 
@@ -87,7 +102,9 @@ describe("planSubsetCounts() and completeDistribution()", () => {
 
   /** Posts as masks over `entities`; the query post itself carries all of them and is indexed. */
   function setting(posts: readonly number[]) {
-    const docFrequency = new Map(entities.map((entity, bit) => [`topic:${entity.name}`, 1 + posts.filter((post) => post & (1 << bit)).length]));
+    const docFrequency = new Map(
+      entities.map((entity, bit) => [`topic:${entity.name}`, 1 + posts.filter((post) => post & (1 << bit)).length]),
+    );
     const query = weighEntities(entities, { totalDocs: posts.length + 1, docFrequency });
     return { query, context: { k: 2, selfId: "self", selfCarriesAll: true, hasCandidateFilter: false } };
   }
@@ -109,20 +126,26 @@ describe("planSubsetCounts() and completeDistribution()", () => {
 
   test("the selected groups always hold the top k by score and size", () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 15 }), { maxLength: 80 }), fc.integer({ min: 1, max: 8 }), (posts, k) => {
-        const { query, context } = setting(posts);
-        const plan = planSubsetCounts(query, { ...context, k });
-        const counted = new Map(plan.ask.map((mask) => [mask, posts.filter((post) => (post & mask) === mask).length]));
-        const selection = selectGroups(query, completeDistribution(query, plan, counted), k);
-        const kept = new Set([...selection.whole, ...selection.boundary].map((group) => group.mask));
-        const ranked = posts
-          .map((mask) => ({ mask, score: groupScore(query, mask), size: popCount(mask) }))
-          .filter((post) => post.score > 0)
-          .sort((a, b) => b.score - a.score || b.size - a.size);
-        for (const post of ranked.slice(0, k)) expect(kept.has(post.mask)).toBe(true);
-        const covered = selection.whole.reduce((sum, group) => sum + group.count, 0) + selection.needed;
-        expect(covered).toBe(Math.min(k, ranked.length));
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 15 }), { maxLength: 80 }),
+        fc.integer({ min: 1, max: 8 }),
+        (posts, k) => {
+          const { query, context } = setting(posts);
+          const plan = planSubsetCounts(query, { ...context, k });
+          const counted = new Map(
+            plan.ask.map((mask) => [mask, posts.filter((post) => (post & mask) === mask).length]),
+          );
+          const selection = selectGroups(query, completeDistribution(query, plan, counted), k);
+          const kept = new Set([...selection.whole, ...selection.boundary].map((group) => group.mask));
+          const ranked = posts
+            .map((mask) => ({ mask, score: groupScore(query, mask), size: popCount(mask) }))
+            .filter((post) => post.score > 0)
+            .sort((a, b) => b.score - a.score || b.size - a.size);
+          for (const post of ranked.slice(0, k)) expect(kept.has(post.mask)).toBe(true);
+          const covered = selection.whole.reduce((sum, group) => sum + group.count, 0) + selection.needed;
+          expect(covered).toBe(Math.min(k, ranked.length));
+        },
+      ),
     );
   });
 });

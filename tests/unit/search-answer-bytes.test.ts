@@ -15,10 +15,34 @@ import { hostileText, SEED } from "../helpers/hostile.js";
 
 /** Text as titles and snippets come back: hostile pieces, HTML, quotes, backslashes, highlight markers. */
 const text = fc
-  .array(fc.oneof(hostileText(2), fc.constantFrom(MARK_OPEN, MARK_CLOSE, "<script>", '"', "\\", "'", "&amp;", "\u2026", "\u0001", "\n", "é", "\u{1f600}", "\uE000x", "\uEE80")), { maxLength: 8 })
+  .array(
+    fc.oneof(
+      hostileText(2),
+      fc.constantFrom(
+        MARK_OPEN,
+        MARK_CLOSE,
+        "<script>",
+        '"',
+        "\\",
+        "'",
+        "&amp;",
+        "\u2026",
+        "\u0001",
+        "\n",
+        "é",
+        "\u{1f600}",
+        "\uE000x",
+        "\uEE80",
+      ),
+    ),
+    { maxLength: 8 },
+  )
   .map((parts) => parts.join(""));
 
-const recordId = fc.oneof(fc.stringMatching(/^[A-Za-z0-9_-]{1,12}$/), text.filter((value) => value.length > 0));
+const recordId = fc.oneof(
+  fc.stringMatching(/^[A-Za-z0-9_-]{1,12}$/),
+  text.filter((value) => value.length > 0),
+);
 
 const hit = fc.record({
   id: recordId.map(toDocumentId),
@@ -57,7 +81,9 @@ const answer = fc.record({
 type GeneratedAnswer = typeof answer extends fc.Arbitrary<infer T> ? T : never;
 
 function meiliAnswer(generated: GeneratedAnswer): Record<string, unknown> {
-  const facetDistribution = Object.fromEntries([...FACETS].sort().map((facet) => [facet, generated.facets[FACETS.indexOf(facet)]]));
+  const facetDistribution = Object.fromEntries(
+    [...FACETS].sort().map((facet) => [facet, generated.facets[FACETS.indexOf(facet)]]),
+  );
   return {
     hits: generated.hits.map(meiliHit),
     query: generated.query,
@@ -96,7 +122,12 @@ describe("spliceSearchAnswer", () => {
           id: toDocumentId("a b/c?"),
           title: 'A <b> "x"',
           reading_time: 4,
-          _formatted: { id: toDocumentId("a b/c?"), title: `A ${MARK_OPEN}<b>${MARK_CLOSE} "x"`, body: `…${MARK_OPEN}cache${MARK_CLOSE} & 'more'…`, reading_time: "4" },
+          _formatted: {
+            id: toDocumentId("a b/c?"),
+            title: `A ${MARK_OPEN}<b>${MARK_CLOSE} "x"`,
+            body: `…${MARK_OPEN}cache${MARK_CLOSE} & 'more'…`,
+            reading_time: "4",
+          },
         },
       ],
       query: 'cache"',
@@ -105,24 +136,62 @@ describe("spliceSearchAnswer", () => {
       page: 2,
       totalPages: 7,
       totalHits: 7,
-      facetDistribution: { code_language: {}, difficulty: { beginner: 7 }, scenario: {}, stack: { "}},{\"": 1 }, tools: {} },
+      facetDistribution: {
+        code_language: {},
+        difficulty: { beginner: 7 },
+        scenario: {},
+        stack: { '}},{"': 1 },
+        tools: {},
+      },
       facetStats: {},
     };
-    const spliced = JSON.parse((spliceSearchAnswer(Buffer.from(JSON.stringify(response)), { page: 2, limit: 1 }) as Buffer).toString());
+    const spliced = JSON.parse(
+      (spliceSearchAnswer(Buffer.from(JSON.stringify(response)), { page: 2, limit: 1 }) as Buffer).toString(),
+    );
     expect(spliced).toEqual({
-      hits: [{ id: "a b/c?", title: 'A <b> "x"', reading_time: 4, title_highlighted: "A <mark>&lt;b&gt;</mark> &quot;x&quot;", snippet: "…<mark>cache</mark> &amp; &#39;more&#39;…" }],
+      hits: [
+        {
+          id: "a b/c?",
+          title: 'A <b> "x"',
+          reading_time: 4,
+          title_highlighted: "A <mark>&lt;b&gt;</mark> &quot;x&quot;",
+          snippet: "…<mark>cache</mark> &amp; &#39;more&#39;…",
+        },
+      ],
       total: 7,
       page: 2,
       limit: 1,
-      facets: { stack: { "}},{\"": 1 }, tools: {}, difficulty: { beginner: 7 }, scenario: {}, code_language: {} },
+      facets: { stack: { '}},{"': 1 }, tools: {}, difficulty: { beginner: 7 }, scenario: {}, code_language: {} },
     });
   });
 
   it("declines (undefined) what is not laid out as expected, rather than answer wrongly", () => {
     const base = meiliAnswer({
       hits: [
-        { id: "a", title: "t", site: "s", summary: "", stack: [], reading_time: 1, view_count: 1, last_reviewed_at: 1, formattedTitle: "t", formattedBody: "b" },
-        { id: "b", title: "u", site: "s", summary: "", stack: [], reading_time: 1, view_count: 1, last_reviewed_at: 1, formattedTitle: "u", formattedBody: "c" },
+        {
+          id: "a",
+          title: "t",
+          site: "s",
+          summary: "",
+          stack: [],
+          reading_time: 1,
+          view_count: 1,
+          last_reviewed_at: 1,
+          formattedTitle: "t",
+          formattedBody: "b",
+        },
+        {
+          id: "b",
+          title: "u",
+          site: "s",
+          summary: "",
+          stack: [],
+          reading_time: 1,
+          view_count: 1,
+          last_reviewed_at: 1,
+          formattedTitle: "u",
+          formattedBody: "c",
+        },
       ],
       query: "q",
       totalHits: 2,

@@ -1,5 +1,11 @@
 import { describe, expect, test } from "vitest";
-import { highlightToHtml, parseSearchQuery, searchRequestFor, toSearchAnswer, type SearchResponse } from "../../src/index.js";
+import {
+  highlightToHtml,
+  parseSearchQuery,
+  searchRequestFor,
+  toSearchAnswer,
+  type SearchResponse,
+} from "../../src/index.js";
 
 describe("search answers", () => {
   const request = searchRequestFor(parseSearchQuery({ q: "cache" }));
@@ -25,7 +31,13 @@ describe("search answers", () => {
     } as unknown as SearchResponse<never>;
     const answer = toSearchAnswer(response, { page: 2, limit: 1 });
     expect(answer).toMatchObject({ total: 7, page: 2, limit: 1 });
-    expect(answer.hits[0]).toEqual({ id: "a b", title: "A <b>", stack: ["x"], title_highlighted: "A <mark>&lt;b&gt;</mark>", snippet: "…cropped…" });
+    expect(answer.hits[0]).toEqual({
+      id: "a b",
+      title: "A <b>",
+      stack: ["x"],
+      title_highlighted: "A <mark>&lt;b&gt;</mark>",
+      snippet: "…cropped…",
+    });
     expect(answer.facets).toEqual({ stack: { x: 7 }, tools: {}, difficulty: {}, scenario: {}, code_language: {} });
   });
 });

@@ -158,7 +158,9 @@ describe("searchQuerySchema", () => {
   });
 
   it("normalises facet values like records, drops empty ones and merges duplicates", () => {
-    const query = parseSearchQuery({ stack: ["  Python ", "python", "", "   ", "PYTHON\tServices", "python services"] });
+    const query = parseSearchQuery({
+      stack: ["  Python ", "python", "", "   ", "PYTHON\tServices", "python services"],
+    });
     expect(query.filters.stack).toEqual(["python", "python services"]);
   });
 
@@ -201,9 +203,17 @@ describe("searchQuerySchema", () => {
     ["a q one past the maximum", { q: "x".repeat(SEARCH_LIMITS.maxQueryLength + 1) }, "q"],
     ["a repeated q", { q: ["a", "b"] }, "q"],
     ["a nested q (extended query parser)", { q: { a: "b" } }, "q"],
-    ["too many stack values", { stack: Array.from({ length: SEARCH_LIMITS.maxValuesPerFacet + 1 }, (_, i) => `s${i}`) }, "stack"],
+    [
+      "too many stack values",
+      { stack: Array.from({ length: SEARCH_LIMITS.maxValuesPerFacet + 1 }, (_, i) => `s${i}`) },
+      "stack",
+    ],
     ["a too-long tools value", { tools: "t".repeat(SEARCH_LIMITS.maxFacetValueLength + 1) }, "tools"],
-    ["a stack value short in characters but too long in bytes", { stack: "é".repeat(SEARCH_LIMITS.maxFacetValueLength / 2 + 1) }, "stack"],
+    [
+      "a stack value short in characters but too long in bytes",
+      { stack: "é".repeat(SEARCH_LIMITS.maxFacetValueLength / 2 + 1) },
+      "stack",
+    ],
     ["a nested difficulty", { difficulty: { $ne: "x" } }, "difficulty"],
     ["a nested scenario value", { scenario: ["ok", { a: 1 }] }, "scenario"],
     ["a too-long code_language among good ones", { code_language: ["python", "c".repeat(500)] }, "code_language"],
@@ -229,8 +239,15 @@ describe("searchQuerySchema", () => {
   });
 
   it("works on a raw query string end to end", () => {
-    const query = parseSearchQuery(parseQueryString("q=cache+rules&stack=Backend&stack=Python%20Services&limit=5&sort=popular"));
-    expect(query).toMatchObject({ q: "cache rules", limit: 5, sort: "popular", filters: { stack: ["backend", "python services"] } });
+    const query = parseSearchQuery(
+      parseQueryString("q=cache+rules&stack=Backend&stack=Python%20Services&limit=5&sort=popular"),
+    );
+    expect(query).toMatchObject({
+      q: "cache rules",
+      limit: 5,
+      sort: "popular",
+      filters: { stack: ["backend", "python services"] },
+    });
   });
 });
 
@@ -267,12 +284,18 @@ describe("toMeiliSearchRequest()", () => {
   });
 
   it("builds the facet filter from normalised values", () => {
-    const request = toMeiliSearchRequest(parseSearchQuery({ stack: ["Backend", "Python"], tools: "Git", difficulty: "Beginner" }));
-    expect(request.filter).toBe('(stack = "backend" OR stack = "python") AND tools = "git" AND difficulty = "beginner"');
+    const request = toMeiliSearchRequest(
+      parseSearchQuery({ stack: ["Backend", "Python"], tools: "Git", difficulty: "Beginner" }),
+    );
+    expect(request.filter).toBe(
+      '(stack = "backend" OR stack = "python") AND tools = "git" AND difficulty = "beginner"',
+    );
   });
 
   it("quotes hostile values instead of interpreting them", () => {
-    const request = toMeiliSearchRequest(parseSearchQuery(parseQueryString("stack=x%22%20OR%20id%20%3D%20%22y&tools=a%5C")));
+    const request = toMeiliSearchRequest(
+      parseSearchQuery(parseQueryString("stack=x%22%20OR%20id%20%3D%20%22y&tools=a%5C")),
+    );
     expect(request.filter).toBe('stack = "x\\" or id = \\"y" AND tools = "a\\\\"');
   });
 

@@ -27,11 +27,15 @@ describe("diffSettings", () => {
 
   test("a missing or changed nested value is named by its path", () => {
     const expected = { faceting: { maxValuesPerFacet: 1000, sortFacetValuesBy: { "*": "count" } } };
-    expect(diffSettings(expected, { faceting: { maxValuesPerFacet: 100, sortFacetValuesBy: { "*": "alpha" } } })).toEqual([
+    expect(
+      diffSettings(expected, { faceting: { maxValuesPerFacet: 100, sortFacetValuesBy: { "*": "alpha" } } }),
+    ).toEqual([
       "faceting.maxValuesPerFacet: expected 1000, got 100",
       'faceting.sortFacetValuesBy.*: expected "count", got "alpha"',
     ]);
-    expect(diffSettings(expected, {})).toEqual(["faceting: expected {\"maxValuesPerFacet\":1000,\"sortFacetValuesBy\":{\"*\":\"count\"}}, got undefined"]);
+    expect(diffSettings(expected, {})).toEqual([
+      'faceting: expected {"maxValuesPerFacet":1000,"sortFacetValuesBy":{"*":"count"}}, got undefined',
+    ]);
   });
 
   test("object items in lists compare regardless of key order", () => {

@@ -42,7 +42,12 @@ async function requestJson(url, init = {}) {
     response = await fetch(url, { method: init.method ?? "GET", headers, body: init.body, signal: init.signal });
   } catch (error) {
     if (isAbort(error)) throw error;
-    throw new ApiError(0, "network", "The search service could not be reached. Check the connection and try again.", undefined);
+    throw new ApiError(
+      0,
+      "network",
+      "The search service could not be reached. Check the connection and try again.",
+      undefined,
+    );
   }
   const data = await response.json().catch((error) => {
     if (isAbort(error)) throw error;
@@ -50,10 +55,14 @@ async function requestJson(url, init = {}) {
   });
   if (!response.ok) {
     const detail = data?.error;
-    const message = typeof detail?.message === "string" ? detail.message : `The API answered ${response.status} ${response.statusText}.`;
+    const message =
+      typeof detail?.message === "string"
+        ? detail.message
+        : `The API answered ${response.status} ${response.statusText}.`;
     throw new ApiError(response.status, detail?.code ?? `http_${response.status}`, message, detail?.parameter);
   }
-  if (data === undefined) throw new ApiError(response.status, "bad_answer", "The API answered with something that is not JSON.", undefined);
+  if (data === undefined)
+    throw new ApiError(response.status, "bad_answer", "The API answered with something that is not JSON.", undefined);
   return data;
 }
 

@@ -81,9 +81,11 @@ export function formatNumber(value) {
 
 /** "May 2018" from Unix seconds (UTC: review dates are days, not instants). */
 export function formatMonth(unixSeconds) {
-  return new Intl.DateTimeFormat(document.documentElement.lang || undefined, { month: "short", year: "numeric", timeZone: "UTC" }).format(
-    new Date(unixSeconds * 1000),
-  );
+  return new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
+    month: "short",
+    year: "numeric",
+    timeZone: "UTC",
+  }).format(new Date(unixSeconds * 1000));
 }
 
 /** `field_name` → "field name", the way the seed page labels meta fields. */

@@ -17,14 +17,28 @@ const EXAMPLE_DRAFT = {
     tools: "pytest, github actions",
     difficulty: "Intermediate",
     revision: ["status: draft", "version: 0.1.0"],
-    entities: ["name: flaky tests", "type: problem", "name: slow ci builds", "type: problem", "name: pytest", "type: tool"],
+    entities: [
+      "name: flaky tests",
+      "type: problem",
+      "name: slow ci builds",
+      "type: problem",
+      "name: pytest",
+      "type: tool",
+    ],
   },
 };
 
 /** @param {HTMLElement} root */
 export function createDraftView(root) {
   const latest = latestOnly();
-  const textarea = h("textarea", { id: "draft-json", name: "draft", rows: "14", spellcheck: "false", "aria-describedby": "draft-hint", class: "draft__input" });
+  const textarea = h("textarea", {
+    id: "draft-json",
+    name: "draft",
+    rows: "14",
+    spellcheck: "false",
+    "aria-describedby": "draft-hint",
+    class: "draft__input",
+  });
   const submit = h("button", { type: "submit", class: "button button--primary" }, "Find related posts");
   const example = h("button", { type: "button", class: "button" }, "Insert an example");
   const status = h("p", { class: "draft__count", role: "status" });
@@ -47,9 +61,19 @@ export function createDraftView(root) {
   replace(
     root,
     h("h1", { id: "draft-title", tabindex: "-1" }, "Related posts for a draft"),
-    h("p", {}, "Which published posts would a new article be related to? The answer lists each with its score and the entities they share."),
+    h(
+      "p",
+      {},
+      "Which published posts would a new article be related to? The answer lists each with its score and the entities they share.",
+    ),
     form,
-    h("section", { class: "draft__results", "aria-labelledby": "draft-results-title" }, h("h2", { id: "draft-results-title" }, "Similar Posts"), status, output),
+    h(
+      "section",
+      { class: "draft__results", "aria-labelledby": "draft-results-title" },
+      h("h2", { id: "draft-results-title" }, "Similar Posts"),
+      status,
+      output,
+    ),
   );
 
   form.addEventListener("submit", (event) => {
@@ -87,7 +111,11 @@ export function createDraftView(root) {
     } catch (error) {
       if (!(error instanceof ApiError)) showProblem({ isBadDraft: false, detail: String(error?.message ?? error) });
       // 400 (not JSON, a field at fault) and 413 (too large) are the draft's problem; the API's message names it.
-      else showProblem({ isBadDraft: error.status >= 400 && error.status < 500, detail: error.status ? `${error.message} (HTTP ${error.status})` : error.message });
+      else
+        showProblem({
+          isBadDraft: error.status >= 400 && error.status < 500,
+          detail: error.status ? `${error.message} (HTTP ${error.status})` : error.message,
+        });
     }
   }
 
@@ -101,7 +129,11 @@ export function createDraftView(root) {
       h(
         "div",
         { class: "notice notice--error", role: "alert" },
-        h("p", { class: "notice__title" }, isBadDraft ? "This draft cannot be read." : "Related posts are unavailable right now."),
+        h(
+          "p",
+          { class: "notice__title" },
+          isBadDraft ? "This draft cannot be read." : "Related posts are unavailable right now.",
+        ),
         h("p", { class: "notice__detail" }, detail),
       ),
     );

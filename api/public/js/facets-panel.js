@@ -35,7 +35,10 @@ export function createFacetsPanel(root, handlers) {
         withSelection.map((facet) => fieldset(facet, null, selected[facet])),
       );
     } else {
-      replace(root, FACETS.map((facet) => fieldset(facet, counts[facet] ?? {}, selected[facet] ?? [])));
+      replace(
+        root,
+        FACETS.map((facet) => fieldset(facet, counts[facet] ?? {}, selected[facet] ?? [])),
+      );
     }
     if (focused !== null) restoreFocus(focused);
   }
@@ -43,7 +46,10 @@ export function createFacetsPanel(root, handlers) {
   function fieldset(facet, counts, selected) {
     // Selected values stay listed (and first) even when the search leaves them no posts, so they can be unchecked.
     const values = Object.entries(counts ?? {}).sort(([a, x], [b, y]) => y - x || a.localeCompare(b));
-    const listed = [...selected.map((value) => [value, counts === null ? null : counts[value] ?? 0]), ...values.filter(([value]) => !selected.includes(value))];
+    const listed = [
+      ...selected.map((value) => [value, counts === null ? null : (counts[value] ?? 0)]),
+      ...values.filter(([value]) => !selected.includes(value)),
+    ];
     const isExpanded = expanded.has(facet);
     const shown = isExpanded ? listed : listed.slice(0, Math.max(COLLAPSED_VALUES, selected.length));
     const listId = `facet-${facet}-values`;
@@ -52,7 +58,11 @@ export function createFacetsPanel(root, handlers) {
       { class: "facet", dataset: { facet } },
       h("legend", { class: "facet__legend" }, FACET_LABELS[facet] ?? facet),
       listed.length === 0 ? h("p", { class: "facet__none muted" }, "No values") : null,
-      h("ul", { class: "facet__values", id: listId }, shown.map(([value, count]) => option(facet, value, count, selected.includes(value)))),
+      h(
+        "ul",
+        { class: "facet__values", id: listId },
+        shown.map(([value, count]) => option(facet, value, count, selected.includes(value))),
+      ),
       listed.length > shown.length || isExpanded
         ? h(
             "button",
@@ -82,7 +92,12 @@ export function createFacetsPanel(root, handlers) {
         dataset: { facet, value },
         on: { change: (event) => handlers.onToggle(facet, value, event.currentTarget.checked) },
       }),
-      h("label", { for: id }, h("span", { class: "facet__name" }, value), count === null ? null : [" ", h("span", { class: "facet__count" }, formatNumber(count))]),
+      h(
+        "label",
+        { for: id },
+        h("span", { class: "facet__name" }, value),
+        count === null ? null : [" ", h("span", { class: "facet__count" }, formatNumber(count))],
+      ),
     );
   }
 
@@ -96,13 +111,21 @@ export function createFacetsPanel(root, handlers) {
   function focusedValue() {
     const active = document.activeElement;
     if (!(active instanceof HTMLElement) || !root.contains(active)) return null;
-    return { facet: active.dataset.facet, value: active.dataset.value, isMore: active.classList.contains("facet__more") };
+    return {
+      facet: active.dataset.facet,
+      value: active.dataset.value,
+      isMore: active.classList.contains("facet__more"),
+    };
   }
 
   function restoreFocus({ facet, value, isMore }) {
     const candidates = root.querySelectorAll(isMore ? "button.facet__more" : "input[type=checkbox]");
-    const match = [...candidates].find((element) => element.dataset.facet === facet && (isMore || element.dataset.value === value));
-    const sameFacet = [...root.querySelectorAll("input[type=checkbox]")].find((element) => element.dataset.facet === facet);
+    const match = [...candidates].find(
+      (element) => element.dataset.facet === facet && (isMore || element.dataset.value === value),
+    );
+    const sameFacet = [...root.querySelectorAll("input[type=checkbox]")].find(
+      (element) => element.dataset.facet === facet,
+    );
     (match ?? sameFacet ?? root.querySelector("input[type=checkbox]"))?.focus();
   }
 

@@ -60,7 +60,11 @@ function scalarText(value) {
 /** Any meta value as nodes: arrays and objects as lists, recursively. */
 function metaValue(value) {
   if (Array.isArray(value)) {
-    return h("ul", { class: "meta__list" }, value.map((item) => h("li", {}, metaValue(item))));
+    return h(
+      "ul",
+      { class: "meta__list" },
+      value.map((item) => h("li", {}, metaValue(item))),
+    );
   }
   if (typeof value === "object" && value !== null) {
     return h(
@@ -69,7 +73,9 @@ function metaValue(value) {
       Object.entries(value)
         .filter(([, item]) => !isEmpty(item))
         .map(([key, item]) =>
-          typeof item === "object" && item !== null ? h("li", {}, `${labelFor(key)}:`, metaValue(item)) : h("li", {}, `${labelFor(key)}: ${scalarText(item)}`),
+          typeof item === "object" && item !== null
+            ? h("li", {}, `${labelFor(key)}:`, metaValue(item))
+            : h("li", {}, `${labelFor(key)}: ${scalarText(item)}`),
         ),
     );
   }

@@ -16,7 +16,13 @@ function section(part) {
     { class: "post__section" },
     h("h2", {}, part.heading),
     (part.paragraphs ?? []).map((text) => h("p", {}, text)),
-    part.items?.length ? h("ul", { class: "post__items" }, part.items.map((item) => h("li", {}, item))) : null,
+    part.items?.length
+      ? h(
+          "ul",
+          { class: "post__items" },
+          part.items.map((item) => h("li", {}, item)),
+        )
+      : null,
   );
 }
 
@@ -36,8 +42,18 @@ function failure(error, what, onRetry) {
   return h(
     "div",
     { class: `notice${notFound ? "" : " notice--error"}`, role: "alert" },
-    h("p", { class: "notice__title" }, notFound ? `This ${what} is not in the index.` : `The ${what} could not be loaded.`),
-    h("p", { class: "notice__detail" }, error instanceof ApiError && error.status ? `${error.message} (HTTP ${error.status})` : String(error.message ?? error)),
+    h(
+      "p",
+      { class: "notice__title" },
+      notFound ? `This ${what} is not in the index.` : `The ${what} could not be loaded.`,
+    ),
+    h(
+      "p",
+      { class: "notice__detail" },
+      error instanceof ApiError && error.status
+        ? `${error.message} (HTTP ${error.status})`
+        : String(error.message ?? error),
+    ),
     notFound ? null : h("p", {}, h("button", { type: "button", class: "button", on: { click: onRetry } }, "Try again")),
   );
 }
@@ -52,7 +68,11 @@ export function createPostView(root, hooks) {
   async function show(id) {
     const back = h("p", { class: "back" }, h("a", { href: hooks.backHref() }, "← Back to results"));
     const body = h("div", { class: "post-body", "aria-busy": "true" }, h("p", { class: "muted" }, "Loading…"));
-    const similar = h("div", { class: "similar__body", "aria-busy": "true" }, h("p", { class: "muted" }, "Finding similar posts…"));
+    const similar = h(
+      "div",
+      { class: "similar__body", "aria-busy": "true" },
+      h("p", { class: "muted" }, "Finding similar posts…"),
+    );
     replace(root, back, body);
     document.title = "Loading… · postindex";
     const outcome = await latest.run(async (signal) => {
@@ -71,12 +91,24 @@ export function createPostView(root, hooks) {
     body.removeAttribute("aria-busy");
     if (outcome.value.post.error) {
       document.title = "Post not available · postindex";
-      replace(body, failure(outcome.value.post.error, "post", () => void show(id)));
+      replace(
+        body,
+        failure(outcome.value.post.error, "post", () => void show(id)),
+      );
       return;
     }
     const post = outcome.value.post.value;
     document.title = `${post.title} · postindex`;
-    replace(body, article(post), h("section", { class: "similar", "aria-labelledby": "similar-title" }, h("h2", { id: "similar-title" }, "Similar Posts"), similar));
+    replace(
+      body,
+      article(post),
+      h(
+        "section",
+        { class: "similar", "aria-labelledby": "similar-title" },
+        h("h2", { id: "similar-title" }, "Similar Posts"),
+        similar,
+      ),
+    );
     focusHeading(body.querySelector(".post__title"), null);
     const relatedOutcome = await related;
     if (root.contains(similar)) renderRelated(similar, relatedOutcome, id);
@@ -84,7 +116,11 @@ export function createPostView(root, hooks) {
 
   function renderRelated(target, { answer, error }, id) {
     target.removeAttribute("aria-busy");
-    if (error) replace(target, failure(error, "list of similar posts", () => void show(id)));
+    if (error)
+      replace(
+        target,
+        failure(error, "list of similar posts", () => void show(id)),
+      );
     else replace(target, relatedList(answer));
   }
 

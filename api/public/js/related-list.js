@@ -15,7 +15,8 @@ function formatScore(score) {
 }
 
 function sharedEntity(entity) {
-  const title = typeof entity.contribution === "number" ? `adds ${formatScore(entity.contribution)} to the score` : undefined;
+  const title =
+    typeof entity.contribution === "number" ? `adds ${formatScore(entity.contribution)} to the score` : undefined;
   return h(
     "li",
     { class: "entity", title },
@@ -30,7 +31,11 @@ function relatedItem(post) {
     "li",
     { class: "related__item" },
     h("a", { class: "related__link", href: postHref(post.id) }, post.title),
-    h("span", { class: "related__score", title: "Share of the post's topic weight this one shares (1: all of it)" }, `score ${formatScore(post.score)}`),
+    h(
+      "span",
+      { class: "related__score", title: "Share of the post's topic weight this one shares (1: all of it)" },
+      `score ${formatScore(post.score)}`,
+    ),
     post.shared.length === 0
       ? null
       : h(
@@ -48,7 +53,7 @@ function relatedItem(post) {
  */
 export function relatedList(answer) {
   if (answer.related.length === 0) return h("p", { class: "muted" }, "No related posts yet.");
-  const note = answer.fallback ? FALLBACK_NOTES[answer.fallback] ?? null : null;
+  const note = answer.fallback ? (FALLBACK_NOTES[answer.fallback] ?? null) : null;
   return h(
     "div",
     { class: "related" },

@@ -8,7 +8,8 @@ export function resultCountText(answer, search) {
   const { total } = answer;
   const posts = `${formatNumber(total)} ${total === 1 ? "post" : "posts"}`;
   if (total === 0) return search.q === "" ? "No posts match these filters" : `No results for “${search.q}”`;
-  const what = search.q === "" ? posts : `${formatNumber(total)} ${total === 1 ? "result" : "results"} for “${search.q}”`;
+  const what =
+    search.q === "" ? posts : `${formatNumber(total)} ${total === 1 ? "result" : "results"} for “${search.q}”`;
   const pages = pageCount(answer);
   return pages > 1 && answer.page <= pages ? `${what}, page ${answer.page} of ${pages}` : what;
 }
@@ -25,7 +26,9 @@ function hitMeta(hit) {
     hit.scenario,
     hit.reading_time === null || hit.reading_time === undefined ? null : `${hit.reading_time} min read`,
     hit.view_count === null || hit.view_count === undefined ? null : `${formatNumber(hit.view_count)} views`,
-    hit.last_reviewed_at === null || hit.last_reviewed_at === undefined ? null : `reviewed ${formatMonth(hit.last_reviewed_at)}`,
+    hit.last_reviewed_at === null || hit.last_reviewed_at === undefined
+      ? null
+      : `reviewed ${formatMonth(hit.last_reviewed_at)}`,
   ].filter((part) => typeof part === "string" && part !== "");
   return h("p", { class: "hit__meta" }, parts.join(" · "));
 }
@@ -38,7 +41,13 @@ function hitItem(hit) {
     h("h3", { class: "hit__title" }, h("a", { class: "hit__link", href: postHref(hit.id) }, title)),
     hit.snippet ? h("p", { class: "hit__snippet" }, highlighted(hit.snippet)) : null,
     hitMeta(hit),
-    hit.stack?.length ? h("ul", { class: "tags", "aria-label": "Stack" }, hit.stack.map((value) => h("li", { class: "tag" }, value))) : null,
+    hit.stack?.length
+      ? h(
+          "ul",
+          { class: "tags", "aria-label": "Stack" },
+          hit.stack.map((value) => h("li", { class: "tag" }, value)),
+        )
+      : null,
   );
 }
 
@@ -53,7 +62,13 @@ export function emptyState(search, onClearFilters) {
   return h(
     "div",
     { class: "notice" },
-    h("p", { class: "notice__title" }, search.q === "" ? "No posts match these filters." : `No posts match “${search.q}”${hasFilters ? " with these filters" : ""}.`),
+    h(
+      "p",
+      { class: "notice__title" },
+      search.q === ""
+        ? "No posts match these filters."
+        : `No posts match “${search.q}”${hasFilters ? " with these filters" : ""}.`,
+    ),
     hasFilters
       ? h("p", {}, h("button", { type: "button", class: "button", on: { click: onClearFilters } }, "Clear all filters"))
       : h("p", {}, "Check the spelling, or try fewer or more general words."),
@@ -89,11 +104,22 @@ export function pager(answer, search, onFollow) {
   if (pages <= 1) return null;
   const current = answer.page;
   const link = (page, text, label, rel) =>
-    h("a", { class: "pager__link", href: searchHref({ ...search, page }), "aria-label": label, rel, on: { click: onFollow } }, text);
+    h(
+      "a",
+      {
+        class: "pager__link",
+        href: searchHref({ ...search, page }),
+        "aria-label": label,
+        rel,
+        on: { click: onFollow },
+      },
+      text,
+    );
   const numbers = [];
   for (const page of pageWindow(current, pages)) {
     if (page === null) numbers.push(h("li", { class: "pager__gap", "aria-hidden": "true" }, "…"));
-    else if (page === current) numbers.push(h("li", {}, h("span", { class: "pager__current", "aria-current": "page" }, String(page))));
+    else if (page === current)
+      numbers.push(h("li", {}, h("span", { class: "pager__current", "aria-current": "page" }, String(page))));
     else numbers.push(h("li", {}, link(page, String(page), `Page ${page}`)));
   }
   return h(

@@ -48,7 +48,8 @@ function parseSearch(params) {
   search.page = Number.isInteger(page) && page >= 1 && page <= 1000 ? page : 1;
   const sort = params.get("sort");
   search.sort = SORTS.includes(sort) ? sort : "relevance";
-  for (const facet of FACETS) search.filters[facet] = [...new Set(params.getAll(facet).filter((value) => value !== ""))];
+  for (const facet of FACETS)
+    search.filters[facet] = [...new Set(params.getAll(facet).filter((value) => value !== ""))];
   return search;
 }
 

@@ -22,11 +22,33 @@ export function createSearchView(root, hooks) {
   let focusResultsOnLoad = false;
   const latest = latestOnly();
 
-  const input = h("input", { id: "search-q", type: "search", name: "q", autocomplete: "off", spellcheck: "false", maxlength: "512", placeholder: "cache headers, flaky tests, zero-downtime deploys…" });
-  const sort = h("select", { id: "search-sort", name: "sort" }, SORTS.map((value) => h("option", { value }, SORT_LABELS[value])));
-  const filtersToggle = h("button", { type: "button", class: "button filters-toggle", "aria-expanded": "false", "aria-controls": "facets" }, "Filters");
+  const input = h("input", {
+    id: "search-q",
+    type: "search",
+    name: "q",
+    autocomplete: "off",
+    spellcheck: "false",
+    maxlength: "512",
+    placeholder: "cache headers, flaky tests, zero-downtime deploys…",
+  });
+  const sort = h(
+    "select",
+    { id: "search-sort", name: "sort" },
+    SORTS.map((value) => h("option", { value }, SORT_LABELS[value])),
+  );
+  const filtersToggle = h(
+    "button",
+    { type: "button", class: "button filters-toggle", "aria-expanded": "false", "aria-controls": "facets" },
+    "Filters",
+  );
   const facetsRoot = h("div", { id: "facets", class: "facets" });
-  const status = h("p", { id: "search-status", class: "search-status", role: "status", "aria-live": "polite", "aria-atomic": "true" });
+  const status = h("p", {
+    id: "search-status",
+    class: "search-status",
+    role: "status",
+    "aria-live": "polite",
+    "aria-atomic": "true",
+  });
   const chips = h("div", { class: "chips" });
   const results = h("div", { class: "results" });
   const heading = h("h2", { class: "visually-hidden", id: "results-heading", tabindex: "-1" }, "Results");
@@ -36,14 +58,31 @@ export function createSearchView(root, hooks) {
     "form",
     { class: "search-form", role: "search", "aria-label": "Articles" },
     h("label", { for: "search-q", class: "search-form__label" }, "Search articles"),
-    h("div", { class: "search-form__row" }, input, h("button", { type: "submit", class: "button button--primary" }, "Search")),
+    h(
+      "div",
+      { class: "search-form__row" },
+      input,
+      h("button", { type: "submit", class: "button button--primary" }, "Search"),
+    ),
     h("div", { class: "search-form__options" }, h("label", { for: "search-sort" }, "Sort by"), sort, filtersToggle),
   );
   replace(
     root,
     h("h1", { class: "visually-hidden" }, "Search"),
     form,
-    h("div", { class: "search-layout" }, h("aside", { class: "search-layout__facets", "aria-label": "Filters" }, facetsRoot), h("section", { class: "search-layout__results", "aria-labelledby": "results-heading" }, heading, status, chips, results)),
+    h(
+      "div",
+      { class: "search-layout" },
+      h("aside", { class: "search-layout__facets", "aria-label": "Filters" }, facetsRoot),
+      h(
+        "section",
+        { class: "search-layout__results", "aria-labelledby": "results-heading" },
+        heading,
+        status,
+        chips,
+        results,
+      ),
+    ),
   );
 
   const searchSoon = debounce(() => {
@@ -137,7 +176,10 @@ export function createSearchView(root, hooks) {
       if (!outcome.current) return;
       renderAnswer(current, outcome.value);
     } catch (error) {
-      renderError(current, error instanceof ApiError ? error : new ApiError(0, "client", String(error?.message ?? error), undefined));
+      renderError(
+        current,
+        error instanceof ApiError ? error : new ApiError(0, "client", String(error?.message ?? error), undefined),
+      );
     }
   }
 
@@ -150,7 +192,12 @@ export function createSearchView(root, hooks) {
     const selectedFacets = FACETS.filter((facet) => search.filters[facet].length > 0);
     const [answer, ...others] = await Promise.all([
       searchApi(query, signal),
-      ...selectedFacets.map((facet) => searchApi({ ...query, page: 1, sort: "relevance", limit: 1, filters: { ...search.filters, [facet]: [] } }, signal)),
+      ...selectedFacets.map((facet) =>
+        searchApi(
+          { ...query, page: 1, sort: "relevance", limit: 1, filters: { ...search.filters, [facet]: [] } },
+          signal,
+        ),
+      ),
     ]);
     const counts = { ...answer.facets };
     for (const [index, facet] of selectedFacets.entries()) counts[facet] = others[index].facets[facet] ?? {};
@@ -163,7 +210,12 @@ export function createSearchView(root, hooks) {
     facets.render(counts, search.filters);
     if (answer.total === 0) replace(results, emptyState(search, clearFilters));
     else if (answer.hits.length === 0) replace(results, pastLastPage(answer, search));
-    else replace(results, hitList(answer), pager(answer, search, () => (focusResultsOnLoad = true)));
+    else
+      replace(
+        results,
+        hitList(answer),
+        pager(answer, search, () => (focusResultsOnLoad = true)),
+      );
     if (focusResultsOnLoad) {
       focusResultsOnLoad = false;
       focusHeading(heading, status);
@@ -175,7 +227,10 @@ export function createSearchView(root, hooks) {
     shownKey = null;
     status.textContent = error.isUnavailable ? "Search is unavailable" : "The search failed";
     facets.render(null, search.filters);
-    replace(results, errorState(error, () => void load(true)));
+    replace(
+      results,
+      errorState(error, () => void load(true)),
+    );
   }
 
   /** The selected filters as removable chips (on a phone the facet panel is folded away). */
@@ -190,9 +245,27 @@ export function createSearchView(root, hooks) {
             "ul",
             { class: "chips__list", "aria-label": "Active filters" },
             selected.map(({ facet, value }) =>
-              h("li", {}, h("button", { type: "button", class: "chip", "aria-label": `Remove filter ${facet}: ${value}`, on: { click: () => removeFilter(facet, value) } }, `${facet}: ${value}`, h("span", { "aria-hidden": "true" }, " ×"))),
+              h(
+                "li",
+                {},
+                h(
+                  "button",
+                  {
+                    type: "button",
+                    class: "chip",
+                    "aria-label": `Remove filter ${facet}: ${value}`,
+                    on: { click: () => removeFilter(facet, value) },
+                  },
+                  `${facet}: ${value}`,
+                  h("span", { "aria-hidden": "true" }, " ×"),
+                ),
+              ),
             ),
-            h("li", {}, h("button", { type: "button", class: "link-button", on: { click: clearFilters } }, "Clear all")),
+            h(
+              "li",
+              {},
+              h("button", { type: "button", class: "link-button", on: { click: clearFilters } }, "Clear all"),
+            ),
           ),
     );
   }
