@@ -16,7 +16,7 @@ const LATENCY_BUCKETS = [0.001, 0.002, 0.005, 0.01, 0.015, 0.025, 0.05, 0.1, 0.2
 export interface ApiMetrics {
   readonly registry: Registry;
   /** Counts a failure that came from Meilisearch (`meili_unavailable`, `meili_request_failed`, …). */
-  countMeiliError(code: ErrorCode): void;
+  readonly countMeiliError: (code: ErrorCode) => void;
   /** Middleware timing every request, labelled by route pattern. */
   readonly observe: RequestHandler;
   /** Counts and times one answered request (what `observe` does, for the routes served before Express). */

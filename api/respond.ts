@@ -51,8 +51,8 @@ const NO_CACHE = /(?:^|,)\s*?no-cache\s*?(?:,|$)/;
 export function isFresh(headers: IncomingHttpHeaders, etag: string): boolean {
   const noneMatch = headers["if-none-match"];
   if (!noneMatch) return false;
-  const cacheControl = headers["cache-control"];
-  if (cacheControl && NO_CACHE.test(cacheControl)) return false;
+  const requested = headers["cache-control"];
+  if (requested && NO_CACHE.test(requested)) return false;
   if (noneMatch === "*") return true;
   for (const token of noneMatch.split(",")) {
     const match = token.replace(/^ +| +$/g, "");

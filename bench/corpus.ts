@@ -1,6 +1,3 @@
-import { mkdir, writeFile } from "node:fs/promises";
-import path from "node:path";
-
 /**
  * Generated, deterministic article records for the benchmark. Two generators:
  *
@@ -174,12 +171,15 @@ export function generateRecord(index: number, random: () => number): Record<stri
   };
 }
 
+/** A key-value group as `"key: value"` lines, keys spelled with spaces. */
+function kv(group: Record<string, unknown>): string[] {
+  return Object.entries(group).map(([k, v]) => `${k.replace(/_/g, " ")}: ${String(v)}`);
+}
+
 /** The same record in the messy spellings real exports use (see `alphanode-000504.messy.json`). */
 export function messyRecord(record: Record<string, unknown>): Record<string, unknown> {
   const meta = record["meta"] as Record<string, any>;
   const { id: _id, meta: _meta, ...rest } = record;
-  const kv = (group: Record<string, unknown>): string[] =>
-    Object.entries(group).map(([k, v]) => `${k.replace(/_/g, " ")}: ${v}`);
   return {
     ...rest,
     title: `  ${String(record["title"])} `,

@@ -112,7 +112,8 @@ execFileSync(
 );
 const corpora: Corpus[] = [];
 for (const shape of shapes) corpora.push(await openCorpus(shape, articles));
-const primary = corpora.find((corpus) => corpus.shape === "ndjson") ?? (corpora[0] as Corpus);
+const primary = corpora.find((corpus) => corpus.shape === "ndjson") ?? corpora[0];
+if (primary === undefined) throw new Error("bench: no corpus to measure");
 const dataDir = path.join(BENCH_DIR, ".data", "run");
 let embedded: EmbeddedMeili | undefined;
 const bench: BenchContext = {

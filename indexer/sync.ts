@@ -8,7 +8,6 @@ import {
   type RunReport,
   type ScanOutcome,
   type ScanProgress,
-  type SearchDocument,
 } from "../src/index.js";
 import { ContentRegistry } from "./content-registry.js";
 import type { IndexerContext } from "./context.js";
@@ -158,7 +157,7 @@ class SyncPass {
     for (let start = 0; start < documentIds.length; start += COPY_BATCH) {
       const ids = documentIds.slice(start, start + COPY_BATCH);
       const page = await retryWhileUnavailable(
-        () => client.index<SearchDocument>(liveUid).getDocuments({ ids, limit: ids.length }),
+        () => client.index(liveUid).getDocuments({ ids, limit: ids.length }),
         retry,
       );
       for (const document of page.results) await this.#writer.upsert(document);

@@ -28,7 +28,7 @@ export async function getIndexedDocument<K extends keyof SearchDocument>(
   try {
     const attributesToRetrieve = fields === undefined ? ["*"] : [...fields];
     ({ hits } = await client
-      .index<SearchDocument>(indexUid)
+      .index(indexUid)
       .search("", { filter: filterEquals("id", documentId), limit: 1, attributesToRetrieve }));
   } catch (error) {
     throw toMeiliError(error, `reading a document of index "${indexUid}"`);

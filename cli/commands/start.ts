@@ -15,7 +15,6 @@ export async function runStart(options: { port?: number }): Promise<number> {
   const config = loadConfig(process.env);
   const log = loggerFor(config, { quietOnTerminal: true });
   const apiOptions = apiOptionsFromEnv(process.env);
-  const say = (line: string): void => void process.stdout.write(`${line}\n`);
   say(`postindex: starting (content ${config.contentDir})`);
   // As `watch`: the same context (and retry warnings) as the other commands, retrying without end.
   const runtime = await openIndexer(config, { retryForMs: Number.POSITIVE_INFINITY, log });
@@ -54,6 +53,11 @@ export async function runStart(options: { port?: number }): Promise<number> {
     await runtime.close();
   }
   return EXIT.ok;
+}
+
+/** One line of the start-up summary, on stdout. */
+function say(line: string): void {
+  process.stdout.write(`${line}\n`);
 }
 
 function summary(

@@ -16,7 +16,7 @@ import { FACETS, type Facet, type SearchDocument } from "../document-types.js";
 export type FilterClause = string & { readonly __brand: "FilterClause" };
 
 /** A filterable field of the search document. */
-export type FilterAttribute = keyof SearchDocument & string;
+export type FilterAttribute = Extract<keyof SearchDocument, string>;
 
 /**
  * Quote a value for a Meilisearch filter: escape `\` first, then `"`, and wrap in double quotes.

@@ -147,8 +147,8 @@ export function createHttpClient(options: HttpClientOptions = {}): MeiliHttpClie
     throw createApiError(new Response(null, status), parseJsonOrUndefined(text));
   }
 
-  function postBytes(request: BytesRequest): Promise<Buffer> {
-    const limitMs = request.timeoutMs ?? timeoutMs;
+  function postBytes(outgoing: BytesRequest): Promise<Buffer> {
+    const limitMs = outgoing.timeoutMs ?? timeoutMs;
     return new Promise<Buffer>((resolve, reject) => {
       const chunks: Buffer[] = [];
       let statusCode = 0;
@@ -163,17 +163,17 @@ export function createHttpClient(options: HttpClientOptions = {}): MeiliHttpClie
         else reject(error);
       };
       const timer = setTimeout(() => {
-        const error = new MeiliUnavailableError(`Meilisearch at ${request.origin} did not answer within ${limitMs} ms`);
+        const error = new MeiliUnavailableError(`Meilisearch at ${outgoing.origin} did not answer within ${limitMs} ms`);
         settle(error);
         controller?.abort(error);
       }, limitMs);
       agent.dispatch(
         {
-          origin: request.origin,
-          path: request.path,
+          origin: outgoing.origin,
+          path: outgoing.path,
           method: "POST",
-          headers: request.headers,
-          body: request.body,
+          headers: outgoing.headers,
+          body: outgoing.body,
           headersTimeout: limitMs,
           bodyTimeout: limitMs,
         },
@@ -200,7 +200,7 @@ export function createHttpClient(options: HttpClientOptions = {}): MeiliHttpClie
             settle(createApiError(new Response(null, status), parseJsonOrUndefined(bytes.toString("utf8"))));
           },
           onResponseError(_controller, error) {
-            settle(transportError(error, `${request.origin}${request.path}`, undefined));
+            settle(transportError(error, `${outgoing.origin}${outgoing.path}`, undefined));
           },
         },
       );

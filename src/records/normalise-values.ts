@@ -150,8 +150,9 @@ export function parsePythonList(text: string): string[] | undefined {
 /**
  * A key-value group (`ai_outline`, `score`, `revision`, `flags`, `payload`) given as an object, a
  * list of `"key: value"` strings, or one string of such lines. Keys are normalised.
+ * @returns a `Map` from normalised key to value, or the value as given when it is no such group
  */
-export function readKeyValues(value: unknown): Map<string, unknown> | unknown {
+export function readKeyValues(value: unknown): unknown {
   const keys = readKeys(value);
   if (keys) return keys;
   if (typeof value === "string" && value.trim().startsWith("{")) {

@@ -33,9 +33,7 @@ export function parseWholeFile(bytes: Uint8Array): ParsedEntry[] {
   const parsed = parseJson(stripBom(text));
   if ("error" in parsed) return [fileFailure(null, parsed.error)];
   if (!Array.isArray(parsed.value)) return [{ line: null, value: parsed.value }];
-  const entries: ParsedEntry[] = new Array(parsed.value.length);
-  for (let at = 0; at < parsed.value.length; at += 1) entries[at] = { line: null, value: parsed.value[at] };
-  return entries;
+  return parsed.value.map((value: unknown): ParsedEntry => ({ line: null, value }));
 }
 
 /**

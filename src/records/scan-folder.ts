@@ -90,7 +90,7 @@ export interface ScanHandlers {
    * Each outcome, in path order. Return a promise only to make the scan wait (backpressure);
    * returning nothing lets it carry on without a promise per record.
    */
-  onRecord(outcome: ScanOutcome): void | Promise<void>;
+  onRecord: (outcome: ScanOutcome) => void | Promise<void>;
   /** Once the folder is listed and after each file. */
   onProgress?: (progress: ScanProgress) => void;
   /**

@@ -73,8 +73,13 @@ function dropTarget(path: readonly PropertyKey[]): PropertyKey[] {
 }
 
 function compareTargetsForRemoval(a: PropertyKey[], b: PropertyKey[]): number {
-  const last = (path: PropertyKey[]): number => (typeof path.at(-1) === "number" ? (path.at(-1) as number) : -1);
-  return b.length - a.length || last(b) - last(a);
+  return b.length - a.length || lastIndex(b) - lastIndex(a);
+}
+
+/** The array index a path ends with, or -1 when it ends with a key. */
+function lastIndex(path: PropertyKey[]): number {
+  const last = path.at(-1);
+  return typeof last === "number" ? last : -1;
 }
 
 function removeAt(root: unknown, path: readonly PropertyKey[]): void {
@@ -91,7 +96,7 @@ function removeAt(root: unknown, path: readonly PropertyKey[]): void {
 function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === "invalid_type") return `expected ${article(issue.expected)}, got ${kindOf(issue.input)}`;
   if (issue.code === "invalid_format") return `expected a date like 2024-01-31, got ${JSON.stringify(issue.input)}`;
-  if (issue.code === "too_small" || issue.code === "too_big") return `${issue.message.toLowerCase()}`;
+  if (issue.code === "too_small" || issue.code === "too_big") return issue.message.toLowerCase();
   return issue.message;
 }
 

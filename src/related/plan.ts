@@ -76,11 +76,12 @@ export function planRelated(query: readonly WeightedEntity[], options: RelatedPl
 
   let cut = order.length;
   let nonEssentialBound = 0;
-  while (prune && cut > 0) {
-    const next = nonEssentialBound + (order[cut - 1] as WeightedEntity).weight;
-    if (!(next === 0 || below(next, thresholdBound))) break;
-    nonEssentialBound = next;
-    cut -= 1;
+  if (prune) {
+    for (; cut > 0; cut -= 1) {
+      const next = nonEssentialBound + (order[cut - 1] as WeightedEntity).weight;
+      if (!(next === 0 || below(next, thresholdBound))) break;
+      nonEssentialBound = next;
+    }
   }
   const essential = order.slice(0, cut);
   const keys = essential.map((entity) => entity.key);

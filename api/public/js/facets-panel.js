@@ -1,6 +1,6 @@
 // Facet filters: one fieldset of checkboxes per facet, values with their counts, most frequent
-// first. Checking values of one facet widens the search (OR); checking values of two facets narrows
-// it (AND). Counts of a facet that has a selection come from the search without that facet's own
+// first. Checking values of one facet widens the search (OR); checking values of two facets
+// narrows the search (AND). Counts of a facet that has a selection come from the search without that facet's own
 // filter (the search view asks for them), so each count says what checking that value would add.
 
 import { FACETS } from "./api.js";
