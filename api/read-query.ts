@@ -2,7 +2,7 @@ import type { Request } from "express";
 import { BadRequestError, parseQueryString, type QueryParams } from "../src/index.js";
 
 /** Most parameters (repeats included) one query string may carry. */
-export const MAX_QUERY_PARAMETERS = 100;
+const MAX_QUERY_PARAMETERS = 100;
 
 /** The request's query string, parsed strictly (see {@link readQueryString}). */
 export function readQuery(req: Request): QueryParams {

@@ -30,13 +30,13 @@ export function cacheControl(maxAgeSeconds: number): string {
 }
 
 /** The `Content-Type` of every JSON answer (what Express's `res.json` sets). */
-export const JSON_CONTENT_TYPE = "application/json; charset=utf-8";
+const JSON_CONTENT_TYPE = "application/json; charset=utf-8";
 
 /**
  * The strong `ETag` Express gives a body: `"<length in hex>-<27 characters of base64 SHA-1>"` (the
  * `etag` package's form), so an answer's tag is the same whichever path wrote it.
  */
-export function entityTag(body: Buffer): string {
+function entityTag(body: Buffer): string {
   if (body.length === 0) return '"0-2jmj7l5rSw0yVb/vlWAYkK/YBwk"';
   return `"${body.length.toString(16)}-${hash("sha1", body, "base64").slice(0, 27)}"`;
 }
@@ -48,7 +48,7 @@ const NO_CACHE = /(?:^|,)\s*?no-cache\s*?(?:,|$)/;
  * package): `If-None-Match` of `*` or a list holding the tag (weak comparison), never with a
  * request `Cache-Control: no-cache`; `If-Modified-Since` alone never matches (no `Last-Modified`).
  */
-export function isFresh(headers: IncomingHttpHeaders, etag: string): boolean {
+function isFresh(headers: IncomingHttpHeaders, etag: string): boolean {
   const noneMatch = headers["if-none-match"];
   if (!noneMatch) return false;
   const requested = headers["cache-control"];

@@ -58,7 +58,7 @@ export interface Corpus {
   readonly manifest: CorpusManifest;
 }
 
-export function corpusRoot(shape: ShapeName, articles: number): string {
+function corpusRoot(shape: ShapeName, articles: number): string {
   return path.join(BENCH_DIR, ".data", `corpus-${shape}-${articles}`);
 }
 

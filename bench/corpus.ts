@@ -213,7 +213,7 @@ export const CORPUS_RECORDS =
 /** Sites of the benchmark corpus: the id prefix and the first folder of the `files` layout. */
 export const SITES = ["alphanode", "byteharbor", "cloudnotes", "devcrafts"] as const;
 /** Eight stacks drawn uniformly: each is on an eighth of the site. */
-export const COMMON_STACKS = [
+const COMMON_STACKS = [
   "python services",
   "node services",
   "go services",
@@ -224,7 +224,7 @@ export const COMMON_STACKS = [
   "static sites",
 ] as const;
 /** Four areas drawn uniformly: each is on a quarter of the site. */
-export const COMMON_AREAS = ["backend", "frontend", "devops", "data"] as const;
+const COMMON_AREAS = ["backend", "frontend", "devops", "data"] as const;
 
 /** `few`: 3 entities from the small vocabulary; `many`: 10–20 entities, with a long tail of topics. */
 export type EntityProfile = "few" | "many";
@@ -396,8 +396,3 @@ export function articleRecord(spec: ArticleSpec, seed = 42): Record<string, unkn
   };
 }
 
-/** The record as written to disk: canonical, or in the messy spellings for every third article. */
-export function writtenRecord(spec: ArticleSpec, seed = 42): Record<string, unknown> {
-  const record = articleRecord(spec, seed);
-  return spec.messy ? messyRecord(record) : record;
-}

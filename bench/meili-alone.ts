@@ -65,7 +65,7 @@ export async function loadAlone(
 }
 
 /** Polls a task until it ends; throws unless it succeeded. */
-export async function waitForTask(target: MeiliTarget, taskUid: number): Promise<void> {
+async function waitForTask(target: MeiliTarget, taskUid: number): Promise<void> {
   for (;;) {
     const response = await request(`${target.url}/tasks/${taskUid}`, {
       headers: { authorization: `Bearer ${target.apiKey}` },

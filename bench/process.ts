@@ -9,7 +9,7 @@ export const PROJECT_DIR = path.resolve(BENCH_DIR, "..");
 /** The compiled CLI the launcher runs. */
 export const CLI_SCRIPT = path.join(PROJECT_DIR, "dist/cli/main.js");
 /** What `npx postindex` runs: the launcher, which re-launches Node with the command's V8 flags. */
-export const LAUNCHER = path.join(PROJECT_DIR, "bin/postindex.js");
+const LAUNCHER = path.join(PROJECT_DIR, "bin/postindex.js");
 /** GNU time, when installed: peak RSS of the process tree, read by the kernel. */
 const GNU_TIME = "/usr/bin/time";
 

@@ -22,7 +22,7 @@ export function withReportOptions(command: Command): Command {
  * `--port`'s parser (overrides `PORT`): an invalid value is a usage error (exit 2) that commander
  * reports with the flag's name, before the command connects to anything.
  */
-export function parsePort(value: string): number {
+function parsePort(value: string): number {
   if (!/^\d{1,5}$/.test(value) || Number(value) > 65_535)
     throw new InvalidArgumentError("It must be a whole number from 0 to 65535.");
   return Number(value);

@@ -15,7 +15,7 @@ export type PublicDocument = Omit<SearchDocument, "id"> & { readonly id: string 
  * @throws NotFoundError when no such post is indexed (excluded and rejected records never are)
  * @throws MeiliUnavailableError / PostindexError `meili_request_failed` (see `toMeiliError`)
  */
-export async function getIndexedDocument<K extends keyof SearchDocument>(
+async function getIndexedDocument<K extends keyof SearchDocument>(
   client: MeiliClient,
   indexUid: string,
   recordId: string,

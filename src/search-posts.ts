@@ -50,7 +50,7 @@ export function searchRequestFor(query: SearchQuery): MeiliSearchRequest {
  * Runs `query` on index `indexUid`.
  * @throws MeiliUnavailableError / PostindexError `meili_request_failed` (see `toMeiliError`)
  */
-export async function searchPosts(client: MeiliClient, indexUid: string, query: SearchQuery): Promise<SearchAnswer> {
+async function searchPosts(client: MeiliClient, indexUid: string, query: SearchQuery): Promise<SearchAnswer> {
   const { q, ...params } = searchRequestFor(query);
   let response: SearchResponse<HitFields>;
   try {

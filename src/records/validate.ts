@@ -118,7 +118,7 @@ function article(expected: string): string {
 }
 
 /** How an editor would name the kind of a JSON value. */
-export function kindOf(value: unknown): string {
+function kindOf(value: unknown): string {
   if (value === undefined) return "nothing";
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";

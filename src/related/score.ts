@@ -54,7 +54,7 @@ export const DEFAULT_TYPE_WEIGHTS: Readonly<Record<string, number>> = Object.fre
 });
 
 /** Weight of an entity type missing from the type weights. @default 1 */
-export const DEFAULT_TYPE_WEIGHT = 1;
+const DEFAULT_TYPE_WEIGHT = 1;
 
 /**
  * What sharing an entity is worth: `typeWeight × ln(1 + (N − df + 0.5) / (df + 0.5))`.

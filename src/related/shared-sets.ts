@@ -16,9 +16,6 @@ import type { WeightedEntity } from "./score.js";
  * Sets are bit masks over the query's entities, in query order: bit i is `query[i]`.
  */
 
-/** Most query entities the exact method handles: it counts 2^n − 1 subsets. */
-export const MAX_EXACT_ENTITIES = 6;
-
 /** The masks of all non-empty subsets of n entities: 1 .. 2^n − 1. */
 export function nonEmptyMasks(n: number): number[] {
   return Array.from({ length: (1 << n) - 1 }, (_, index) => index + 1);
