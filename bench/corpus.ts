@@ -395,4 +395,3 @@ export function articleRecord(spec: ArticleSpec, seed = 42): Record<string, unkn
     },
   };
 }
-

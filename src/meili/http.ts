@@ -163,7 +163,9 @@ export function createHttpClient(options: HttpClientOptions = {}): MeiliHttpClie
         else reject(error);
       };
       const timer = setTimeout(() => {
-        const error = new MeiliUnavailableError(`Meilisearch at ${outgoing.origin} did not answer within ${limitMs} ms`);
+        const error = new MeiliUnavailableError(
+          `Meilisearch at ${outgoing.origin} did not answer within ${limitMs} ms`,
+        );
         settle(error);
         controller?.abort(error);
       }, limitMs);
