@@ -7,7 +7,7 @@ import type { BenchServer } from "./sections/reindex.js";
 export async function startApiProcess(
   server: BenchServer,
   indexUid: string,
-): Promise<{ url: string; stop(): Promise<void> }> {
+): Promise<{ url: string; pid: number; stop(): Promise<void> }> {
   const child = spawn(process.execPath, [CLI_SCRIPT, "serve"], {
     env: {
       ...process.env,
@@ -32,6 +32,7 @@ export async function startApiProcess(
   await untilRelatedLoaded(url);
   return {
     url,
+    pid: child.pid ?? 0,
     async stop() {
       if (child.exitCode !== null) return;
       child.kill("SIGTERM");

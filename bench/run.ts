@@ -95,7 +95,14 @@ async function withApi(bench: BenchContext, run: (target: BenchTarget) => Promis
   const indexUid = indexUidFor(bench.primary);
   const api = await startApiProcess(server, indexUid);
   try {
-    await run({ meiliUrl: server.url, apiKey: server.apiKey, indexUid, apiUrl: api.url });
+    await run({
+      meiliUrl: server.url,
+      apiKey: server.apiKey,
+      indexUid,
+      apiUrl: api.url,
+      meiliPid: server.pid,
+      apiPid: api.pid,
+    });
   } finally {
     await api.stop();
   }
@@ -122,7 +129,7 @@ const bench: BenchContext = {
   dataDir,
   async server() {
     embedded ??= await startEmbeddedMeili({ dataDir });
-    return { url: embedded.url, apiKey: embedded.masterKey };
+    return { url: embedded.url, apiKey: embedded.masterKey, pid: embedded.pid };
   },
 };
 try {

@@ -11,6 +11,8 @@ import { benchCommand, corpusKey, machineLine, saveSection } from "../results.js
 export interface BenchServer {
   url: string;
   apiKey: string;
+  /** The server's process id, when the bench started it (its CPU time is read per run). */
+  pid?: number;
 }
 
 /** The byte size of one batch, as postindex's DocumentPusher sends them. */

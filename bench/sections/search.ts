@@ -1,6 +1,7 @@
 import { parseQueryString, parseSearchQuery, searchRequestFor } from "../../src/index.js";
 import { ms, runLoad, type LoadRequest, type LoadResult } from "../load.js";
 import { machineLine, saveSection, type Figure } from "../results.js";
+import { withCpuPerRequest, type CpuPerRequest } from "../process-cpu.js";
 
 /** Where the API and the Meilisearch behind it listen (loopback), and the index both search. */
 export interface BenchTarget {
@@ -9,6 +10,9 @@ export interface BenchTarget {
   readonly apiKey: string | undefined;
   readonly indexUid: string;
   readonly apiUrl: string;
+  /** Process ids of Meilisearch and the API, when known: their CPU time per request is measured. */
+  readonly meiliPid?: number | undefined;
+  readonly apiPid?: number | undefined;
 }
 
 /**
@@ -92,6 +96,8 @@ export interface SearchComparison {
   readonly ratio: number;
   /** API p50 − direct p50, ms. */
   readonly overheadMs: number;
+  /** CPU ms per request of each process in the kept direct and API runs (when the pids are known). */
+  readonly cpu?: { readonly direct: CpuPerRequest; readonly api: CpuPerRequest };
 }
 
 /** What {@link measureSearch} found: one connection (latency) first, then each throughput level. */
@@ -105,8 +111,14 @@ export interface SearchMeasurement {
 /** Targets of issue 12: throughput at every load level, and the median added at one connection. */
 export const SEARCH_TARGETS = { minRatio: 0.9, maxOverheadMs: 0.5 } as const;
 
-function best(results: readonly LoadResult[], better: (a: LoadResult, b: LoadResult) => boolean): LoadResult {
-  return results.reduce((kept, result) => (better(result, kept) ? result : kept));
+/** One load run, with the CPU each process spent on it when measured. */
+interface Measured {
+  readonly result: LoadResult;
+  readonly cpu?: CpuPerRequest;
+}
+
+function best(runs: readonly Measured[], better: (a: LoadResult, b: LoadResult) => boolean): Measured {
+  return runs.reduce((kept, run) => (better(run.result, kept.result) ? run : kept));
 }
 
 const fastest = (a: LoadResult, b: LoadResult): boolean => a.p50 < b.p50;
@@ -128,7 +140,8 @@ export async function measureSearch(target: BenchTarget, options: SearchBenchOpt
   const maxConnections = Math.max(...levels);
   for (const warm of [direct, api]) await runLoad({ ...warm, connections: maxConnections, durationSeconds: 2 });
 
-  const runs = new Map(levels.map((level) => [level, { direct: [] as LoadResult[], api: [] as LoadResult[] }]));
+  const runs = new Map(levels.map((level) => [level, { direct: [] as Measured[], api: [] as Measured[] }]));
+  const pids = target.meiliPid ? { meili: target.meiliPid, api: target.apiPid } : undefined;
   for (let round = 0; round < rounds; round += 1) {
     for (const level of levels) {
       const kept = runs.get(level)!;
@@ -136,9 +149,13 @@ export async function measureSearch(target: BenchTarget, options: SearchBenchOpt
         ["direct", direct],
         ["api", api],
       ] as const) {
-        const result = await runLoad({ ...load, connections: level, durationSeconds: duration });
+        const once = () => runLoad({ ...load, connections: level, durationSeconds: duration });
+        const measured: Measured = pids
+          ? await withCpuPerRequest(side === "api" ? pids : { meili: pids.meili }, once)
+          : { result: await once() };
+        const { result } = measured;
         assertClean(`${side} at ${level}`, result);
-        kept[side].push(result);
+        kept[side].push(measured);
         options.onRun?.(`round ${round + 1}, ${side} at ${level}`, result);
       }
     }
@@ -147,12 +164,14 @@ export async function measureSearch(target: BenchTarget, options: SearchBenchOpt
     const kept = runs.get(level)!;
     const directBest = best(kept.direct, better);
     const apiBest = best(kept.api, better);
+    const cpu = directBest.cpu && apiBest.cpu ? { direct: directBest.cpu, api: apiBest.cpu } : undefined;
     return {
       connections: level,
-      direct: directBest,
-      api: apiBest,
-      ratio: apiBest.requestsPerSecond / directBest.requestsPerSecond,
-      overheadMs: apiBest.p50 - directBest.p50,
+      direct: directBest.result,
+      api: apiBest.result,
+      ratio: apiBest.result.requestsPerSecond / directBest.result.requestsPerSecond,
+      overheadMs: apiBest.result.p50 - directBest.result.p50,
+      ...(cpu ? { cpu } : {}),
     };
   };
   return {
@@ -202,14 +221,39 @@ export async function benchSearch(
       },
     );
   }
+  for (const level of measured.load) {
+    if (!level.cpu) continue;
+    const { direct, api } = level.cpu;
+    const predicted = (direct.meili + direct.load) / (api.meili + api.api + api.load);
+    figures.push(
+      {
+        name: `CPU per search at ${level.connections} connections: Meilisearch direct / via the API`,
+        value: `${ms(direct.meili)} / ${ms(api.meili)}`,
+      },
+      {
+        name: `CPU per search at ${level.connections} connections: the API process; the load generator direct / API`,
+        value: `${ms(api.api)}; ${ms(direct.load)} / ${ms(api.load)}`,
+      },
+      {
+        name: `API / direct that this CPU allows when the cores are the limit, ${level.connections} connections`,
+        value: `${predicted.toFixed(2)}×`,
+      },
+    );
+  }
   const levels = measured.load.map((level) => level.connections).join(" and ");
   await saveSection("search", {
     title: "search: the API vs. Meilisearch directly",
-    method: `autocannon on loopback against \`postindex serve\` (own process) over an index of ${articles.toLocaleString("en-US")} generated articles, cycling through ${SEARCHES.length} searches of a search box (words, typos, a word being typed, facet filters, sorts, pages). Direct: the very Meilisearch request the API sends (POST /indexes/…/search, same body). Latency: 1 connection; throughput: ${levels} connections; ${measured.durationSeconds} s per run, every response timed. ${measured.rounds} rounds, each running every level direct then API, after a 2 s warm-up of each; best of the rounds.`,
+    method: `autocannon on loopback against \`postindex serve\` (own process) over an index of ${articles.toLocaleString("en-US")} generated articles, cycling through ${SEARCHES.length} searches of a search box (words, typos, a word being typed, facet filters, sorts, pages). Direct: the very Meilisearch request the API sends (POST /indexes/…/search, same body). Latency: 1 connection; throughput: ${levels} connections; ${measured.durationSeconds} s per run, every response timed. ${measured.rounds} rounds, each running every level direct then API, after a 2 s warm-up of each; best of the rounds. CPU per search: user + system time of each process (/proc/PID/stat, all threads) over the kept run, divided by the requests answered; it moves far less than wall time when other load shares the machine, and on a machine whose two cores are busy the throughput ratio cannot exceed (Meilisearch + load generator CPU, direct) / (Meilisearch + API + load generator CPU, via the API).`,
     measuredAt: new Date().toISOString().slice(0, 10),
     machine: machineLine(),
     figures,
   });
   const ratios = measured.load.map((level) => `${level.ratio.toFixed(2)}× at ${level.connections}`).join(", ");
   console.log(`search: API / direct ${ratios}; p50 overhead at 1 connection ${ms(latency.overheadMs)}`);
+  for (const level of measured.load) {
+    if (level.cpu)
+      console.log(
+        `  CPU per search at ${level.connections}: meili ${ms(level.cpu.direct.meili)} direct, ${ms(level.cpu.api.meili)} via API; API ${ms(level.cpu.api.api)}; load ${ms(level.cpu.direct.load)} / ${ms(level.cpu.api.load)}`,
+      );
+  }
 }

@@ -57,6 +57,8 @@ export interface EmbeddedMeili {
   readonly masterKey: string;
   /** What the binary reports, e.g. `1.21.0`. */
   readonly version: string;
+  /** The server's process id (the benchmark reads its CPU time). */
+  readonly pid: number;
   /** The server's own log (stdout and stderr) for this start. */
   readonly logFile: string;
   /** Resolves when the server process ends, for whatever reason. */
@@ -127,7 +129,15 @@ async function launch(plan: LaunchPlan): Promise<EmbeddedMeili | "port_taken"> {
   }
   plan.log.info({ version: plan.version, url, pid: child.pid, dataDir: plan.dir }, "embedded Meilisearch started");
   void exited.then((how) => plan.log.info({ ...how, url }, "embedded Meilisearch stopped"));
-  return { url, masterKey: plan.masterKey, version: plan.version, logFile, onExit: () => exited, stop };
+  return {
+    url,
+    masterKey: plan.masterKey,
+    version: plan.version,
+    pid: child.pid ?? 0,
+    logFile,
+    onExit: () => exited,
+    stop,
+  };
 }
 
 function spawnServer(plan: LaunchPlan, logFile: string): ChildProcess {
