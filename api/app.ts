@@ -18,6 +18,7 @@ import { LeanKit, serveFirst } from "./lean-routes.js";
 import { securityHeaders, securityHeadersMiddleware } from "./security-headers.js";
 import { demoPageRoutes } from "./routes/demo-page.js";
 import { LiveRelatedIndex } from "./related-refresher.js";
+import { algoliaPreflight, algoliaRoutes } from "./algolia/routes.js";
 
 /** What {@link createApp} builds the API from. */
 export interface AppDeps {
@@ -53,8 +54,10 @@ export function createApp(deps: AppDeps): Express {
   const allowList = corsPolicy(options.corsOrigins);
   app.use(metrics.observe, accessLog(deps.log));
   app.use(securityHeadersMiddleware(headers));
-  app.use(cors(allowList));
+  app.use(algoliaPreflight(allowList), cors(allowList));
   app.use(deadline(options.requestTimeoutMs, options.retryAfterSeconds));
+  // The Algolia protocol (issue 13) reads its own bodies (any content type) and answers Algolia-shaped errors.
+  app.use(algoliaRoutes(context));
   app.use(express.json({ limit: options.bodyLimitBytes, type: ["application/json", "application/*+json"] }));
   app.use(
     searchRoutes(context),

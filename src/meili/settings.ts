@@ -54,7 +54,11 @@ export const INDEX_SETTINGS = {
   filterableAttributes: [
     { attributePatterns: [...FACETS], features: FACET_FEATURES },
     { attributePatterns: ["entity_keys", "id", "source_file", "site"], features: EQUALITY_ONLY },
-    { attributePatterns: ["indexed_at"], features: EQUALITY_AND_RANGES },
+    // The numbers Algolia clients filter with `numericFilters` (issue 13: api/algolia/filters.ts).
+    {
+      attributePatterns: ["indexed_at", "reading_time", "view_count", "last_reviewed_at"],
+      features: EQUALITY_AND_RANGES,
+    },
   ],
   sortableAttributes: ["last_reviewed_at", "view_count", "reading_time", "score.quality", "indexed_at"],
   displayedAttributes: ["*"],

@@ -1,0 +1,226 @@
+import { FACETS, fromDocumentId, parseSearchQuery, searchRequestFor, type Facet } from "../../src/index.js";
+import type { AlgoliaParams } from "./params.js";
+
+/**
+ * Meilisearch answers → Algolia's answer shapes (pure). Highlights come from Meilisearch with the
+ * core's private-use markers around matches; here they become the client's tags. When the tags
+ * are HTML (`<em>`, Algolia's default), the text around them is HTML-escaped, so the value can be
+ * inserted as HTML; when they are plain tokens (InstantSearch's `__ais-highlight__`), the text is
+ * left as it is, because InstantSearch escapes it itself and would otherwise escape it twice.
+ * @see https://www.algolia.com/doc/api-reference/api-methods/search/#response
+ */
+
+/** The markers the core asks Meilisearch to put around matches (what `GET /search` asks for too). */
+const { highlightPreTag: MARK_OPEN, highlightPostTag: MARK_CLOSE } = searchRequestFor(parseSearchQuery({}));
+
+/** A Meilisearch search hit as the multi-search returns it. */
+export interface MeiliHit {
+  readonly id: string;
+  readonly _formatted?: Readonly<Record<string, unknown>>;
+  readonly [field: string]: unknown;
+}
+
+/** One result of a Meilisearch multi-search. */
+export interface MeiliResult {
+  readonly hits: readonly MeiliHit[];
+  readonly totalHits?: number;
+  readonly totalPages?: number;
+  readonly estimatedTotalHits?: number;
+  readonly processingTimeMs?: number;
+  readonly facetDistribution?: Readonly<Record<string, Readonly<Record<string, number>>>>;
+}
+
+/** Algolia's highlight of one value. */
+export interface HighlightValue {
+  readonly value: string;
+  readonly matchLevel: "none" | "partial" | "full";
+  readonly matchedWords: string[];
+  readonly fullyHighlighted?: boolean;
+}
+
+const HTML_ESCAPES: Readonly<Record<string, string>> = {
+  "&": "&amp;",
+  "<": "&lt;",
+  ">": "&gt;",
+  '"': "&quot;",
+  "'": "&#39;",
+};
+
+/** How highlighted text is written for one request. */
+export interface Tags {
+  readonly pre: string;
+  readonly post: string;
+  /** The query's words (lower-cased), for `matchLevel`. */
+  readonly queryWords: readonly string[];
+}
+
+export function tagsFor(params: AlgoliaParams): Tags {
+  return {
+    pre: params.highlightPreTag,
+    post: params.highlightPostTag,
+    queryWords: [
+      ...new Set(
+        params.query
+          .toLowerCase()
+          .split(/\s+/u)
+          .filter((word) => word !== ""),
+      ),
+    ],
+  };
+}
+
+/** Text carrying the markers → Algolia's highlight object. */
+export function highlightValue(marked: string, tags: Tags): HighlightValue {
+  const escape = tags.pre.includes("<") || tags.post.includes("<");
+  const matched = new Set<string>();
+  let value = "";
+  let inside = false;
+  let plainChars = 0;
+  let piece = "";
+  for (const char of marked) {
+    if (char === MARK_OPEN) {
+      inside = true;
+      value += tags.pre;
+      piece = "";
+      continue;
+    }
+    if (char === MARK_CLOSE) {
+      inside = false;
+      value += tags.post;
+      if (piece.trim() !== "") matched.add(piece.trim().toLowerCase());
+      continue;
+    }
+    if (inside) piece += char;
+    else if (char.trim() !== "") plainChars += 1;
+    value += escape ? (HTML_ESCAPES[char] ?? char) : char;
+  }
+  const matchedWords = [...matched];
+  if (matchedWords.length === 0) return { value, matchLevel: "none", matchedWords: [] };
+  const isFull = tags.queryWords.length > 0 && matchedWords.length >= tags.queryWords.length;
+  return { value, matchLevel: isFull ? "full" : "partial", matchedWords, fullyHighlighted: plainChars === 0 };
+}
+
+function highlightField(value: unknown, tags: Tags): HighlightValue | HighlightValue[] | undefined {
+  if (typeof value === "string") return highlightValue(value, tags);
+  if (Array.isArray(value)) return value.map((item) => highlightValue(typeof item === "string" ? item : "", tags));
+  return undefined;
+}
+
+/** Strips the markers (a retrieved value never carries them, but a formatted one does). */
+function plain(value: unknown): unknown {
+  if (typeof value === "string") return value.replaceAll(MARK_OPEN, "").replaceAll(MARK_CLOSE, "");
+  return value;
+}
+
+/** What to answer per hit: the fields, and the highlighted and snippeted ones. */
+export interface HitShape {
+  readonly retrieve: readonly string[];
+  readonly highlight: readonly string[];
+  readonly snippet: readonly string[];
+}
+
+/** One Meilisearch hit → an Algolia hit: fields, `objectID` (the record id), `_highlightResult`, `_snippetResult`. */
+export function toAlgoliaHit(hit: MeiliHit, shape: HitShape, tags: Tags): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const field of shape.retrieve) if (field !== "id" && hit[field] !== undefined) out[field] = plain(hit[field]);
+  out["objectID"] = fromDocumentId(hit.id);
+  const formatted = hit._formatted ?? {};
+  if (shape.highlight.length > 0) {
+    const highlights: Record<string, unknown> = {};
+    for (const field of shape.highlight) {
+      const value = highlightField(formatted[field] ?? hit[field], tags);
+      if (value !== undefined) highlights[field] = value;
+    }
+    out["_highlightResult"] = highlights;
+  }
+  if (shape.snippet.length > 0) {
+    const snippets: Record<string, unknown> = {};
+    for (const field of shape.snippet) {
+      const value = formatted[field] ?? hit[field];
+      if (typeof value === "string") {
+        const { value: text, matchLevel } = highlightValue(value, tags);
+        snippets[field] = { value: text, matchLevel };
+      }
+    }
+    out["_snippetResult"] = snippets;
+  }
+  return out;
+}
+
+/** The facet counts asked for, each cut to `maxValuesPerFacet` (most frequent first, as Meilisearch sorts them). */
+export function toAlgoliaFacets(
+  distribution: MeiliResult["facetDistribution"],
+  facets: readonly Facet[],
+  maxValuesPerFacet: number,
+): Record<string, Record<string, number>> {
+  const out: Record<string, Record<string, number>> = {};
+  for (const facet of facets) {
+    const counts = distribution?.[facet];
+    if (counts === undefined) continue;
+    const entries = Object.entries(counts).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    out[facet] = Object.fromEntries(entries.slice(0, maxValuesPerFacet));
+  }
+  return out;
+}
+
+/** What one search answers with, besides the Meilisearch result. */
+export interface SearchContext {
+  readonly index: string;
+  readonly params: AlgoliaParams;
+  readonly facets: readonly Facet[];
+  readonly shape: HitShape;
+  /** Set when the search found nothing as asked and was retried with every word optional. */
+  readonly relaxed: boolean;
+}
+
+/** A Meilisearch result → an Algolia search result. */
+export function toAlgoliaResult(result: MeiliResult, context: SearchContext): Record<string, unknown> {
+  const { params } = context;
+  const tags = tagsFor(params);
+  const nbHits = result.totalHits ?? result.estimatedTotalHits ?? result.hits.length;
+  const nbPages = params.hitsPerPage === 0 ? 0 : (result.totalPages ?? Math.ceil(nbHits / params.hitsPerPage));
+  return {
+    hits: result.hits.map((hit) => toAlgoliaHit(hit, context.shape, tags)),
+    nbHits,
+    page: params.page,
+    nbPages,
+    hitsPerPage: params.hitsPerPage,
+    facets: toAlgoliaFacets(result.facetDistribution, context.facets, params.maxValuesPerFacet),
+    exhaustiveFacetsCount: true,
+    exhaustiveNbHits: true,
+    exhaustive: { facetsCount: true, nbHits: true },
+    processingTimeMS: result.processingTimeMs ?? 0,
+    query: params.query,
+    params: params.echo,
+    index: context.index,
+    renderingContent: {},
+    ...(context.relaxed ? { relaxed: true } : {}),
+  };
+}
+
+/** The facets a request asks counts for: the known ones, `*` for all. */
+export function facetsAskedFor(names: readonly string[]): Facet[] {
+  if (names.includes("*")) return [...FACETS];
+  return FACETS.filter((facet) => names.includes(facet));
+}
+
+/** A facet value → Algolia's `highlighted`: the start of each word matching a query word, in tags. */
+export function highlightFacetValue(value: string, facetQuery: string, tags: Pick<Tags, "pre" | "post">): string {
+  const words = facetQuery
+    .toLowerCase()
+    .split(/\s+/u)
+    .filter((word) => word !== "");
+  const escape = tags.pre.includes("<");
+  const write = (text: string): string =>
+    escape ? text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] as string) : text;
+  if (words.length === 0) return write(value);
+  return value
+    .split(/(\s+)/u)
+    .map((part) => {
+      const lower = part.toLowerCase();
+      const word = words.find((candidate) => lower.startsWith(candidate));
+      if (word === undefined) return write(part);
+      return `${tags.pre}${write(part.slice(0, word.length))}${tags.post}${write(part.slice(word.length))}`;
+    })
+    .join("");
+}

@@ -1,0 +1,227 @@
+import {
+  FACETS,
+  SEARCH_HIT_ATTRIBUTES,
+  searchRequestFor,
+  toMeiliError,
+  type Facet,
+  type MeiliClient,
+} from "../../src/index.js";
+import {
+  facetsAskedFor,
+  highlightFacetValue,
+  toAlgoliaResult,
+  type HitShape,
+  type MeiliResult,
+  type SearchContext,
+} from "./answer.js";
+import { AlgoliaError } from "./errors.js";
+import { toMeiliFilter } from "./filters.js";
+import { resolveIndex, type AlgoliaIndex } from "./indexes.js";
+import { readAlgoliaParams, type AlgoliaParams } from "./params.js";
+
+/**
+ * Algolia searches run as Meilisearch searches: every request of a multi-query becomes one query
+ * of a single Meilisearch multi-search, built by the core's `searchRequestFor` (the request
+ * `GET /search` sends: its sort rules, highlight markers, crop marker) with the Algolia request's
+ * filters, facets, fields, highlights and snippets put in. Facet-value searches, which
+ * Meilisearch does not multi-search, run beside it.
+ */
+
+/** Fields a hit may carry (`attributesToRetrieve`); by default the ones `GET /search` returns. */
+const RETRIEVABLE: readonly string[] = [...SEARCH_HIT_ATTRIBUTES, "intro"];
+/** Fields that may be highlighted, and those highlighted when the request does not say. */
+const HIGHLIGHTABLE: readonly string[] = ["title", "topic", "summary", "intro", ...FACETS];
+const DEFAULT_HIGHLIGHT: readonly string[] = ["title", "topic", "summary", "stack", "tools"];
+/** Fields that may be cropped into a snippet (`attributesToSnippet: ["body:20"]`). */
+const SNIPPETABLE: readonly string[] = ["body", "summary", "intro", "title"];
+const DEFAULT_SNIPPET_WORDS = 10;
+const MAX_SNIPPET_WORDS = 100;
+
+/** A facet selection with nothing selected (for `searchRequestFor`). */
+const NO_FACETS = Object.fromEntries(FACETS.map((facet) => [facet, []])) as unknown as Record<Facet, string[]>;
+
+function pick(asked: readonly string[] | undefined, allowed: readonly string[], fallback: readonly string[]): string[] {
+  if (asked === undefined || asked.includes("*")) return [...fallback];
+  return allowed.filter((field) => asked.includes(field));
+}
+
+/** `["body:20", "summary"]` → Meilisearch's `attributesToCrop`, and the field names. */
+function snippets(asked: readonly string[] | undefined): { crop: string[]; fields: string[] } {
+  const crop: string[] = [];
+  const fields: string[] = [];
+  for (const spec of asked ?? []) {
+    const [name = "", words] = spec.split(":");
+    const field = name.trim();
+    if (!SNIPPETABLE.includes(field) || fields.includes(field)) continue;
+    const count = words === undefined ? DEFAULT_SNIPPET_WORDS : Number(words);
+    if (!Number.isInteger(count) || count < 1 || count > MAX_SNIPPET_WORDS)
+      throw new AlgoliaError(
+        400,
+        `attributesToSnippet: expected attribute:words (1..${MAX_SNIPPET_WORDS}), got "${spec.slice(0, 40)}"`,
+      );
+    crop.push(`${field}:${count}`);
+    fields.push(field);
+  }
+  return { crop, fields };
+}
+
+/** One Meilisearch query of a multi-search, and what its answer is shaped by. */
+export interface PlannedSearch {
+  readonly meili: Record<string, unknown>;
+  readonly context: SearchContext;
+}
+
+/** An Algolia search on `index` → the Meilisearch query (with `indexUid`) and its answer context. */
+export function planSearch(indexUid: string, index: AlgoliaIndex, params: AlgoliaParams): PlannedSearch {
+  const base = searchRequestFor({
+    q: params.query,
+    page: params.page + 1,
+    limit: params.hitsPerPage,
+    sort: index.sort,
+    filters: NO_FACETS,
+  });
+  const facets = facetsAskedFor(params.facets);
+  const retrieve = pick(params.attributesToRetrieve, RETRIEVABLE, SEARCH_HIT_ATTRIBUTES);
+  const highlight = pick(params.attributesToHighlight, HIGHLIGHTABLE, DEFAULT_HIGHLIGHT);
+  const snippet = snippets(params.attributesToSnippet);
+  const filter = toMeiliFilter(params);
+  const shape: HitShape = { retrieve, highlight, snippet: snippet.fields };
+  const meili: Record<string, unknown> = {
+    indexUid,
+    q: base.q,
+    ...(filter === undefined ? {} : { filter }),
+    ...(base.sort === undefined ? {} : { sort: base.sort }),
+    page: base.page,
+    hitsPerPage: base.hitsPerPage,
+    facets,
+    attributesToRetrieve: retrieve.includes("id") ? retrieve : ["id", ...retrieve],
+    attributesToHighlight: [...new Set([...highlight, ...snippet.fields])],
+    attributesToCrop: snippet.crop,
+    cropMarker: base.cropMarker,
+    highlightPreTag: base.highlightPreTag,
+    highlightPostTag: base.highlightPostTag,
+  };
+  return { meili, context: { index: index.name, params, facets, shape, relaxed: false } };
+}
+
+/** One request of a multi-query, read: a search, or a facet-value search (`type: "facet"`). */
+type Planned =
+  | { readonly kind: "search"; readonly plan: PlannedSearch }
+  | { readonly kind: "facet"; readonly facet: Facet; readonly index: AlgoliaIndex; readonly params: AlgoliaParams };
+
+function asObject(value: unknown, what: string): Readonly<Record<string, unknown>> {
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw new AlgoliaError(400, `${what} must be an object`);
+  return value as Readonly<Record<string, unknown>>;
+}
+
+/** The facet a facet-value search names. @throws AlgoliaError 400 for one that is not a facet */
+export function readFacetName(name: unknown): Facet {
+  if (typeof name === "string" && (FACETS as readonly string[]).includes(name)) return name as Facet;
+  const shown = typeof name === "string" ? name.slice(0, 40) : String(name);
+  throw new AlgoliaError(
+    400,
+    `Cannot search in \`${shown}\` attribute, you need to add \`searchable(${shown})\` to attributesForFaceting. Facets are ${FACETS.join(", ")}`,
+  );
+}
+
+/** The `requests` of `POST /1/indexes/*\/queries`, read and planned. @throws AlgoliaError 400/404 */
+export function planMultiQuery(indexUid: string, body: unknown): Planned[] {
+  const requests = asObject(body, "body")["requests"];
+  if (!Array.isArray(requests)) throw new AlgoliaError(400, "requests must be a list");
+  if (requests.length > 50) throw new AlgoliaError(400, "requests may hold at most 50 queries");
+  return requests.map((raw: unknown): Planned => {
+    const request = asObject(raw, "each request");
+    const index = resolveIndex(indexUid, request["indexName"]);
+    const params = readAlgoliaParams(request);
+    if (request["type"] === "facet")
+      return { kind: "facet", facet: readFacetName(request["facet"] ?? request["facetName"]), index, params };
+    return { kind: "search", plan: planSearch(indexUid, index, params) };
+  });
+}
+
+/** Runs the Meilisearch queries of `plans` as one multi-search. */
+async function multiSearch(client: MeiliClient, plans: readonly PlannedSearch[]): Promise<MeiliResult[]> {
+  if (plans.length === 0) return [];
+  try {
+    const answer = await client.raw.multiSearch({ queries: plans.map((plan) => plan.meili) as never });
+    return answer.results as unknown as MeiliResult[];
+  } catch (error) {
+    throw toMeiliError(error, "searching (multi-search)");
+  }
+}
+
+/** Runs planned searches; each answer in Algolia's shape, in the order planned. */
+export async function runSearches(client: MeiliClient, indexUid: string, plans: readonly PlannedSearch[]) {
+  const results = await multiSearch(client, plans);
+  return plans.map((plan, i) => toAlgoliaResult(results[i] as MeiliResult, plan.context));
+}
+
+/** `POST /1/indexes/*\/queries`: `{"results": [...]}` in the order of the requests. */
+export async function runMultiQuery(client: MeiliClient, indexUid: string, body: unknown) {
+  const planned = planMultiQuery(indexUid, body);
+  const searches = planned.flatMap((item) => (item.kind === "search" ? [item.plan] : []));
+  const facetSearches = planned.map((item) =>
+    item.kind === "facet" ? searchFacetValues(client, indexUid, item.facet, item.params) : Promise.resolve(undefined),
+  );
+  const [searchResults, facetResults] = await Promise.all([
+    runSearches(client, indexUid, searches),
+    Promise.all(facetSearches),
+  ]);
+  let next = 0;
+  return {
+    results: planned.map((item, i) => (item.kind === "search" ? searchResults[next++] : facetResults[i])),
+  };
+}
+
+/**
+ * Search for facet values (`POST /1/indexes/:index/facets/:facet/query`, or a `type: "facet"`
+ * request): the values of `facet` starting with `facetQuery`, counted over the posts the search's
+ * query and filters match, most frequent first.
+ */
+export async function searchFacetValues(client: MeiliClient, indexUid: string, facet: Facet, params: AlgoliaParams) {
+  const filter = toMeiliFilter(params);
+  let answer: { facetHits: { value: string; count: number }[]; processingTimeMs?: number };
+  try {
+    answer = await client.index(indexUid).searchForFacetValues({
+      facetName: facet,
+      facetQuery: params.facetQuery,
+      ...(params.query === "" ? {} : { q: params.query }),
+      ...(filter === undefined ? {} : { filter }),
+    });
+  } catch (error) {
+    throw toMeiliError(error, `searching the ${facet} values of index "${indexUid}"`);
+  }
+  const tags = { pre: params.highlightPreTag, post: params.highlightPostTag };
+  return {
+    facetHits: answer.facetHits.slice(0, params.maxFacetHits).map(({ value, count }) => ({
+      value,
+      highlighted: highlightFacetValue(value, params.facetQuery, tags),
+      count,
+    })),
+    exhaustiveFacetsCount: true,
+    exhaustive: { facetsCount: true },
+    processingTimeMS: answer.processingTimeMs ?? 0,
+  };
+}
+
+/** `POST /1/indexes/:index/query`: one search. */
+export async function runSingleQuery(client: MeiliClient, indexUid: string, indexName: string, body: unknown) {
+  const index = resolveIndex(indexUid, indexName);
+  const params = readAlgoliaParams(asObject(body, "body"));
+  const [result] = await runSearches(client, indexUid, [planSearch(indexUid, index, params)]);
+  return result;
+}
+
+/** `POST /1/indexes/:index/facets/:facet/query`. */
+export async function runFacetQuery(
+  client: MeiliClient,
+  indexUid: string,
+  indexName: string,
+  facetName: string,
+  body: unknown,
+) {
+  resolveIndex(indexUid, indexName);
+  const facet = readFacetName(facetName);
+  return searchFacetValues(client, indexUid, facet, readAlgoliaParams(asObject(body, "body")));
+}
