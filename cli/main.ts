@@ -1,9 +1,10 @@
 import { Command, CommanderError } from "commander";
 import { EXIT, portOption, withReportOptions, type ReportOptions } from "./options.js";
+import { withCheckOptions, type CheckOptions } from "./check-options.js";
 
 // Each command's module is imported when that command runs, so `check` does not load the
 // Meilisearch client, the logger or the API (express, prom-client): ~0.3 s of its start-up.
-const runCheck = async (dir: string, options: ReportOptions) =>
+const runCheck = async (dir: string, options: CheckOptions) =>
   (await import("./commands/check.js")).runCheck(dir, options);
 const runIndexCommand = async (kind: "reindex" | "sync", dir: string, options: ReportOptions) =>
   (await import("./commands/index-folder.js")).runIndexCommand(kind, dir, options);
@@ -18,12 +19,14 @@ export function buildProgram(exit: (status: number) => void): Command {
     .description("Full-text search and related posts for article sites, on Meilisearch")
     .exitOverride()
     .showHelpAfterError();
-  withReportOptions(
-    program
-      .command("check")
-      .description("parse, normalise, validate and classify the records under DIR (no server needed)")
-      .argument("<dir>", "folder of article files"),
-  ).action(async (dir: string, options: ReportOptions) => exit(await runCheck(dir, options)));
+  withCheckOptions(
+    withReportOptions(
+      program
+        .command("check")
+        .description("parse, normalise, validate and classify the records under DIR (no server needed)")
+        .argument("<dir>", "folder of article files"),
+    ),
+  ).action(async (dir: string, options: CheckOptions) => exit(await runCheck(dir, options)));
   withReportOptions(
     program
       .command("reindex")

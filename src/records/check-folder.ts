@@ -1,14 +1,26 @@
 import { emptyReport, type RunReport } from "../report.js";
 import { addToReport } from "./report-builder.js";
-import { scanWithProgress, type ScanProgress } from "./scan-folder.js";
+import { scanWithProgress, type ScanOutcome, type ScanProgress } from "./scan-folder.js";
 
 /**
  * `postindex check`: parse, normalise, validate and classify every record under `dir`, with no
- * server. `onProgress` is called after each file.
+ * server. `onProgress` is called after each file; `observe` sees every outcome in the same pass
+ * (the content lints), so nothing is read twice.
  */
-export async function checkFolder(dir: string, onProgress?: (progress: ScanProgress) => void): Promise<RunReport> {
+export async function checkFolder(
+  dir: string,
+  onProgress?: (progress: ScanProgress) => void,
+  observe?: (outcome: ScanOutcome) => void,
+): Promise<RunReport> {
   const report = emptyReport();
-  const ignored = await scanWithProgress(dir, { onRecord: (outcome) => addToReport(report, outcome), onProgress });
+  const onRecord =
+    observe === undefined
+      ? (outcome: ScanOutcome) => addToReport(report, outcome)
+      : (outcome: ScanOutcome) => {
+          addToReport(report, outcome);
+          observe(outcome);
+        };
+  const ignored = await scanWithProgress(dir, { onRecord, onProgress });
   report.ignored.push(...ignored);
   return report;
 }

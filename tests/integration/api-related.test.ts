@@ -146,8 +146,8 @@ describe("related posts", () => {
     const answer = await related("/posts/lonely/related");
     expect(answer).toMatchObject({ id: "lonely", fallback: "same_stack_recent" });
     expect(answer.related).toEqual([
-      { id: "rust-new", title: "post rust-new", score: 0, shared: [] },
-      { id: "rust-old", title: "post rust-old", score: 0, shared: [] },
+      { id: "rust-new", title: "post rust-new", score: 0, shared: [], source: "fallback" },
+      { id: "rust-old", title: "post rust-old", score: 0, shared: [], source: "fallback" },
     ]);
   });
 

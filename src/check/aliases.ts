@@ -1,0 +1,92 @@
+import type { Facet } from "../document-types.js";
+import type { ArticleRecord } from "../records/schema.js";
+import type { AliasTable } from "./content-config.js";
+
+/** One value an alias replaced in a record: the `alias-used` side of `near-duplicate-value`. */
+export interface AliasReplacement {
+  /** `stack`, `tools`, …, or `entities.<type>`. */
+  field: string;
+  from: string;
+  to: string;
+}
+
+/**
+ * Replaces, in a validated record, every facet value and entity name that is a declared alias by
+ * the value meant (`k8s` → `kubernetes`), keeping lists free of duplicates in their first
+ * occurrence's place, so the facets count one value and related posts share one entity.
+ * Changes the record in place (the normaliser built it afresh) and returns what it replaced.
+ */
+export function applyAliases(record: ArticleRecord, aliases: AliasTable): AliasReplacement[] {
+  const replaced: AliasReplacement[] = [];
+  if (aliases.empty) return replaced;
+  const meta = record.meta;
+  const { facets } = aliases;
+  const stack = facets.get("stack");
+  if (stack !== undefined && meta.stack !== undefined) meta.stack = mapList(meta.stack, stack, "stack", replaced);
+  const tools = facets.get("tools");
+  if (tools !== undefined && meta.tools !== undefined) meta.tools = mapList(meta.tools, tools, "tools", replaced);
+  if (meta.difficulty !== undefined) meta.difficulty = mapOne(meta.difficulty, facets, "difficulty", replaced);
+  if (meta.code_language !== undefined)
+    meta.code_language = mapOne(meta.code_language, facets, "code_language", replaced);
+  const payload = meta.payload;
+  if (payload?.scenario !== undefined) payload.scenario = mapOne(payload.scenario, facets, "scenario", replaced);
+  if (meta.entities !== undefined && aliases.entities.size > 0) {
+    let changed = false;
+    for (const entity of meta.entities) {
+      const to = aliases.entities.get(entity.type)?.get(entity.name);
+      if (to === undefined) continue;
+      replaced.push({ field: `entities.${entity.type}`, from: entity.name, to });
+      entity.name = to;
+      changed = true;
+    }
+    if (changed) {
+      const seen = new Set<string>();
+      meta.entities = meta.entities.filter((entity) => {
+        const key = `${entity.type}:${entity.name}`;
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      });
+    }
+  }
+  return replaced;
+}
+
+function mapOne(value: string, facets: AliasTable["facets"], facet: Facet, replaced: AliasReplacement[]): string {
+  const to = facets.get(facet)?.get(value);
+  if (to === undefined) return value;
+  replaced.push({ field: facet, from: value, to });
+  return to;
+}
+
+function mapList(
+  list: string[],
+  map: ReadonlyMap<string, string>,
+  field: Facet,
+  replaced: AliasReplacement[],
+): string[] {
+  let changed = false;
+  for (const value of list) {
+    if (map.has(value)) {
+      changed = true;
+      break;
+    }
+  }
+  if (!changed) return list;
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const value of list) {
+    const to = map.get(value);
+    if (to !== undefined) replaced.push({ field, from: value, to });
+    const meant = to ?? value;
+    if (seen.has(meant)) continue;
+    seen.add(meant);
+    out.push(meant);
+  }
+  return out;
+}
+
+/** A search parameter's facet value with the folder's aliases applied: `?tools=k8s` means `kubernetes`. */
+export function canonicalFacetValue(facet: Facet, value: string, aliases: AliasTable): string {
+  return aliases.facets.get(facet)?.get(value) ?? value;
+}

@@ -1,0 +1,87 @@
+import type { RunReport } from "../report.js";
+import type { RuleId, Severity } from "./rules.js";
+
+/**
+ * One thing `check` found, in the shape every output format (GitHub annotations, JUnit, SARIF, the
+ * step summary) is written from. `file` is relative to the content folder, as in the report.
+ */
+export interface Finding {
+  rule: RuleId;
+  severity: Severity;
+  file: string;
+  /** 1-based line (NDJSON / JSONL records), null for a whole `.json` file or a folder-wide finding. */
+  line: number | null;
+  id: string | null;
+  field: string | null;
+  message: string;
+}
+
+/**
+ * The report's rejections, field warnings and duplicate ids as findings, followed by `lints` (the
+ * content lints' findings and configuration errors, already carrying their severities).
+ */
+export function findingsOf(report: RunReport, lints: readonly Finding[] = []): Finding[] {
+  const findings: Finding[] = [];
+  for (const r of report.rejected) {
+    findings.push({ rule: "rejected-record", severity: "error", ...r });
+  }
+  for (const d of report.duplicates) {
+    findings.push({
+      rule: "duplicate-id",
+      severity: "warning",
+      file: d.file,
+      line: null,
+      id: d.id,
+      field: "id",
+      message: `also in ${d.kept}, which is used; this copy is not indexed`,
+    });
+  }
+  for (const w of report.warnings) {
+    findings.push({ rule: "invalid-field", severity: "warning", ...w });
+  }
+  findings.push(...lints);
+  return findings;
+}
+
+/** What decides `check`'s exit status besides rejections: `--strict` and `--max-warnings N`. */
+export interface GateOptions {
+  strict?: boolean;
+  maxWarnings?: number;
+}
+
+/** Counts and the verdict of a run, for the summary line, JUnit and the step summary. */
+export interface GateResult {
+  errors: number;
+  warnings: number;
+  failed: boolean;
+  /** Why the run failed, in words (empty when it passed). */
+  reasons: string[];
+  /** Whether warnings fail the run (`--strict`, or more than `--max-warnings`). */
+  warningsFail: boolean;
+}
+
+/**
+ * The verdict: any error fails the run (a rejected record, an invalid config file, a lint set to
+ * `error`); warnings fail it under `--strict`, or when there are more than `--max-warnings`.
+ */
+export function gate(findings: readonly Finding[], options: GateOptions): GateResult {
+  let errors = 0;
+  for (const finding of findings) if (finding.severity === "error") errors += 1;
+  const warnings = findings.length - errors;
+  const reasons: string[] = [];
+  if (errors > 0) reasons.push(`${errors} ${errors === 1 ? "error" : "errors"}`);
+  let warningsFail = false;
+  if (options.strict === true && warnings > 0) {
+    warningsFail = true;
+    reasons.push(`${warnings} ${warnings === 1 ? "warning" : "warnings"} (--strict)`);
+  } else if (options.maxWarnings !== undefined && warnings > options.maxWarnings) {
+    warningsFail = true;
+    reasons.push(`${warnings} warnings, more than --max-warnings ${options.maxWarnings}`);
+  }
+  return { errors, warnings, failed: reasons.length > 0, reasons, warningsFail };
+}
+
+/** Whether one finding fails the run under `result`'s verdict (JUnit failures, GitHub `::error`). */
+export function isFailing(finding: Finding, result: GateResult): boolean {
+  return finding.severity === "error" || result.warningsFail;
+}
