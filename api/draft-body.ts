@@ -5,6 +5,7 @@ import {
   normaliseFacetValue,
   toSearchDocument,
   type EntityRef,
+  type RelatedControls,
 } from "../src/index.js";
 import { parseParams } from "./queries.js";
 
@@ -14,6 +15,8 @@ export interface Draft {
   readonly id?: string;
   readonly entities: readonly EntityRef[];
   readonly stack: readonly string[];
+  /** A draft record's own pinned and excluded ids (`meta.related`). */
+  readonly related?: RelatedControls;
 }
 
 /** Most entities a `{entities}` draft may list. @default 100 */
@@ -72,5 +75,10 @@ function draftFromRecord(body: Record<string, unknown>): Draft {
     throw new BadRequestError(parameter, `${parameter}: ${outcome.message}`);
   }
   const document = toSearchDocument(outcome.record, "");
-  return { ...(hasId ? { id: outcome.record.id } : {}), entities: document.entities, stack: document.stack };
+  return {
+    ...(hasId ? { id: outcome.record.id } : {}),
+    entities: document.entities,
+    stack: document.stack,
+    ...(document.related === undefined ? {} : { related: document.related }),
+  };
 }

@@ -81,14 +81,15 @@ export const relatedAnswerSchema = z.object({
           contribution: z.number().meta({ description: "Part of `score` this entity brings; they add up to it" }),
         }),
       ),
+      source: z.enum(["pinned", "entities", "fallback"]).meta({
+        description:
+          "Where the entry comes from: `pinned` by an editor (`meta.related.pinned`, listed first in their order), found by shared `entities`, or the `fallback`",
+      }),
     }),
   ),
-  fallback: z
-    .enum(["same_stack_recent", "recent"])
-    .nullable()
-    .meta({
-      description: "Set when no post shares an entity: the list is the same stack's (or all) most recent posts",
-    }),
+  fallback: z.enum(["same_stack_recent", "recent"]).nullable().meta({
+    description: "Set when no post shares an entity: the list is the same stack's (or all) most recent posts",
+  }),
 }) satisfies z.ZodType<RelatedAnswer>;
 
 export const facetValuesAnswerSchema = z.object({

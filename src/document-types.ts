@@ -4,6 +4,12 @@ import type { Entity, Section } from "./records/schema.js";
 export const FACETS = ["stack", "tools", "difficulty", "scenario", "code_language"] as const;
 export type Facet = (typeof FACETS)[number];
 
+/** `SearchDocument.related`: record ids an editor pinned to the top of a related list, or kept out of it. */
+export interface RelatedControls {
+  pinned: string[];
+  excluded: string[];
+}
+
 /**
  * One indexed article as Meilisearch stores it and `GET /posts/:id` returns it.
  * Field names follow the record (snake_case) so editors recognise them.
@@ -37,12 +43,19 @@ export interface SearchDocument {
   revision: { status: string; version?: string; last_reviewed?: string };
   /** `revision.last_reviewed` as Unix seconds (for sort=recent), null when unknown. */
   last_reviewed_at: number | null;
-  flags: { ai_generated_style?: boolean; has_images?: boolean; image_heavy?: boolean };
+  /** `no_related`: the post is kept out of every related list (it stays searchable). */
+  flags: { ai_generated_style?: boolean; has_images?: boolean; image_heavy?: boolean; no_related?: boolean };
   checklist: string[];
   notes: string[];
   payload: { source_id?: string; generator?: string; paragraphs?: number; scenario?: string; seed?: number } | null;
   reference: string | null;
   hash: string | null;
+  /**
+   * Editors' controls over this post's related list (`meta.related`), record ids: `pinned` first
+   * in their order, `excluded` never. Present only when the record lists some, so documents
+   * without them hash as before.
+   */
+  related?: RelatedControls;
   /** Path of the file the record came from, relative to the content folder, `/`-separated. */
   source_file: string;
   /** sha256 (hex, first 32 chars) of the document without `source_file`: what sync compares. */

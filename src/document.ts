@@ -49,13 +49,39 @@ export function toSearchDocument(record: ArticleRecord, sourceFile: string): Sea
     reference: meta.reference ?? null,
     hash: meta.hash ?? null,
   };
+  const pinned = meta.related?.pinned ?? [];
+  const excluded = meta.related?.excluded ?? [];
+  if (pinned.length > 0 || excluded.length > 0) content.related = { pinned, excluded };
   // The two fields that are not content are added after hashing, in this order: the same document
   // as `{ ...content, source_file, content_hash }`, without copying its thirty fields.
-  const contentHash = hashContent(content);
+  const contentJson = JSON.stringify(content);
+  const contentHash = hashText(contentJson);
   const document = content as SearchDocument;
   document.source_file = sourceFile;
   document.content_hash = contentHash;
+  hashedJson.set(document, contentJson);
   return document;
+}
+
+/**
+ * The JSON text each document built by {@link toSearchDocument} was hashed from, so that its NDJSON
+ * line needs no second `JSON.stringify` of the whole document (~a quarter of the CPU a bulk pass
+ * spends per document after reading it). Documents are not changed after they are built.
+ */
+const hashedJson = new WeakMap<SearchDocument, string>();
+
+/**
+ * The line Meilisearch is sent for a document: `JSON.stringify({ ...document, indexed_at })`, byte
+ * for byte. For a document {@link toSearchDocument} built, the text its hash was computed from is
+ * reused (its fields, then `source_file`, `content_hash` and `indexed_at`, as the spread would
+ * order them); any other document (one read back from the index, say) is serialised.
+ */
+export function documentLine(document: SearchDocument, indexedAt: number): string {
+  const contentJson = hashedJson.get(document);
+  if (contentJson === undefined || "indexed_at" in document)
+    return JSON.stringify({ ...document, indexed_at: indexedAt });
+  const tail = `"source_file":${JSON.stringify(document.source_file)},"content_hash":"${document.content_hash}","indexed_at":${JSON.stringify(indexedAt)}}`;
+  return `${contentJson.slice(0, -1)},${tail}`;
 }
 
 /** The searchable text of the sections: headings, paragraphs and items, one per line. */
@@ -79,6 +105,6 @@ function scenarioFromOutline(context: string | undefined): string | null {
   return value === "" ? null : value;
 }
 
-function hashContent(content: object): string {
-  return createHash("sha256").update(JSON.stringify(content)).digest("hex").slice(0, 32);
+function hashText(json: string): string {
+  return createHash("sha256").update(json).digest("hex").slice(0, 32);
 }

@@ -25,6 +25,7 @@ export * from "./related/top-related.js";
 export * from "./related/facet-match.js";
 export * from "./related/index-stamps.js";
 export * from "./related/retrieve.js";
+export * from "./related/editorial.js";
 export * from "./search-posts.js";
 export * from "./posts.js";
 export * from "./facet-values.js";

@@ -1,4 +1,5 @@
 import { normaliseFacetValue } from "../text/normalise-facet-value.js";
+import { normaliseRelatedControls } from "../related/editorial-fields.js";
 import {
   isPlainObject,
   readDate,
@@ -78,8 +79,13 @@ const FLAG_FIELDS: Record<string, FieldReader> = {
   image_heavy: readFlag,
   needs_human_review: readFlag,
   noindex: readFlag,
+  no_related: readFlag,
 };
-const FLAG_ALIASES: Record<string, string> = { no_index: "noindex", do_not_index: "noindex" };
+const FLAG_ALIASES: Record<string, string> = {
+  no_index: "noindex",
+  do_not_index: "noindex",
+  never_related: "no_related",
+};
 const PAYLOAD_FIELDS: Record<string, FieldReader> = {
   source_id: readText,
   generator: readText,
@@ -111,6 +117,7 @@ function normaliseMeta(meta: Map<string, unknown>, payload: unknown): Record<str
     notes: textList(meta.get("notes")),
     entities: normaliseEntities(meta.get("entities")),
     payload,
+    related: normaliseRelatedControls(meta.get("related") ?? meta.get("related_posts")),
   };
 }
 

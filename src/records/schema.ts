@@ -50,6 +50,7 @@ export const flagsSchema = z.object({
   image_heavy: z.boolean().optional(),
   needs_human_review: z.boolean().optional(),
   noindex: z.boolean().optional(),
+  no_related: z.boolean().optional(),
 });
 
 export const payloadSchema = z.object({
@@ -58,6 +59,12 @@ export const payloadSchema = z.object({
   paragraphs: count.optional(),
   scenario: text.optional(),
   seed: z.number().finite().optional(),
+});
+
+/** Editors' overrides of a post's related list (`meta.related`): record ids. */
+export const relatedControlsSchema = z.object({
+  pinned: z.array(z.string().min(1)).optional(),
+  excluded: z.array(z.string().min(1)).optional(),
 });
 
 export const metaSchema = z.object({
@@ -80,6 +87,7 @@ export const metaSchema = z.object({
   notes: textList.optional(),
   entities: z.array(entitySchema).optional(),
   payload: payloadSchema.optional(),
+  related: relatedControlsSchema.optional(),
 });
 
 export const recordSchema = z.object({

@@ -25,10 +25,32 @@ export const RELATED_FIELDS = [
   "code_language",
   "last_reviewed_at",
   "indexed_at",
+  "related",
+  "flags",
 ] as const satisfies readonly (keyof SearchDocument)[];
 
-/** A post as the related-posts index keeps it. */
-export type RelatedDocument = Pick<SearchDocument, (typeof RELATED_FIELDS)[number]>;
+/**
+ * A post as the related-posts index keeps it. The editors' controls are optional: `related` (its
+ * pinned and excluded ids) is kept only when it lists some, `flags` only when it is `no_related`.
+ */
+export type RelatedDocument = Pick<SearchDocument, Exclude<(typeof RELATED_FIELDS)[number], "related" | "flags">> &
+  Partial<Pick<SearchDocument, "related" | "flags">>;
+
+/** The one `flags` object of every post kept out of related lists. */
+const NO_RELATED_FLAGS: SearchDocument["flags"] = Object.freeze({ no_related: true });
+
+/** The ids (non-empty text) of a list read from Meilisearch. */
+function idsOf(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((id): id is string => typeof id === "string" && id !== "") : [];
+}
+
+/** `{related}` when the document pins or excludes some ids (as text), else nothing. */
+function relatedControlsOf(related: unknown): Pick<RelatedDocument, "related"> {
+  if (typeof related !== "object" || related === null) return {};
+  const pinned = idsOf((related as Record<string, unknown>)["pinned"]);
+  const excluded = idsOf((related as Record<string, unknown>)["excluded"]);
+  return pinned.length > 0 || excluded.length > 0 ? { related: { pinned, excluded } } : {};
+}
 
 /** The slots of the posts carrying one entity key, ascending (`slots[0 .. length)`). */
 export interface PostingList {
@@ -304,6 +326,8 @@ export class RelatedIndex {
       code_language: text(document.code_language),
       last_reviewed_at: typeof document.last_reviewed_at === "number" ? document.last_reviewed_at : null,
       ...(typeof document.indexed_at === "number" ? { indexed_at: document.indexed_at } : {}),
+      ...relatedControlsOf(document.related),
+      ...(document.flags?.no_related === true ? { flags: NO_RELATED_FLAGS } : {}),
     };
   }
 

@@ -76,18 +76,27 @@ function bruteForce(
           weight: round(shared.weight),
           contribution: round(shared.contribution),
         })),
+        source: "entities" as const,
       })),
       fallback: null,
     };
   }
   const stacks = [...new Set(query.stack)];
-  const recent = eligible
-    .filter((document) => stacks.length === 0 || document.stack.some((value) => stacks.includes(value)))
+  const sameStack = eligible
+    .filter((document) => stacks.length > 0 && document.stack.some((value) => stacks.includes(value)))
     .sort(byFreshnessThenId)
     .slice(0, k);
+  // When the same stack has no post, the most recent posts of all.
+  const recent = sameStack.length > 0 ? sameStack : [...eligible].sort(byFreshnessThenId).slice(0, k);
   return {
-    related: recent.map((document) => ({ id: document.id, title: document.title, score: 0, shared: [] })),
-    fallback: stacks.length > 0 ? "same_stack_recent" : "recent",
+    related: recent.map((document) => ({
+      id: document.id,
+      title: document.title,
+      score: 0,
+      shared: [],
+      source: "fallback" as const,
+    })),
+    fallback: sameStack.length > 0 ? "same_stack_recent" : "recent",
   };
 }
 

@@ -34,6 +34,9 @@ function relatedItem(post) {
     h(
       "span",
       { class: "related__score", title: "Share of the post's topic weight this one shares (1: all of it)" },
+      post.source === "pinned"
+        ? h("span", { class: "related__pinned", title: "Placed here by an editor (meta.related.pinned)" }, "pinned")
+        : null,
       `score ${formatScore(post.score)}`,
     ),
     post.shared.length === 0
@@ -49,7 +52,7 @@ function relatedItem(post) {
 
 /**
  * The list for a related-posts answer, or a short note when it is empty.
- * @param {{related: Array<{id: string, title: string, score: number, shared: Array<{name: string, type: string, contribution?: number}>}>, fallback?: string | null}} answer
+ * @param {{related: Array<{id: string, title: string, score: number, source?: string, shared: Array<{name: string, type: string, contribution?: number}>}>, fallback?: string | null}} answer
  */
 export function relatedList(answer) {
   if (answer.related.length === 0) return h("p", { class: "muted" }, "No related posts yet.");
