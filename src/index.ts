@@ -13,7 +13,7 @@ export * from "./records/scan-folder.js";
 export * from "./records/check-folder.js";
 export * from "./records/report-builder.js";
 export * from "./meili/index.js";
-export * from "./config.js";
+export * from "./project-paths.js";
 export * from "./logger.js";
 export * from "./text/normalise-facet-value.js";
 export * from "./query-string.js";
