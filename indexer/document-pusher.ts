@@ -1,5 +1,5 @@
 import PQueue from "p-queue";
-import { toMeiliError, type MeiliClient, type SearchDocument, type TaskRef } from "../src/index.js";
+import { toMeiliError, type MeiliClient, type TaskRef } from "../src/index.js";
 import { NdjsonBatch } from "./ndjson-batch.js";
 import { retryWhileUnavailable, type RetryOptions } from "./retry.js";
 
@@ -65,10 +65,13 @@ export class DocumentPusher {
     this.#batch = new NdjsonBatch(this.#options.batchBytes + 2 ** 20);
   }
 
-  /** Adds (or replaces, by id) one document; waits while too much is unsent or unfinished. */
-  async add(document: SearchDocument): Promise<void> {
+  /**
+   * Adds (or replaces, by id) one document, given as its JSON text on one line (see `documentLine`);
+   * waits while too much is unsent or unfinished.
+   */
+  async addLine(line: string): Promise<void> {
     this.#throwIfFailed();
-    this.#batch.add(JSON.stringify(document));
+    this.#batch.add(line);
     if (this.#batch.size >= this.#options.batchBytes) await this.#sendBatch();
   }
 

@@ -1,4 +1,4 @@
-import { createIndexStamps, type SearchDocument } from "../src/index.js";
+import { createIndexStamps, documentLine, type SearchDocument } from "../src/index.js";
 import type { IndexerContext } from "./context.js";
 import { DocumentPusher } from "./document-pusher.js";
 import type { IndexState } from "./index-state.js";
@@ -39,7 +39,7 @@ export class IndexWriter {
       this.changes.unchanged += 1;
       return;
     }
-    await this.#pusher.add({ ...document, indexed_at: stampIndexed() });
+    await this.#pusher.addLine(documentLine(document, stampIndexed()));
     this.#state.set(document.id, { file: document.source_file, hash: document.content_hash });
     this.changes.upserted += 1;
   }
