@@ -1,4 +1,4 @@
-import { createMeiliClient, PostindexError, type Config, type Logger, type MeiliClient } from "../src/index.js";
+import { createMeiliClient, PostindexError, type Logger, type MeiliClient } from "../src/index.js";
 import { createApp } from "./app.js";
 import { resolveApiOptions, type ApiOptions } from "./options.js";
 import { LiveRelatedIndex } from "./related-refresher.js";
@@ -14,7 +14,7 @@ export const API_KEY_ACTIONS = ["search", "documents.get", "stats.get"] as const
 /** Options for {@link startApi}. */
 export interface StartApiOptions {
   /** `indexUid` is the live index; `port` the default port. */
-  readonly config: Pick<Config, "indexUid" | "port">;
+  readonly config: { readonly indexUid: string; readonly port: number };
   /**
    * A client with the admin or master key: used once, to find or create the API's search key (and
    * for Meilisearch's URL). Not needed with `searchKey` and `meiliUrl`.
@@ -29,7 +29,7 @@ export interface StartApiOptions {
   readonly port?: number;
   /** Interface to listen on. @default all interfaces */
   readonly host?: string;
-  /** See {@link ApiOptions}; e.g. `apiOptionsFromEnv(process.env)`. */
+  /** See {@link ApiOptions}; the command line passes what the environment sets (`Config.api`). */
   readonly options?: Partial<ApiOptions>;
 }
 

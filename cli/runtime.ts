@@ -1,4 +1,5 @@
-import { connectMeili, createLogger, type Config, type Logger, type MeiliConnection } from "../src/index.js";
+import { connectMeili, createLogger, type Logger, type MeiliConnection } from "../src/index.js";
+import type { Config } from "./config.js";
 import type { IndexerContext } from "../indexer/context.js";
 
 /** A connected indexer: the context its commands take, and how to let go of it. */
@@ -46,13 +47,12 @@ export function connectFromConfig(config: Config, log: Logger): Promise<MeiliCon
 }
 
 /**
- * The log of an entry point: readable lines when stderr is a terminal, JSON lines otherwise.
- * `quietOnTerminal`: at a terminal with no `LOG_LEVEL` set, warnings only (the command prints
- * its own summary).
+ * The log of an entry point: readable lines when stderr is a terminal, JSON lines otherwise, at
+ * `LOG_LEVEL` (default `info`). `quietOnTerminal`: at a terminal with no `LOG_LEVEL` set, warnings
+ * only (the command prints its own summary).
  */
 export function loggerFor(config: Config, options: { quietOnTerminal?: boolean } = {}): Logger {
-  const isTerminal = process.stderr.isTTY === true;
-  const level =
-    options.quietOnTerminal && isTerminal && process.env["LOG_LEVEL"] === undefined ? "warn" : config.logLevel;
+  const isTerminal = process.stderr.isTTY;
+  const level = config.logLevel ?? (options.quietOnTerminal && isTerminal ? "warn" : "info");
   return createLogger(level, { pretty: isTerminal });
 }

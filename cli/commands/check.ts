@@ -9,7 +9,7 @@ import { findingsOf, gate, type Finding, type GateResult } from "../../src/check
 import { annotationMessage, githubAnnotations, stepSummary } from "../../src/check/github.js";
 import { junitXml } from "../../src/check/junit.js";
 import { sarifLog } from "../../src/check/sarif.js";
-import { PROJECT_ROOT } from "../../src/config.js";
+import { PROJECT_ROOT } from "../../src/project-paths.js";
 import type { RunReport } from "../../src/report.js";
 import type { CheckFormat, CheckOptions } from "../check-options.js";
 import { createProgressBar } from "../progress.js";

@@ -1,4 +1,5 @@
-import { loadConfig, PostindexError } from "../../src/index.js";
+import { PostindexError } from "../../src/index.js";
+import type { Config } from "../config.js";
 import { createProgressBar } from "../progress.js";
 import { reindexFolder } from "../../indexer/reindex.js";
 import { openIndexer } from "../runtime.js";
@@ -9,9 +10,13 @@ import { emitReport, EXIT, requireFolder, type ReportOptions } from "../options.
  * `postindex reindex DIR` / `postindex sync DIR`: exit 0 when done (rejections are in the report,
  * not fatal), 1 on an operational failure (server unreachable, task failed, lock held).
  */
-export async function runIndexCommand(kind: "reindex" | "sync", dir: string, options: ReportOptions): Promise<number> {
+export async function runIndexCommand(
+  config: Config,
+  kind: "reindex" | "sync",
+  dir: string,
+  options: ReportOptions,
+): Promise<number> {
   const folder = await requireFolder(dir);
-  const config = loadConfig(process.env);
   const runtime = await openIndexer(config, { retryForMs: config.meiliRetryMs });
   const bar = createProgressBar(kind);
   const onProgress = (p: { doneFiles: number; totalFiles: number; records: number }): void =>

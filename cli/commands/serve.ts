@@ -1,5 +1,6 @@
-import { API_KEY_ACTIONS, apiOptionsFromEnv, startApi, type RunningApi } from "../../api/index.js";
-import { loadConfig, type MeiliConnection } from "../../src/index.js";
+import { API_KEY_ACTIONS, startApi, type RunningApi } from "../../api/index.js";
+import type { MeiliConnection } from "../../src/index.js";
+import type { Config } from "../config.js";
 import { connectFromConfig, loggerFor } from "../runtime.js";
 import { EXIT } from "../options.js";
 import { untilSignal } from "../signals.js";
@@ -9,11 +10,9 @@ import { untilSignal } from "../signals.js";
  * `MEILI_URL` and `MEILI_SEARCH_KEY` the process never holds an admin key; otherwise the search
  * key is found or created with `MEILI_MASTER_KEY` (or the embedded server's key).
  */
-export async function runServe(options: { port?: number }): Promise<number> {
-  const config = loadConfig(process.env);
+export async function runServe(config: Config, options: { port?: number }): Promise<number> {
   const log = loggerFor(config);
   const port = options.port ?? config.port;
-  const apiOptions = apiOptionsFromEnv(process.env);
   let connection: MeiliConnection | undefined;
   let api: RunningApi;
   if (config.meiliUrl !== undefined && config.meiliSearchKey !== undefined) {
@@ -21,13 +20,13 @@ export async function runServe(options: { port?: number }): Promise<number> {
       config,
       log,
       port,
-      options: apiOptions,
+      options: config.api,
       searchKey: config.meiliSearchKey,
       meiliUrl: config.meiliUrl,
     });
   } else {
     connection = await connectFromConfig(config, log);
-    api = await startApi({ config, log, port, options: apiOptions, adminClient: connection.client });
+    api = await startApi({ config, log, port, options: config.api, adminClient: connection.client });
   }
   process.stdout.write(`postindex API on ${api.url} (index "${config.indexUid}")\n`);
   await untilSignal();
@@ -37,8 +36,7 @@ export async function runServe(options: { port?: number }): Promise<number> {
 }
 
 /** `postindex search-key`: prints the search-only key the API uses (for `MEILI_SEARCH_KEY`). */
-export async function runSearchKey(): Promise<number> {
-  const config = loadConfig(process.env);
+export async function runSearchKey(config: Config): Promise<number> {
   const connection = await connectFromConfig(config, loggerFor(config));
   try {
     const key = await connection.client.getSearchKey({

@@ -1,5 +1,6 @@
-import { apiOptionsFromEnv, startApi } from "../../api/index.js";
-import { loadConfig, type RunReport } from "../../src/index.js";
+import { startApi } from "../../api/index.js";
+import type { RunReport } from "../../src/index.js";
+import type { Config } from "../config.js";
 import { loggerFor, openIndexer } from "../runtime.js";
 import { countsLine } from "../report.js";
 import { FolderWatcher } from "../../indexer/watch.js";
@@ -11,10 +12,8 @@ import { untilSignal } from "../signals.js";
  * watch of the content folder, and the API with the demo page, in one process; Ctrl-C stops all
  * three cleanly. On a terminal the logs are kept to warnings and a one-screen summary is printed.
  */
-export async function runStart(options: { port?: number }): Promise<number> {
-  const config = loadConfig(process.env);
+export async function runStart(config: Config, options: { port?: number }): Promise<number> {
   const log = loggerFor(config, { quietOnTerminal: true });
-  const apiOptions = apiOptionsFromEnv(process.env);
   say(`postindex: starting (content ${config.contentDir})`);
   // As `watch`: the same context (and retry warnings) as the other commands, retrying without end.
   const runtime = await openIndexer(config, { retryForMs: Number.POSITIVE_INFINITY, log });
@@ -41,7 +40,7 @@ export async function runStart(options: { port?: number }): Promise<number> {
       adminClient: connection.client,
       log,
       port: options.port ?? config.port,
-      options: apiOptions,
+      options: config.api,
     });
     const pageUrl = api.url.replace("127.0.0.1", "localhost");
     say(summary(pageUrl, connection.mode, connection.url, config.dataDir, config.contentDir, firstReport));

@@ -1,4 +1,5 @@
-import { loadConfig, PostindexError } from "../../src/index.js";
+import { PostindexError } from "../../src/index.js";
+import type { Config } from "../config.js";
 import { countsLine } from "../report.js";
 import { openIndexer } from "../runtime.js";
 import { FolderWatcher } from "../../indexer/watch.js";
@@ -9,9 +10,8 @@ import { untilSignal } from "../signals.js";
  * `postindex watch DIR`: reconcile, then follow changes until SIGINT/SIGTERM, which finish the
  * batch in flight and exit 0.
  */
-export async function runWatch(dir: string): Promise<number> {
+export async function runWatch(config: Config, dir: string): Promise<number> {
   const folder = await requireFolder(dir);
-  const config = loadConfig(process.env);
   const runtime = await openIndexer(config, { retryForMs: Number.POSITIVE_INFINITY });
   const { log } = runtime.context;
   const watcher = new FolderWatcher(runtime.context, folder, {

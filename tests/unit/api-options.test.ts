@@ -1,23 +1,24 @@
 import { describe, expect, test } from "vitest";
-import { apiOptionsFromEnv, DEFAULT_API_OPTIONS, resolveApiOptions } from "../../api/options.js";
+import { DEFAULT_API_OPTIONS, resolveApiOptions } from "../../api/options.js";
+import { readConfig } from "../../cli/config.js";
 import { cacheControl } from "../../api/respond.js";
 import { DEFAULT_TYPE_WEIGHTS } from "../../src/index.js";
 
 describe("API options", () => {
   test("unset variables keep the defaults; overrides merge over them in one place", () => {
-    expect(resolveApiOptions(apiOptionsFromEnv({}))).toEqual(DEFAULT_API_OPTIONS);
+    expect(resolveApiOptions(readConfig({}).api)).toEqual(DEFAULT_API_OPTIONS);
     expect(resolveApiOptions({ cacheMaxAgeSeconds: 0, corsOrigins: undefined }).cacheMaxAgeSeconds).toBe(0);
     expect(Object.isFrozen(resolveApiOptions())).toBe(true);
   });
 
   test("the environment sets cache age, CORS origins, trust proxy, timeout and type weights", () => {
-    const options = apiOptionsFromEnv({
+    const options = readConfig({
       POSTINDEX_CACHE_MAX_AGE: "120",
       POSTINDEX_CORS_ORIGINS: "https://a.example, https://b.example,",
       POSTINDEX_TRUST_PROXY: "2",
       POSTINDEX_REQUEST_TIMEOUT_MS: "1500",
       POSTINDEX_TYPE_WEIGHTS: "area=0.2, topic=2",
-    });
+    }).api;
     expect(options).toEqual({
       cacheMaxAgeSeconds: 120,
       corsOrigins: ["https://a.example", "https://b.example"],
@@ -25,16 +26,14 @@ describe("API options", () => {
       requestTimeoutMs: 1500,
       typeWeights: { ...DEFAULT_TYPE_WEIGHTS, area: 0.2, topic: 2 },
     });
-    expect(apiOptionsFromEnv({ POSTINDEX_TRUST_PROXY: "TRUE" }).trustProxy).toBe(true);
-    expect(apiOptionsFromEnv({ POSTINDEX_TRUST_PROXY: "loopback, 10.0.0.0/8" }).trustProxy).toBe(
-      "loopback, 10.0.0.0/8",
-    );
+    expect(readConfig({ POSTINDEX_TRUST_PROXY: "TRUE" }).api.trustProxy).toBe(true);
+    expect(readConfig({ POSTINDEX_TRUST_PROXY: "loopback, 10.0.0.0/8" }).api.trustProxy).toBe("loopback, 10.0.0.0/8");
   });
 
   test("a bad variable is named", () => {
-    expect(() => apiOptionsFromEnv({ POSTINDEX_CACHE_MAX_AGE: "soon" })).toThrow(/POSTINDEX_CACHE_MAX_AGE/);
-    expect(() => apiOptionsFromEnv({ POSTINDEX_TYPE_WEIGHTS: "area=-1" })).toThrow(/POSTINDEX_TYPE_WEIGHTS/);
-    expect(() => apiOptionsFromEnv({ POSTINDEX_REQUEST_TIMEOUT_MS: "5" })).toThrow(/POSTINDEX_REQUEST_TIMEOUT_MS/);
+    expect(() => readConfig({ POSTINDEX_CACHE_MAX_AGE: "soon" }).api).toThrow(/POSTINDEX_CACHE_MAX_AGE/);
+    expect(() => readConfig({ POSTINDEX_TYPE_WEIGHTS: "area=-1" }).api).toThrow(/POSTINDEX_TYPE_WEIGHTS/);
+    expect(() => readConfig({ POSTINDEX_REQUEST_TIMEOUT_MS: "5" }).api).toThrow(/POSTINDEX_REQUEST_TIMEOUT_MS/);
   });
 
   test("Cache-Control: a max-age, or revalidate every time at 0", () => {

@@ -1,0 +1,14 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const parent = path.dirname(here);
+
+/**
+ * The project's root folder: the parent of `src/` in the sources, of `dist/src/` in the build.
+ * Worked out from where this module sits, so importing it reads no file.
+ */
+export const PROJECT_ROOT = path.basename(parent) === "dist" ? path.dirname(parent) : parent;
+
+/** The example content shipped in the repo: what `npm start` indexes when `CONTENT_DIR` is unset. */
+export const EXAMPLE_CONTENT_DIR = path.join(PROJECT_ROOT, "content");
