@@ -2,6 +2,7 @@ import path from "node:path";
 import { watch, type FSWatcher } from "chokidar";
 import PQueue from "p-queue";
 import { isRecordFilePath, type RunReport } from "../src/index.js";
+import { CONFIG_FILE } from "../src/check/content-config.js";
 import { applyFileChanges, type IndexModel } from "./apply-changes.js";
 import type { IndexerContext } from "./context.js";
 import { fingerprintFile } from "./file-fingerprints.js";
@@ -116,6 +117,12 @@ export class FolderWatcher {
 
   #markDirty(absolute: string): void {
     const relative = path.relative(this.#dir, absolute).split(path.sep).join("/");
+    if (relative === CONFIG_FILE) {
+      // Aliases may rename values in any post: a full reconcile re-reads the folder and pushes what changed.
+      this.#needsReconcile = true;
+      this.#schedule();
+      return;
+    }
     if (!isRecordFilePath(relative)) return;
     this.#dirty.add(relative);
     this.#schedule();

@@ -24,7 +24,11 @@ const setting = z.enum(["error", "warning", "off"]);
 const aliasMap = z.record(z.string(), z.string());
 /** A rule's setting: its severity alone, or an object with its severity and options. */
 const rule = <T extends z.ZodRawShape>(options: T) =>
-  z.union([setting, z.strictObject({ severity: setting.optional(), ...options })]).optional();
+  z
+    .union([setting, z.strictObject({ severity: setting.optional(), ...options })], {
+      error: 'expected "error", "warning", "off", or an object with "severity" and the rule\'s options',
+    })
+    .optional();
 
 /**
  * `postindex.config.json`: aliases per facet and per entity type (`"k8s": "kubernetes"`: the
@@ -217,10 +221,19 @@ function lineOfKey(text: string, key: PropertyKey | undefined): number | null {
   return at < 0 ? null : lineAt(text, at);
 }
 
-/** The line of a JSON.parse error, from the `position N` its message names. */
+/**
+ * The line of a JSON.parse error: from the `position N` its message names, or else from the
+ * excerpt V8 quotes around an unexpected token (up to 10 characters either side of it).
+ */
 function lineOfPosition(text: string, message: string): number | null {
-  const match = /position (\d+)/.exec(message);
-  return match ? lineAt(text, Number(match[1])) : null;
+  const position = /position (\d+)/.exec(message);
+  if (position) return lineAt(text, Number(position[1]));
+  const excerpt = /Unexpected token '(.+?)', (\.\.\.)?"([\s\S]*?)"(?:\.\.\.)? is not valid JSON/.exec(message);
+  if (!excerpt) return null;
+  const [, token = "", cut, quoted = ""] = excerpt;
+  const at = text.indexOf(quoted);
+  if (at < 0) return null;
+  return lineAt(text, at + (cut === undefined ? Math.max(0, quoted.indexOf(token)) : 10));
 }
 
 function lineAt(text: string, offset: number): number {

@@ -1,7 +1,7 @@
 /**
  * The key under which spellings of one value meet: accents, letter case, punctuation and spacing
- * dropped, each word's plural ending taken off (`Java Script`, `javascript.` and `JavaScripts` all
- * fold to `javascript`). `#` and `+` count as letters, so `c`, `c#` and `c++` stay apart. A value
+ * dropped, and the plural ending of the last word taken off (`Java Script`, `javascript.` and
+ * `JavaScripts` all fold to `javascript`; `node.js` and `nodejs` meet). `#` and `+` count as letters, so `c`, `c#` and `c++` stay apart. A value
  * made only of punctuation is its own key. Used to group near-duplicates, never to rewrite a value.
  */
 export function foldValue(value: string): string {
@@ -12,9 +12,8 @@ export function foldValue(value: string): string {
     .replaceAll("#", " sharp ")
     .replaceAll("+", " plus ")
     .split(/[^\p{L}\p{N}]+/u);
-  let key = "";
-  for (const word of words) if (word !== "") key += singular(word);
-  return key === "" ? value : key;
+  const key = words.join("");
+  return key === "" ? value : singular(key);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { readdirSync } from "node:fs";
 import { EventLoopSlices } from "./event-loop-slices.js";
+import { CONFIG_FILE } from "../check/content-config.js";
 
 /** File name endings that hold article records. */
 export const RECORD_FILE_PATTERN = /\.(json|ndjson|jsonl)$/i;
@@ -25,6 +26,7 @@ export function isRecordFilePath(relativePath: string): boolean {
   const parts = relativePath.split(/[\\/]/);
   const folders = parts.slice(0, -1);
   return (
+    relativePath !== CONFIG_FILE &&
     parts.every((part) => !part.startsWith(".")) &&
     folders.every((folder) => !RECORD_FILE_PATTERN.test(folder)) &&
     RECORD_FILE_PATTERN.test(relativePath)
@@ -81,6 +83,11 @@ function listFolder(root: string, folder: string, listing: RecordFileListing, fo
       listing.ignored.push({
         file: relative,
         reason: entry.isSymbolicLink() ? "symbolic link (not followed)" : "not a regular file",
+      });
+    } else if (relative === CONFIG_FILE) {
+      listing.ignored.push({
+        file: relative,
+        reason: "the postindex configuration (aliases, lint settings), not a record",
       });
     } else if (RECORD_FILE_PATTERN.test(entry.name)) {
       listing.files.push(relative);

@@ -3,6 +3,8 @@ import { isLineDelimited, type ParsedEntry } from "./parse-file.js";
 import { evaluateRecord, type RecordOutcome } from "./evaluate.js";
 import { EventLoopSlices } from "./event-loop-slices.js";
 import { RecordFileReader } from "./record-file-reader.js";
+import { applyAliases } from "../check/aliases.js";
+import { loadContentConfig, type AliasTable } from "../check/content-config.js";
 
 /** A record outcome once duplicate ids are resolved: a later file's copy of a seen id is a duplicate. */
 export type ScanOutcome =
@@ -24,12 +26,13 @@ export async function* scanFolder(dir: string): AsyncGenerator<ScanEvent> {
   yield { type: "listed", files, ignored };
   const owners = new Map<string, string>();
   const reader = new RecordFileReader();
+  const aliases = loadContentConfig(dir).config.aliases;
   try {
     for (const [index, file] of files.entries()) {
       reader.open(`${dir}/${file}`, isLineDelimited(file));
       for (let entries = reader.next(); entries !== undefined; entries = reader.next()) {
         for (const entry of entries)
-          yield { type: "record", outcome: resolveDuplicate(outcomeOf(entry, file), owners) };
+          yield { type: "record", outcome: resolveDuplicate(outcomeOf(entry, file, aliases), owners) };
       }
       yield { type: "file-done", file, index };
     }
@@ -41,17 +44,19 @@ export async function* scanFolder(dir: string): AsyncGenerator<ScanEvent> {
 /** Every record of one file, evaluated; a file that cannot be parsed yields one rejection of scope `file`. */
 export async function* evaluateFile(dir: string, file: string): AsyncGenerator<RecordOutcome> {
   const reader = new RecordFileReader();
+  const aliases = loadContentConfig(dir).config.aliases;
   try {
     reader.open(`${dir}/${file}`, isLineDelimited(file));
     for (let entries = reader.next(); entries !== undefined; entries = reader.next()) {
-      for (const entry of entries) yield outcomeOf(entry, file);
+      for (const entry of entries) yield outcomeOf(entry, file, aliases);
     }
   } finally {
     reader.close();
   }
 }
 
-function outcomeOf(entry: ParsedEntry, file: string): RecordOutcome {
+/** One parsed entry evaluated, with the content folder's declared aliases applied (postindex.config.json). */
+function outcomeOf(entry: ParsedEntry, file: string, aliases: AliasTable): RecordOutcome {
   if ("error" in entry) {
     return {
       kind: "rejected",
@@ -63,7 +68,9 @@ function outcomeOf(entry: ParsedEntry, file: string): RecordOutcome {
       scope: entry.scope,
     };
   }
-  return evaluateRecord(entry.value, { file, line: entry.line });
+  const outcome = evaluateRecord(entry.value, { file, line: entry.line });
+  if (!aliases.empty && outcome.kind !== "rejected") applyAliases(outcome.record, aliases);
+  return outcome;
 }
 
 function resolveDuplicate(outcome: RecordOutcome, owners: Map<string, string>): ScanOutcome {
@@ -114,6 +121,7 @@ export async function scanWithProgress(dir: string, handlers: ScanHandlers): Pro
   const owners = new Map<string, string>();
   const reader = new RecordFileReader();
   const slices = new EventLoopSlices();
+  const aliases = loadContentConfig(dir).config.aliases;
   try {
     for (let index = 0; index < files.length; index += 1) {
       const file = files[index] as string;
@@ -121,7 +129,7 @@ export async function scanWithProgress(dir: string, handlers: ScanHandlers): Pro
       onFileOpened?.(file, stamp);
       for (let entries = reader.next(); entries !== undefined; entries = reader.next()) {
         for (const entry of entries) {
-          const waiting = onRecord(resolveDuplicate(outcomeOf(entry, file), owners));
+          const waiting = onRecord(resolveDuplicate(outcomeOf(entry, file, aliases), owners));
           if (waiting !== undefined) await waiting;
           progress.records += 1;
           if (slices.due()) await slices.pause();
