@@ -1,3 +1,4 @@
+import { meiliErrorCode } from "../../src/index.js";
 import { toHttpError } from "../errors.js";
 
 /**
@@ -28,6 +29,10 @@ export interface AlgoliaErrorBody {
  */
 export function toAlgoliaError(error: unknown): AlgoliaErrorBody & { readonly retryAfter: boolean } {
   if (error instanceof AlgoliaError) return { message: error.message, status: error.status, retryAfter: false };
+  // A search Meilisearch refuses as asked (a filter too deep for it, say) is the request's fault.
+  const code = meiliErrorCode(error);
+  if (code !== undefined && (code.startsWith("invalid_search_") || code.startsWith("invalid_facet_search_")))
+    return { message: "the search could not be run as asked (simplify its filters)", status: 400, retryAfter: false };
   const answer = toHttpError(error);
   return { message: answer.message, status: answer.status, retryAfter: answer.retryAfter === true };
 }

@@ -1,4 +1,4 @@
-import { FACETS, normaliseFacetValue, quoteFilterValue, type Facet } from "../../src/index.js";
+import { FACETS, normaliseFacetValue, quoteFilterValue, SEARCH_LIMITS, type Facet } from "../../src/index.js";
 import { AlgoliaError } from "./errors.js";
 import { ALGOLIA_LIMITS, type FilterGroup } from "./params.js";
 
@@ -50,8 +50,14 @@ function number(parameter: string, text: string): string {
   return String(Number(trimmed));
 }
 
+/** Meilisearch cannot filter on much longer values; as `GET /search`, a 400 rather than an empty answer. */
+const MAX_FACET_VALUE_BYTES = SEARCH_LIMITS.maxFacetValueLength;
+
 function facetCondition(facet: Facet, value: string, negated: boolean): string {
-  const quoted = quoteFilterValue(normaliseFacetValue(value));
+  const normalised = normaliseFacetValue(value);
+  if (Buffer.byteLength(normalised) > MAX_FACET_VALUE_BYTES)
+    throw new AlgoliaError(400, `${facet} values must be at most ${MAX_FACET_VALUE_BYTES} bytes of UTF-8`);
+  const quoted = quoteFilterValue(normalised);
   return `${facet} ${negated ? "!=" : "="} ${quoted}`;
 }
 
