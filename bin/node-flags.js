@@ -12,3 +12,17 @@ const LEAN_FLAGS = ["--heap-growing-percent=20"];
 export function nodeFlagsFor(command) {
   return LEAN_COMMANDS.has(command) ? [...LEAN_FLAGS] : [];
 }
+
+// A bulk pass (reindex, sync) shares the machine with the Meilisearch it feeds, usually on the
+// same cores: every CPU-millisecond the indexer takes while the engine is indexing slows the
+// engine, and the engine is what the pass waits for. At a lower CPU priority (nice 10) the
+// indexer reads, normalises and serialises in the time the engine leaves idle (its indexing is
+// single-threaded in parts) and stays ahead of it anyway (16 tasks of 8 MiB may wait), and an API
+// on the same machine keeps answering searches first. POSTINDEX_PRIORITY=normal turns it off.
+const LOW_PRIORITY = 10;
+
+/** The CPU priority (nice value) `postindex <command>` lowers itself to, or undefined to leave it. */
+export function nicenessFor(command, env = process.env) {
+  if (!LEAN_COMMANDS.has(command) || env["POSTINDEX_PRIORITY"] === "normal") return undefined;
+  return LOW_PRIORITY;
+}
