@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["tests/**/*.test.ts"],
+    // One Meilisearch for the run (tests/helpers/global-meili.ts); test files reach it with sharedMeili().
+    globalSetup: ["tests/helpers/global-meili.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",

@@ -3,15 +3,14 @@ import request from "supertest";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { testApp } from "../helpers/api.js";
 import { post, seedIndex } from "../helpers/seed-index.js";
-import { freshIndexUid, startMeili, type TestMeili } from "../helpers/start-meili.js";
+import { freshIndexUid, sharedMeili } from "../helpers/start-meili.js";
 
 describe("bad input, unknown routes, and the service routes", () => {
-  let meili: TestMeili;
+  const meili = sharedMeili();
   let app: Express;
   let close: () => Promise<void>;
 
   beforeAll(async () => {
-    meili = await startMeili();
     const uid = freshIndexUid("errors");
     await seedIndex(meili.client, uid, [
       post("a b/c?", { entities: [["topic", "x"]] }),
@@ -22,7 +21,6 @@ describe("bad input, unknown routes, and the service routes", () => {
 
   afterAll(async () => {
     await close?.();
-    await meili?.stop();
   });
 
   /** Asserts the JSON error shape, a 400 naming `parameter`, no stack trace, no cache. */

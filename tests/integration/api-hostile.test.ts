@@ -7,7 +7,7 @@ import { apiClientFor, silentLog } from "../helpers/api.js";
 import { HOSTILE_PIECES, hostileRecord, hostileText, jsonText, jsonTree, SEED } from "../helpers/hostile.js";
 import { rawRequest, type RawAnswer as Answer } from "../helpers/raw-http.js";
 import { post, seedIndex } from "../helpers/seed-index.js";
-import { freshIndexUid, startMeili, type TestMeili } from "../helpers/start-meili.js";
+import { freshIndexUid, sharedMeili } from "../helpers/start-meili.js";
 
 /**
  * Facet values planted in the index: each is the filter syntax it looks like, and must only ever
@@ -53,13 +53,12 @@ function isMalformed(component: string): boolean {
   }
 }
 
-let meili: TestMeili;
+const meili = sharedMeili();
 let server: RunningServer;
 let closeClient: () => Promise<void>;
 let documents: readonly SearchDocument[];
 
 beforeAll(async () => {
-  meili = await startMeili();
   const uid = freshIndexUid("hostile");
   const planted = PLANTED.map((value, i) =>
     post(`h${i}`, {
@@ -82,7 +81,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close();
   await closeClient?.();
-  await meili?.stop();
 });
 
 function valuesOf(document: SearchDocument, facet: Facet): string[] {

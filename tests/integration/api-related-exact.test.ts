@@ -5,7 +5,7 @@ import { createRandom, generateRecord } from "../../bench/corpus.js";
 import { compareRelated, fromDocumentId, scoreCandidate, weighEntities, type SearchDocument } from "../../src/index.js";
 import { testApp } from "../helpers/api.js";
 import { post, seedIndex } from "../helpers/seed-index.js";
-import { freshIndexUid, startMeili, type TestMeili } from "../helpers/start-meili.js";
+import { freshIndexUid, sharedMeili } from "../helpers/start-meili.js";
 
 /** The reference: weigh from the whole corpus, score every other post, sort by the documented rules. */
 function bruteForce(
@@ -28,13 +28,12 @@ function bruteForce(
 }
 
 describe("related posts on a generated corpus", () => {
-  let meili: TestMeili;
+  const meili = sharedMeili();
   let app: Express;
   let close: () => Promise<void>;
   let documents: readonly SearchDocument[];
 
   beforeAll(async () => {
-    meili = await startMeili();
     const uid = freshIndexUid("exact");
     const random = createRandom(11);
     const records = [
@@ -73,7 +72,6 @@ describe("related posts on a generated corpus", () => {
 
   afterAll(async () => {
     await close?.();
-    await meili?.stop();
   });
 
   test("the related-posts index returns exactly what scoring every post would, for any k", async () => {

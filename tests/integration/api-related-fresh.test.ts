@@ -1,7 +1,7 @@
 import { rm } from "node:fs/promises";
 import { pino } from "pino";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, onTestFinished, test } from "vitest";
+import { describe, expect, onTestFinished, test } from "vitest";
 import { startApi } from "../../api/index.js";
 import { LiveRelatedIndex } from "../../api/related-refresher.js";
 import { relatedForDocument } from "../../src/index.js";
@@ -11,7 +11,7 @@ import { apiClientFor, silentLog } from "../helpers/api.js";
 import { makeContentDir, ndjson, writeContentFiles } from "../helpers/content-dir.js";
 import { makeIndexerContext } from "../helpers/indexer-context.js";
 import { post } from "../helpers/seed-index.js";
-import { freshIndexUid, startMeili, type TestMeili } from "../helpers/start-meili.js";
+import { freshIndexUid, sharedMeili } from "../helpers/start-meili.js";
 import { waitFor } from "../helpers/wait-for.js";
 
 /**
@@ -23,13 +23,7 @@ import { waitFor } from "../helpers/wait-for.js";
 /** How soon a change must show in related answers. */
 const FRESH_WITHIN_MS = 1_000;
 
-let meili: TestMeili;
-beforeAll(async () => {
-  meili = await startMeili();
-});
-afterAll(async () => {
-  await meili?.stop();
-});
+const meili = sharedMeili();
 
 /** Posts around "q": it shares a rare topic with "near" and "far", and a common area with the fillers. */
 function site(fillers: number): Record<string, string> {

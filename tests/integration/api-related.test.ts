@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { readExampleRecord } from "../helpers/records.js";
 import { testApp } from "../helpers/api.js";
 import { post, seedIndex } from "../helpers/seed-index.js";
-import { freshIndexUid, startMeili, type TestMeili } from "../helpers/start-meili.js";
+import { freshIndexUid, sharedMeili } from "../helpers/start-meili.js";
 import { waitFor } from "../helpers/wait-for.js";
 
 type Related = {
@@ -84,12 +84,11 @@ const PLANTED = [
 ];
 
 describe("related posts", () => {
-  let meili: TestMeili;
+  const meili = sharedMeili();
   let app: Express;
   let close: () => Promise<void>;
 
   beforeAll(async () => {
-    meili = await startMeili();
     const uid = freshIndexUid("related");
     await seedIndex(meili.client, uid, PLANTED);
     ({ app, close } = await testApp(meili, uid));
@@ -97,7 +96,6 @@ describe("related posts", () => {
 
   afterAll(async () => {
     await close?.();
-    await meili?.stop();
   });
 
   async function related(path: string): Promise<{ id: string | null; related: Related[]; fallback: string | null }> {
@@ -206,15 +204,7 @@ describe("related posts", () => {
 });
 
 describe("related posts follow the live index", () => {
-  let meili: TestMeili;
-
-  beforeAll(async () => {
-    meili = await startMeili();
-  });
-
-  afterAll(async () => {
-    await meili?.stop();
-  });
+  const meili = sharedMeili();
 
   test("a post deleted or added behind the indexer's back (no stamps) changes the answers within a second", async () => {
     const uid = freshIndexUid("live");

@@ -4,7 +4,7 @@ import { createMeiliClient, type MeiliClient } from "../../src/index.js";
 import { apiClientFor, silentLog } from "../helpers/api.js";
 import { rawRequest, type RawAnswer } from "../helpers/raw-http.js";
 import { post, seedIndex } from "../helpers/seed-index.js";
-import { freshIndexUid, startMeili, type TestMeili } from "../helpers/start-meili.js";
+import { freshIndexUid, sharedMeili } from "../helpers/start-meili.js";
 
 /**
  * `GET /search` is served before Express; a request it does not claim (here: one with a body,
@@ -12,14 +12,13 @@ import { freshIndexUid, startMeili, type TestMeili } from "../helpers/start-meil
  * the same answer, header for header.
  */
 
-let meili: TestMeili;
+const meili = sharedMeili();
 let client: MeiliClient;
 let masterClient: MeiliClient;
 let api: RunningServer;
 let missing: RunningServer;
 
 beforeAll(async () => {
-  meili = await startMeili();
   const uid = freshIndexUid("lean");
   await seedIndex(meili.client, uid, [
     post("l1", { title: 'Caching <b>"quoted"</b> & more', stack: ["python services"], tools: ["redis"] }),
@@ -44,7 +43,6 @@ afterAll(async () => {
   await missing?.close();
   await client?.close();
   await masterClient?.close();
-  await meili?.stop();
 });
 
 /** The request as is (served before Express), and with an empty JSON body (served by Express). */

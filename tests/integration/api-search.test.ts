@@ -3,7 +3,7 @@ import request from "supertest";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { testApp } from "../helpers/api.js";
 import { post, seedIndex } from "../helpers/seed-index.js";
-import { freshIndexUid, startMeili, type TestMeili } from "../helpers/start-meili.js";
+import { freshIndexUid, sharedMeili } from "../helpers/start-meili.js";
 
 const LONG_BODY = Array.from(
   { length: 12 },
@@ -51,12 +51,11 @@ const RECORDS = [
 ];
 
 describe("GET /search", () => {
-  let meili: TestMeili;
+  const meili = sharedMeili();
   let app: Express;
   let close: () => Promise<void>;
 
   beforeAll(async () => {
-    meili = await startMeili();
     const uid = freshIndexUid("search");
     await seedIndex(meili.client, uid, RECORDS);
     ({ app, close } = await testApp(meili, uid, { corsOrigins: ["https://site.example"] }));
@@ -64,7 +63,6 @@ describe("GET /search", () => {
 
   afterAll(async () => {
     await close?.();
-    await meili?.stop();
   });
 
   const ids = (body: { hits: { id: string }[] }) => body.hits.map((hit) => hit.id).sort();
@@ -179,12 +177,11 @@ describe("GET /search", () => {
 });
 
 describe("GET /facets/:facet", () => {
-  let meili: TestMeili;
+  const meili = sharedMeili();
   let app: Express;
   let close: () => Promise<void>;
 
   beforeAll(async () => {
-    meili = await startMeili();
     const uid = freshIndexUid("facets");
     await seedIndex(meili.client, uid, RECORDS);
     ({ app, close } = await testApp(meili, uid));
@@ -192,7 +189,6 @@ describe("GET /facets/:facet", () => {
 
   afterAll(async () => {
     await close?.();
-    await meili?.stop();
   });
 
   test("values starting with the query, most frequent first, with counts", async () => {

@@ -22,21 +22,17 @@ import { rawRequest } from "../helpers/raw-http.js";
 import { makeRecord } from "../helpers/records.js";
 import { runCli, spawnCli } from "../helpers/run-cli.js";
 import { post, seedIndex } from "../helpers/seed-index.js";
-import { freshIndexUid, startMeili, type TestMeili } from "../helpers/start-meili.js";
+import { freshIndexUid, sharedMeili } from "../helpers/start-meili.js";
 import { makeTempDir, removeTempDir } from "../helpers/tmp-dir.js";
 import { waitFor } from "../helpers/wait-for.js";
 
-let meili: TestMeili;
+const meili = sharedMeili();
 const uid = freshIndexUid("security");
 beforeAll(async () => {
-  meili = await startMeili();
   await seedIndex(meili.client, uid, [
     post("a", { entities: [["tool", "x"]] }),
     post("b", { entities: [["tool", "x"]] }),
   ]);
-});
-afterAll(async () => {
-  await meili?.stop();
 });
 
 /** A `postindex` child process with everything it prints, stopped (SIGINT) by `stop()`. */

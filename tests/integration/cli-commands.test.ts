@@ -1,24 +1,18 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { makeContentDir, ndjson } from "../helpers/content-dir.js";
 import { readIds } from "../helpers/indexer-context.js";
 import { makeRecord } from "../helpers/records.js";
 import { runCli, spawnCli } from "../helpers/run-cli.js";
-import { freshIndexUid, startMeili, type TestMeili } from "../helpers/start-meili.js";
+import { freshIndexUid, sharedMeili } from "../helpers/start-meili.js";
 import { makeTempDir, removeTempDir } from "../helpers/tmp-dir.js";
 import { waitFor } from "../helpers/wait-for.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
-let meili: TestMeili;
-beforeAll(async () => {
-  meili = await startMeili();
-});
-afterAll(async () => {
-  await meili?.stop();
-});
+const meili = sharedMeili();
 
 async function envFor(indexUid: string): Promise<NodeJS.ProcessEnv> {
   return {

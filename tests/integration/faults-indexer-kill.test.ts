@@ -1,7 +1,7 @@
 import { once } from "node:events";
 import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, onTestFinished, test } from "vitest";
+import { describe, expect, onTestFinished, test } from "vitest";
 import { nextIndexUid } from "../../indexer/reindex.js";
 import { syncFolder } from "../../indexer/sync.js";
 import { writeLockPath } from "../../indexer/write-lock.js";
@@ -11,17 +11,11 @@ import { expectedPosts, expectIndexMatches } from "../helpers/convergence.js";
 import { ndjsonFiles } from "../helpers/fault-corpus.js";
 import { makeIndexerContext } from "../helpers/indexer-context.js";
 import { runCli, spawnCli } from "../helpers/run-cli.js";
-import { freshIndexUid, startMeili, type TestMeili } from "../helpers/start-meili.js";
+import { freshIndexUid, sharedMeili } from "../helpers/start-meili.js";
 import { makeTempDir, removeTempDir } from "../helpers/tmp-dir.js";
 import { waitFor } from "../helpers/wait-for.js";
 
-let meili: TestMeili;
-beforeAll(async () => {
-  meili = await startMeili();
-});
-afterAll(async () => {
-  await meili?.stop();
-});
+const meili = sharedMeili();
 
 /** Document tasks Meilisearch has been handed for index `uid`. */
 async function documentTasks(client: MeiliClient, uid: string): Promise<number> {

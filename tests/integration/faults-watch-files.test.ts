@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { mkdir, open, rename, rm, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { afterEach, describe, expect, test } from "vitest";
 import { reindexFolder } from "../../indexer/reindex.js";
 import { FolderWatcher } from "../../indexer/watch.js";
 import { bumpGeneration, generationPath } from "../../indexer/write-lock.js";
@@ -10,15 +10,9 @@ import { makeContentDir, ndjson } from "../helpers/content-dir.js";
 import { storedPosts, waitForConvergence } from "../helpers/convergence.js";
 import { bulkyPost, jsonFiles } from "../helpers/fault-corpus.js";
 import { makeIndexerContext } from "../helpers/indexer-context.js";
-import { freshIndexUid, startMeili, type TestMeili } from "../helpers/start-meili.js";
+import { freshIndexUid, sharedMeili } from "../helpers/start-meili.js";
 
-let meili: TestMeili;
-beforeAll(async () => {
-  meili = await startMeili();
-});
-afterAll(async () => {
-  await meili?.stop();
-});
+const meili = sharedMeili();
 
 const watchers: FolderWatcher[] = [];
 afterEach(async () => {

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { afterEach, describe, expect, test } from "vitest";
 import type { IndexerContext } from "../../indexer/context.js";
 import { reindexFolder } from "../../indexer/reindex.js";
 import { syncFolder } from "../../indexer/sync.js";
@@ -7,7 +7,7 @@ import type { KeptDocument, RunReport } from "../../src/index.js";
 import { makeContentDir, ndjson, writeContentFiles } from "../helpers/content-dir.js";
 import { makeIndexerContext, readDocuments } from "../helpers/indexer-context.js";
 import { makePost as post } from "../helpers/records.js";
-import { freshIndexUid, startMeili, type TestMeili } from "../helpers/start-meili.js";
+import { freshIndexUid, sharedMeili } from "../helpers/start-meili.js";
 import { waitFor } from "../helpers/wait-for.js";
 
 /**
@@ -16,13 +16,7 @@ import { waitFor } from "../helpers/wait-for.js";
  * while an unrelated line was broken). The same rule in every way the index is brought in step.
  */
 
-let meili: TestMeili;
-beforeAll(async () => {
-  meili = await startMeili();
-});
-afterAll(async () => {
-  await meili?.stop();
-});
+const meili = sharedMeili();
 
 const watchers: FolderWatcher[] = [];
 afterEach(async () => {

@@ -1,21 +1,15 @@
 import { rm } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { nextIndexUid, reindexFolder } from "../../indexer/reindex.js";
 import { acquireWriteLock, writeLockPath } from "../../indexer/write-lock.js";
 import { verifySettings } from "../../src/index.js";
 import { makeContentDir, ndjson, writeContentFiles } from "../helpers/content-dir.js";
 import { makeIndexerContext, readDocuments, readIds } from "../helpers/indexer-context.js";
 import { makePost as post } from "../helpers/records.js";
-import { freshIndexUid, startMeili, type TestMeili } from "../helpers/start-meili.js";
+import { freshIndexUid, sharedMeili } from "../helpers/start-meili.js";
 
-let meili: TestMeili;
-beforeAll(async () => {
-  meili = await startMeili();
-});
-afterAll(async () => {
-  await meili?.stop();
-});
+const meili = sharedMeili();
 
 async function indexExists(uid: string): Promise<boolean> {
   return meili.client.getDocumentCount(uid).then(

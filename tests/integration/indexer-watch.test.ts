@@ -1,21 +1,15 @@
 import { rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, test } from "vitest";
+import { afterEach, describe, expect, test } from "vitest";
 import { FolderWatcher } from "../../indexer/watch.js";
 import { startEmbeddedMeili, type SearchDocument } from "../../src/index.js";
 import { makeContentDir, ndjson, writeContentFiles } from "../helpers/content-dir.js";
 import { makeIndexerContext, readDocuments } from "../helpers/indexer-context.js";
 import { makePost as post } from "../helpers/records.js";
-import { freshIndexUid, startMeili, type TestMeili } from "../helpers/start-meili.js";
+import { freshIndexUid, sharedMeili, startMeili } from "../helpers/start-meili.js";
 import { waitFor } from "../helpers/wait-for.js";
 
-let meili: TestMeili;
-beforeAll(async () => {
-  meili = await startMeili();
-});
-afterAll(async () => {
-  await meili?.stop();
-});
+const meili = sharedMeili();
 
 const watchers: FolderWatcher[] = [];
 afterEach(async () => {

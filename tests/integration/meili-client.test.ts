@@ -1,5 +1,5 @@
 import { createConnection, createServer, type Server, type Socket } from "node:net";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import { MeiliTaskError, MeiliUnavailableError, PostindexError } from "../../src/errors.js";
 import {
   applySettings,
@@ -12,21 +12,16 @@ import {
   type MeiliClient,
   type RecordAny,
 } from "../../src/meili/index.js";
-import { freshIndexUid, startMeili, type TestMeili } from "../helpers/start-meili.js";
+import { freshIndexUid, sharedMeili } from "../helpers/start-meili.js";
 
 const TASK = { timeoutMs: 30_000 };
 
 describe("Meilisearch client", () => {
-  let meili: TestMeili;
+  const meili = sharedMeili();
   let client: MeiliClient;
 
   beforeAll(async () => {
-    meili = await startMeili();
     client = meili.client;
-  });
-
-  afterAll(async () => {
-    await meili?.stop();
   });
 
   async function indexWith(label: string, documents: RecordAny[]): Promise<string> {
