@@ -1,5 +1,10 @@
+import { createRequire } from "node:module";
 import { pino, type Logger } from "pino";
-import pretty from "pino-pretty";
+import type { PrettyOptions, PrettyStream } from "pino-pretty";
+
+/** pino-pretty is loaded only for a terminal (~60 ms of start-up that JSON logs never need). */
+const loadPretty = (): ((options: PrettyOptions) => PrettyStream) =>
+  createRequire(import.meta.url)("pino-pretty") as (options: PrettyOptions) => PrettyStream;
 
 export type { Logger };
 
@@ -22,8 +27,8 @@ export function createLogger(level: string, options: LoggerOptions = {}): Logger
       censor: "[redacted]",
     },
   };
-  const destination = options.pretty
-    ? pretty({ destination: 2, sync: true, ignore: "pid,hostname,name", translateTime: "HH:MM:ss" })
+  const destination: PrettyStream | pino.DestinationStream = options.pretty
+    ? loadPretty()({ destination: 2, sync: true, ignore: "pid,hostname,name", translateTime: "HH:MM:ss" })
     : pino.destination({ dest: 2, sync: true });
   return pino(settings, destination);
 }
