@@ -22,7 +22,7 @@ interface ValueUse {
 
 /** Sites kept per value: what a finding names, and how many annotations one variant can get. */
 const MAX_SITES = 20;
-/** Files a near-duplicate's message names per variant. */
+/** Posts (file, and line for NDJSON) a near-duplicate's message names per variant. */
 const FILES_NAMED = 3;
 
 const FIELD_OF_FACET: Record<Facet, string> = {
@@ -259,10 +259,11 @@ function count(uses: Map<string, ValueUse>, value: string, site: Site): ValueUse
 }
 
 function describeUse(use: ValueUse): string {
-  const files = [...new Set(use.sites.map((site) => site.file))];
-  const named = files.slice(0, FILES_NAMED).join(", ");
-  const more = use.count > FILES_NAMED && files.length >= FILES_NAMED ? ", …" : "";
-  return `"${use.value}" (${use.count} ${use.count === 1 ? "post" : "posts"}: ${named}${more})`;
+  const named = use.sites
+    .slice(0, FILES_NAMED)
+    .map((site) => (site.line === null ? site.file : `${site.file}:${site.line}`));
+  const more = use.count > named.length ? ", …" : "";
+  return `"${use.value}" (${use.count} ${use.count === 1 ? "post" : "posts"}: ${named.join(", ")}${more})`;
 }
 
 const blank = (text: string | undefined): boolean => text === undefined || text.trim() === "";

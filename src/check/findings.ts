@@ -1,4 +1,5 @@
 import type { RunReport } from "../report.js";
+import { CONFIG_FILE } from "./content-config.js";
 import type { RuleId, Severity } from "./rules.js";
 
 /**
@@ -23,7 +24,8 @@ export interface Finding {
 export function findingsOf(report: RunReport, lints: readonly Finding[] = []): Finding[] {
   const findings: Finding[] = [];
   for (const r of report.rejected) {
-    findings.push({ rule: "rejected-record", severity: "error", ...r });
+    // `check` reports the configuration file's errors among the rejections, as a record's.
+    findings.push({ rule: r.file === CONFIG_FILE ? "invalid-config" : "rejected-record", severity: "error", ...r });
   }
   for (const d of report.duplicates) {
     findings.push({

@@ -66,7 +66,7 @@ describe("content lints", () => {
       ["d.ndjson", 1, "d", "meta.stack"],
     ]);
     expect(near[0]?.message).toBe(
-      'stack "java script" looks like "javascript": the folder spells it "javascript" (2 posts: a.json, b.json), "java script" (1 post: c.json), "javascript." (1 post: d.ndjson); write "javascript" (or declare an alias in postindex.config.json)',
+      'stack "java script" looks like "javascript": the folder spells it "javascript" (2 posts: a.json, b.json), "java script" (1 post: c.json), "javascript." (1 post: d.ndjson:1); write "javascript" (or declare an alias in postindex.config.json)',
     );
     // The variants are near-duplicates, not also "used once".
     expect(of(findings, "single-use-value")).toEqual([]);
