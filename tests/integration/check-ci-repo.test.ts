@@ -57,12 +57,9 @@ describe("check as a content repository's CI gate (tests/fixtures/ci-repo)", () 
     expect(result.status).toBe(1);
     const lines = result.stdout.split("\n");
     const commands = lines.filter((line) => line.startsWith("::"));
-    expect(commands).toHaveLength(EXPECTED_ANNOTATIONS.length);
-    commands.forEach((line, index) => {
-      const expected = EXPECTED_ANNOTATIONS[index];
-      if (expected instanceof RegExp) expect(line).toMatch(expected);
-      else expect(line).toBe(expected);
-    });
+    expect(commands).toEqual(
+      EXPECTED_ANNOTATIONS.map((expected) => (expected instanceof RegExp ? expect.stringMatching(expected) : expected)),
+    );
     expect(result.stdout).toContain(
       `checked ${CONTENT}: 8 indexed, 1 excluded, 2 rejected, 1 duplicate, 1 warning, 2 ignored files`,
     );
