@@ -1,6 +1,13 @@
 import { z } from "zod";
-import { FACETS, SEARCH_LIMITS, SEARCH_SORTS, searchQuerySchema } from "../src/index.js";
-import { facetValuesQuerySchema, MAX_FACET_QUERY_LENGTH, MAX_RELATED_LIMIT, relatedQuerySchema } from "./queries.js";
+import { FACETS, SEARCH_SORTS } from "../src/index.js";
+import {
+  facetValuesQuerySchema,
+  MAX_FACET_QUERY_LENGTH,
+  MAX_RELATED_LIMIT,
+  relatedQuerySchema,
+  SEARCH_LIMITS,
+  searchQuerySchema,
+} from "./queries.js";
 
 /**
  * OpenAPI query parameters generated from the zod schemas that validate them: the names come from

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { link, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { PostindexError } from "../src/index.js";
+import { PostindexError, tryParseJson } from "../src/index.js";
 
 /**
  * Who holds a lock: written into the lock file so another process can tell a live holder from a
@@ -202,12 +202,9 @@ async function readLockFile(file: string): Promise<LockFile | undefined> {
 }
 
 function parseOwner(text: string): LockOwner | undefined {
-  try {
-    const owner = JSON.parse(text) as Partial<LockOwner> | null;
-    return typeof owner?.pid === "number" ? (owner as LockOwner) : undefined;
-  } catch {
-    return undefined;
-  }
+  const read = tryParseJson(text);
+  const owner = "value" in read ? (read.value as Partial<LockOwner> | null) : undefined;
+  return typeof owner?.pid === "number" ? (owner as LockOwner) : undefined;
 }
 
 /**

@@ -4,6 +4,11 @@ import type { Entity, Section } from "./records/schema.js";
 export const FACETS = ["stack", "tools", "difficulty", "scenario", "code_language"] as const;
 export type Facet = (typeof FACETS)[number];
 
+/** Whether `name` is one of the {@link FACETS}. */
+export function isFacet(name: string): name is Facet {
+  return (FACETS as readonly string[]).includes(name);
+}
+
 /** `SearchDocument.related`: record ids an editor pinned to the top of a related list, or kept out of it. */
 export interface RelatedControls {
   pinned: string[];

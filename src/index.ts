@@ -16,7 +16,7 @@ export * from "./meili/index.js";
 export * from "./project-paths.js";
 export * from "./logger.js";
 export * from "./text/normalise-facet-value.js";
-export * from "./query-string.js";
+export * from "./text/parse-json.js";
 export * from "./search-query.js";
 export * from "./related/score.js";
 export * from "./related/plan.js";

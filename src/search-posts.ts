@@ -41,29 +41,14 @@ export interface SearchAnswer {
   readonly facets: Readonly<Record<Facet, Readonly<Record<string, number>>>>;
 }
 
-/** The Meilisearch request `searchPosts` sends for `query` (also what the benchmark sends directly). */
+/** The Meilisearch request `searchPostsJson` sends for `query` (also what the benchmark sends directly). */
 export function searchRequestFor(query: SearchQuery): MeiliSearchRequest {
   return { ...toMeiliSearchRequest(query), highlightPreTag: MARK_OPEN, highlightPostTag: MARK_CLOSE };
 }
 
 /**
- * Runs `query` on index `indexUid`.
- * @throws MeiliUnavailableError / PostindexError `meili_request_failed` (see `toMeiliError`)
- */
-async function searchPosts(client: MeiliClient, indexUid: string, query: SearchQuery): Promise<SearchAnswer> {
-  const { q, ...params } = searchRequestFor(query);
-  let response: SearchResponse<HitFields>;
-  try {
-    response = await client.index<HitFields>(indexUid).search(q, params);
-  } catch (error) {
-    throw toMeiliError(error, `searching index "${indexUid}"`);
-  }
-  return toSearchAnswer(response, query);
-}
-
-/**
- * {@link searchPosts}, answered as the JSON bytes of its {@link SearchAnswer}: what `GET /search`
- * sends. Meilisearch's answer is spliced into the API's ({@link spliceSearchAnswer}) rather than
+ * Runs `query` on index `indexUid`, answered as the JSON bytes of its {@link SearchAnswer}: what
+ * `GET /search` sends. Meilisearch's answer is spliced into the API's ({@link spliceSearchAnswer}) rather than
  * parsed and serialised again; one laid out unexpectedly is parsed instead (the same answer).
  * @param timeoutMs the longest Meilisearch may take @default the client's timeout
  * @throws MeiliUnavailableError / PostindexError `meili_request_failed` (see `toMeiliError`)

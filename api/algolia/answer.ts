@@ -1,4 +1,5 @@
-import { FACETS, fromDocumentId, parseSearchQuery, searchRequestFor, type Facet } from "../../src/index.js";
+import { FACETS, fromDocumentId, searchRequestFor, type Facet } from "../../src/index.js";
+import { parseSearchQuery } from "../queries.js";
 import type { AlgoliaParams } from "./params.js";
 
 /**

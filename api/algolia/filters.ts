@@ -1,4 +1,5 @@
-import { FACETS, normaliseFacetValue, quoteFilterValue, SEARCH_LIMITS, type Facet } from "../../src/index.js";
+import { FACETS, normaliseFacetValue, quoteFilterValue, type Facet } from "../../src/index.js";
+import { SEARCH_LIMITS } from "../queries.js";
 import { AlgoliaError } from "./errors.js";
 import { ALGOLIA_LIMITS, type FilterGroup } from "./params.js";
 

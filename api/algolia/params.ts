@@ -1,4 +1,4 @@
-import { SEARCH_LIMITS } from "../../src/index.js";
+import { SEARCH_LIMITS } from "../queries.js";
 import { AlgoliaError } from "./errors.js";
 
 /**

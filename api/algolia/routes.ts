@@ -2,6 +2,7 @@ import express, { Router, type ErrorRequestHandler, type Request, type RequestHa
 import type { ApiContext } from "../context.js";
 import type { CorsPolicy } from "../middleware/cors.js";
 import { AlgoliaError, toAlgoliaError } from "./errors.js";
+import { instantSearchPageRoutes } from "./page.js";
 import { runRecommendations } from "./recommend.js";
 import { runFacetQuery, runMultiQuery, runSingleQuery } from "./search.js";
 
@@ -90,6 +91,7 @@ export function algoliaRoutes(context: ApiContext, options: AlgoliaRouteOptions 
   const { retryAfterSeconds, typeWeights } = context.options;
   const recommendDeps = { client, indexUid, related, typeWeights };
   const router = Router();
+  router.use(instantSearchPageRoutes(indexUid, options.publicKey));
   const handle =
     (run: (req: Request) => Promise<unknown>): RequestHandler =>
     (req, res) => {

@@ -1,13 +1,9 @@
 import { Router } from "express";
-import { FACETS, NotFoundError, searchFacetValues, type Facet } from "../../src/index.js";
+import { FACETS, isFacet, NotFoundError, searchFacetValues } from "../../src/index.js";
 import type { ApiContext } from "../context.js";
 import { facetValuesQuerySchema, parseParams } from "../queries.js";
 import { readQuery } from "../read-query.js";
 import { sendCacheable } from "../respond.js";
-
-function isFacet(name: string): name is Facet {
-  return (FACETS as readonly string[]).includes(name);
-}
 
 /** `GET /facets/:facet?q=py`: autocomplete on a facet's values, with the other facets' filters. */
 export function facetValueRoutes(context: ApiContext): Router {

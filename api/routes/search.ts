@@ -1,6 +1,7 @@
 import { Router } from "express";
-import { parseSearchQuery, searchPostsJson } from "../../src/index.js";
+import { searchPostsJson } from "../../src/index.js";
 import type { ApiContext } from "../context.js";
+import { parseSearchQuery } from "../queries.js";
 import { hasBody, type LeanKit, type LeanRoute } from "../lean-routes.js";
 import { readQuery, readQueryString } from "../read-query.js";
 import { cacheControl, sendCacheableJson } from "../respond.js";

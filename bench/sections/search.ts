@@ -1,4 +1,6 @@
-import { parseQueryString, parseSearchQuery, searchRequestFor } from "../../src/index.js";
+import { parseSearchQuery } from "../../api/queries.js";
+import { parseQueryString } from "../../api/read-query.js";
+import { searchRequestFor } from "../../src/index.js";
 import { ms, runLoad, type LoadRequest, type LoadResult } from "../load.js";
 import { machineLine, saveSection, type Figure } from "../results.js";
 import { withCpuPerRequest, type CpuPerRequest } from "../process-cpu.js";

@@ -2,6 +2,7 @@ import { STATUS_CODES } from "node:http";
 import { Readable } from "node:stream";
 import { Agent, request, type Dispatcher } from "undici";
 import { MeiliUnavailableError } from "../errors.js";
+import { tryParseJson } from "../text/parse-json.js";
 
 /**
  * The transport behind the Meilisearch client: undici's `request` over a keep-alive {@link Agent}.
@@ -252,12 +253,10 @@ function toHeaders(headers: Record<string, string | string[] | undefined>): Head
   return result;
 }
 
+/** An error answer's JSON body, or undefined when it has none. */
 function parseJsonOrUndefined(text: string): unknown {
-  try {
-    return text === "" ? undefined : JSON.parse(text);
-  } catch {
-    return undefined;
-  }
+  const read = tryParseJson(text);
+  return "value" in read ? read.value : undefined;
 }
 
 function defaultApiError(response: Response, body: unknown): Error {

@@ -1,3 +1,4 @@
+import { tryParseJson } from "../text/parse-json.js";
 import { toWellFormedText } from "../text/well-formed.js";
 
 /**
@@ -109,12 +110,8 @@ function splitNonEmpty(text: string, separator: RegExp): string[] {
 }
 
 function parseJsonArray(text: string): unknown[] | undefined {
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return Array.isArray(parsed) ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
+  const read = tryParseJson(text);
+  return "value" in read && Array.isArray(read.value) ? read.value : undefined;
 }
 
 /** `['a', "b's", 'c\'d']` → `["a", "b's", "c'd"]`; undefined when the text is not such a list. */
@@ -156,11 +153,8 @@ export function readKeyValues(value: unknown): unknown {
   const keys = readKeys(value);
   if (keys) return keys;
   if (typeof value === "string" && value.trim().startsWith("{")) {
-    try {
-      return readKeys(JSON.parse(value)) ?? value;
-    } catch {
-      return value;
-    }
+    const read = tryParseJson(value);
+    return ("value" in read ? readKeys(read.value) : undefined) ?? value;
   }
   const lines = readList(value);
   if (!Array.isArray(lines)) return value;

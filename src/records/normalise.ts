@@ -1,4 +1,5 @@
 import { normaliseFacetValue } from "../text/normalise-facet-value.js";
+import { tryParseJson } from "../text/parse-json.js";
 import { normaliseRelatedControls } from "../related/editorial-fields.js";
 import {
   isPlainObject,
@@ -143,7 +144,8 @@ function group(value: unknown, fields: Record<string, FieldReader>, aliases: Rec
 }
 
 function normaliseSections(value: unknown): unknown {
-  const sections = typeof value === "string" ? parseJsonOr(value) : value;
+  const read = typeof value === "string" ? tryParseJson(value) : { value };
+  const sections = "value" in read ? read.value : value;
   if (!Array.isArray(sections)) return sections;
   return sections.map((section) => {
     const keys = readKeys(section);
@@ -208,14 +210,6 @@ function uniqueEntities(entities: readonly unknown[]): unknown[] {
     seen.add(key);
     return true;
   });
-}
-
-function parseJsonOr(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 }
 
 function withoutUndefined(object: Record<string, unknown>): Record<string, unknown> {

@@ -1,3 +1,4 @@
+import { tryParseJson } from "../text/parse-json.js";
 import { readIdFromBrokenText } from "./broken-text-id.js";
 
 /**
@@ -30,8 +31,8 @@ export function parseWholeFile(bytes: Uint8Array): ParsedEntry[] {
   } catch {
     return [fileFailure(null, "not valid UTF-8 text")];
   }
-  const parsed = parseJson(stripBom(text));
-  if ("error" in parsed) return [fileFailure(null, parsed.error)];
+  const parsed = tryParseJson(stripBom(text));
+  if ("error" in parsed) return [fileFailure(null, `not valid JSON: ${parsed.error}`)];
   if (!Array.isArray(parsed.value)) return [{ line: null, value: parsed.value }];
   return parsed.value.map((value: unknown): ParsedEntry => ({ line: null, value }));
 }
@@ -50,8 +51,10 @@ export function parseLine(bytes: Uint8Array, line: number): ParsedEntry | undefi
   }
   const content = line === 1 ? stripBom(text) : text;
   if (content.trim() === "") return undefined;
-  const parsed = parseJson(content);
-  return "error" in parsed ? lineFailure(line, parsed.error, content) : { line, value: parsed.value };
+  const parsed = tryParseJson(content);
+  return "error" in parsed
+    ? lineFailure(line, `not valid JSON: ${parsed.error}`, content)
+    : { line, value: parsed.value };
 }
 
 /** A file that could not be opened or read (from `line` on, when some lines were read). */
@@ -66,15 +69,6 @@ function fileFailure(line: number | null, error: string): ParsedEntry {
 /** A broken line stands for its own record only: the id is read from what was written of it. */
 function lineFailure(line: number, error: string, text: string): ParsedEntry {
   return { line, error, scope: "record", id: readIdFromBrokenText(text) };
-}
-
-function parseJson(text: string): { value: unknown } | { error: string } {
-  try {
-    return { value: JSON.parse(text) };
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    return { error: `not valid JSON: ${reason}` };
-  }
 }
 
 function stripBom(text: string): string {

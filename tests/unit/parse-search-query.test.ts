@@ -2,8 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { FACETS } from "../../src/document-types.js";
 import { BadRequestError } from "../../src/errors.js";
-import { parseQueryString } from "../../src/query-string.js";
-import { parseSearchQuery, SEARCH_LIMITS, searchQuerySchema } from "../../src/search-query.js";
+import { parseSearchQuery, SEARCH_LIMITS, searchQuerySchema } from "../../api/queries.js";
+import { parseQueryString } from "../../api/read-query.js";
 import { toWellFormedText } from "../../src/text/well-formed.js";
 import { hostileText, SEED } from "../helpers/hostile.js";
 

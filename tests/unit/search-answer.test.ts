@@ -1,11 +1,6 @@
 import { describe, expect, test } from "vitest";
-import {
-  highlightToHtml,
-  parseSearchQuery,
-  searchRequestFor,
-  toSearchAnswer,
-  type SearchResponse,
-} from "../../src/index.js";
+import { parseSearchQuery } from "../../api/queries.js";
+import { highlightToHtml, searchRequestFor, toSearchAnswer, type SearchResponse } from "../../src/index.js";
 
 describe("search answers", () => {
   const request = searchRequestFor(parseSearchQuery({ q: "cache" }));

@@ -1,14 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { FACETS } from "../../src/document-types.js";
 import { BadRequestError } from "../../src/errors.js";
-import { parseQueryString } from "../../src/query-string.js";
-import {
-  parseSearchQuery,
-  SEARCH_HIT_ATTRIBUTES,
-  SEARCH_LIMITS,
-  searchQuerySchema,
-  toMeiliSearchRequest,
-} from "../../src/search-query.js";
+import { parseSearchQuery, SEARCH_LIMITS, searchQuerySchema } from "../../api/queries.js";
+import { parseQueryString } from "../../api/read-query.js";
+import { SEARCH_HIT_ATTRIBUTES, toMeiliSearchRequest } from "../../src/search-query.js";
 import { normaliseFacetValue } from "../../src/text/normalise-facet-value.js";
 
 function badRequest(input: unknown): BadRequestError {
