@@ -25,15 +25,14 @@ export function normaliseRecord(raw: unknown): unknown {
   if (!top) return raw;
   const meta = readKeys(top.get("meta") ?? top.get("post_meta"));
   const payload = group(meta?.get("payload"), PAYLOAD_FIELDS);
-  const record: Record<string, unknown> = {
-    id: readText(top.get("id") ?? sourceIdOf(payload)),
-    title: readLineText(top.get("title")),
-    site: readText(top.get("site")),
-    intro: readText(top.get("intro")),
-    sections: normaliseSections(top.get("sections")),
-    meta: meta ? normaliseMeta(meta, payload) : top.get("meta"),
-  };
-  return withoutUndefined(record);
+  const record: Record<string, unknown> = {};
+  setDefined(record, "id", readText(top.get("id") ?? sourceIdOf(payload)));
+  setDefined(record, "title", readLineText(top.get("title")));
+  setDefined(record, "site", readText(top.get("site")));
+  setDefined(record, "intro", readText(top.get("intro")));
+  setDefined(record, "sections", normaliseSections(top.get("sections")));
+  setDefined(record, "meta", meta ? normaliseMeta(meta, payload) : top.get("meta"));
+  return record;
 }
 
 function sourceIdOf(payload: unknown): unknown {
@@ -138,9 +137,9 @@ function group(value: unknown, fields: Record<string, FieldReader>, aliases: Rec
   // Fields in declaration order, so that the same content always serialises (and hashes) the same.
   const out: Record<string, unknown> = {};
   for (const [field, read] of Object.entries(fields)) {
-    if (byField.has(field)) out[field] = read(byField.get(field));
+    if (byField.has(field)) setDefined(out, field, read(byField.get(field)));
   }
-  return withoutUndefined(out);
+  return out;
 }
 
 function normaliseSections(value: unknown): unknown {
@@ -150,11 +149,11 @@ function normaliseSections(value: unknown): unknown {
   return sections.map((section) => {
     const keys = readKeys(section);
     if (!keys) return section;
-    return withoutUndefined({
-      heading: readLineText(keys.get("heading") ?? ""),
-      paragraphs: keys.has("paragraphs") ? readList(keys.get("paragraphs"), { paragraphs: true }) : undefined,
-      items: keys.has("items") ? readList(keys.get("items")) : undefined,
-    });
+    const normalised: Record<string, unknown> = { heading: readLineText(keys.get("heading") ?? "") };
+    if (keys.has("paragraphs"))
+      setDefined(normalised, "paragraphs", readList(keys.get("paragraphs"), { paragraphs: true }));
+    if (keys.has("items")) setDefined(normalised, "items", readList(keys.get("items")));
+    return normalised;
   });
 }
 
@@ -212,7 +211,11 @@ function uniqueEntities(entities: readonly unknown[]): unknown[] {
   });
 }
 
-function withoutUndefined(object: Record<string, unknown>): Record<string, unknown> {
-  for (const key of Object.keys(object)) if (object[key] === undefined) delete object[key];
-  return object;
+/**
+ * Sets `key` unless `value` is undefined. Objects are built up this way rather than built whole and
+ * then stripped with `delete`, which turns a V8 object into a slow dictionary (every section lacks
+ * either paragraphs or items), costing validation and serialisation on every read after.
+ */
+function setDefined(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (value !== undefined) target[key] = value;
 }
