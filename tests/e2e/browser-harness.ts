@@ -4,7 +4,7 @@ import helmet from "helmet";
 import { chromium, type BrowserContext, type Locator } from "playwright-core";
 import request from "supertest";
 import { demoPageRoutes } from "../../api/routes/demo-page.js";
-import { waitFor } from "../helpers/wait-for.js";
+import { expect } from "vitest";
 
 /**
  * The Chromium the e2e tests drive: `CHROMIUM_PATH`, else Debian's (`apt-get install -y chromium`).
@@ -68,11 +68,11 @@ export async function withDemoPage(api: Express): Promise<Express> {
 }
 
 /** Probes until true, failing with `message` after {@link UI_TIMEOUT_MS}. */
-export function until(probe: () => Promise<boolean>, message: string): Promise<true> {
-  return waitFor(async () => (await probe()) || undefined, { message, timeoutMs: UI_TIMEOUT_MS, intervalMs: 20 });
+export async function expectSoon(probe: () => Promise<boolean>, message: string): Promise<void> {
+  await expect.poll(probe, { message, timeout: UI_TIMEOUT_MS, interval: 20 }).toBe(true);
 }
 
-/** The text of everything `locator` matches, joined and trimmed (no waiting: pair with {@link until}). */
+/** The text of everything `locator` matches, joined and trimmed (no waiting: pair with {@link expectSoon}). */
 export async function textOf(locator: Locator): Promise<string> {
   return (await locator.allTextContents()).join("").trim();
 }

@@ -16,7 +16,7 @@ import {
   textOf,
   textsOf,
   UI_TIMEOUT_MS,
-  until,
+  expectSoon,
   visibleText,
   withDemoPage,
 } from "./browser-harness.js";
@@ -72,7 +72,7 @@ describe.skipIf(!canRunBrowser)("demo page in Chromium", () => {
   const hitTitles = () => textsOf(page.locator(".hit__title"));
 
   async function statusIs(expected: string | RegExp): Promise<void> {
-    await until(
+    await expectSoon(
       async () => {
         const text = await textOf(status());
         return typeof expected === "string" ? text === expected : expected.test(text);
@@ -243,7 +243,7 @@ describe.skipIf(!canRunBrowser)("demo page in Chromium", () => {
     // One more search after the stale answer reached the page (or was cancelled): had the page used
     // it, it would have been shown before this one.
     await page.getByLabel("Sort by").selectOption("recent");
-    await until(
+    await expectSoon(
       async () => page.url().includes("sort=recent") && (await page.locator(".results[aria-busy]").count()) === 0,
       "the sorted answer is shown",
     );
@@ -266,7 +266,7 @@ describe.skipIf(!canRunBrowser)("demo page in Chromium", () => {
     await statusIs(new RegExp(`^${pythonCount} posts`));
     expect(page.url()).toContain("stack=python+services");
     // OR within a facet: the other stack values keep the counts they would add.
-    await until(
+    await expectSoon(
       async () =>
         (await textOf(stack.locator("label", { hasText: /^node services/ }))) === `node services ${nodeCount}`,
       "node services keeps its count",
@@ -323,7 +323,7 @@ describe.skipIf(!canRunBrowser)("demo page in Chromium", () => {
 
     await page.getByLabel("Sort by").selectOption("popular");
     const popular = await api<SearchAnswer>("/search?sort=popular&limit=10");
-    await until(async () => (await hitTitles())[0] === popular.hits[0]?.title, "the most viewed post comes first");
+    await expectSoon(async () => (await hitTitles())[0] === popular.hits[0]?.title, "the most viewed post comes first");
     expect(await hitTitles()).toEqual(popular.hits.map((hit) => hit.title));
     expect(page.url()).toContain("sort=popular");
     await page.getByRole("link", { name: "Next page" }).click();
@@ -367,7 +367,7 @@ describe.skipIf(!canRunBrowser)("demo page in Chromium", () => {
   it("a post renders like the site's article page, with its post meta and similar posts", async () => {
     await open("#/posts/alphanode-000504");
     const title = page.locator("h1.post__title");
-    await until(
+    await expectSoon(
       async () =>
         (await textOf(title)) === "practical guide to testing critical paths before launch with python services",
       "the seed post is shown",
@@ -443,7 +443,7 @@ describe.skipIf(!canRunBrowser)("demo page in Chromium", () => {
 
     const related = await api<RelatedAnswer>("/posts/alphanode-000504/related?limit=5");
     const items = page.locator(".similar .related__item");
-    await until(async () => (await items.count()) === related.related.length, "the similar posts are listed");
+    await expectSoon(async () => (await items.count()) === related.related.length, "the similar posts are listed");
     expect(await textOf(page.locator(".similar h2"))).toBe("Similar Posts");
     expect(await textsOf(items.locator(".related__link"))).toEqual(related.related.map((post) => post.title));
     const first = related.related[0]!;
@@ -455,9 +455,9 @@ describe.skipIf(!canRunBrowser)("demo page in Chromium", () => {
     await screenshot("post-seed");
 
     await items.first().locator(".related__link").click();
-    await until(async () => (await textOf(title)) === first.title, "the related post opens");
+    await expectSoon(async () => (await textOf(title)) === first.title, "the related post opens");
     expect(page.url()).toContain(`#/posts/${first.id}`);
-    await until(
+    await expectSoon(
       async () =>
         (await textsOf(page.locator(".similar .related__link"))).includes(
           "practical guide to testing critical paths before launch with python services",
@@ -470,7 +470,7 @@ describe.skipIf(!canRunBrowser)("demo page in Chromium", () => {
 
   it("a post that is not indexed says so", async () => {
     await open("#/posts/alphanode-000586");
-    await until(
+    await expectSoon(
       async () => (await textOf(page.locator(".notice__title"))) === "This post is not in the index.",
       "the not-found notice is shown",
     );
@@ -489,7 +489,10 @@ describe.skipIf(!canRunBrowser)("demo page in Chromium", () => {
     expect(expected.related.length).toBeGreaterThan(0);
     await page.getByRole("button", { name: "Find related posts" }).click();
     const items = page.locator(".draft__results .related__item");
-    await until(async () => (await items.count()) === expected.related.length, "the draft's related posts are listed");
+    await expectSoon(
+      async () => (await items.count()) === expected.related.length,
+      "the draft's related posts are listed",
+    );
     expect(await textOf(page.locator(".draft__count"))).toBe(`${expected.related.length} related posts`);
     expect(await textsOf(items.locator(".related__link"))).toEqual(expected.related.map((post) => post.title));
     expect(await textsOf(items.first().locator(".entity"))).toEqual(
@@ -501,19 +504,22 @@ describe.skipIf(!canRunBrowser)("demo page in Chromium", () => {
     await input.fill('{"title": "broken", ');
     await input.press("Control+Enter");
     const alert = page.getByRole("alert");
-    await until(async () => /body is not valid JSON \(HTTP 400\)/.test(await textOf(alert)), "the JSON error is shown");
+    await expectSoon(
+      async () => /body is not valid JSON \(HTTP 400\)/.test(await textOf(alert)),
+      "the JSON error is shown",
+    );
     expect(await input.getAttribute("aria-invalid")).toBe("true");
 
     await input.fill('{"title": "A draft without a revision"}');
     await page.getByRole("button", { name: "Find related posts" }).click();
-    await until(
+    await expectSoon(
       async () => /body\.meta\.revision\.status: revision status is missing/.test(await textOf(alert)),
       "the field at fault is named",
     );
 
     await input.fill('{"entities": [{"name": "Memory Leaks", "type": "Problem"}]}');
     await page.getByRole("button", { name: "Find related posts" }).click();
-    await until(
+    await expectSoon(
       async () => (await textsOf(page.locator(".draft__results .entity__name"))).includes("memory leaks"),
       "the short form works",
     );
@@ -544,7 +550,7 @@ describe.skipIf(!canRunBrowser)("demo page in Chromium", () => {
     expect((await focused())?.id).toBe("search-q");
     await page.keyboard.press("ArrowDown");
     await page.keyboard.press("Enter");
-    await until(async () => (await textOf(page.locator("h1.post__title"))) === titles[0], "Enter opens the post");
+    await expectSoon(async () => (await textOf(page.locator("h1.post__title"))) === titles[0], "Enter opens the post");
     expect((await focused())?.classes.includes("post__title")).toBe(true);
   });
 
@@ -578,7 +584,7 @@ describe.skipIf(!canRunBrowser)("demo page in Chromium", () => {
     expect(await fitsWidth()).toBe(true);
     await screenshot("phone-search");
     await open("#/posts/alphanode-000504");
-    await until(
+    await expectSoon(
       async () => (await page.locator(".similar .related__item").count()) > 0,
       "the post and its similar posts are shown",
     );

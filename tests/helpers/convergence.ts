@@ -1,5 +1,5 @@
 import { meiliErrorCode, scanFolder, toDocumentId, toSearchDocument, type MeiliClient } from "../../src/index.js";
-import { waitFor } from "./wait-for.js";
+import { expect } from "vitest";
 
 /** One post as far as convergence goes: its content hash and the file it was read from. */
 export interface PostState {
@@ -116,11 +116,11 @@ export async function waitForConvergence(
   dir: string,
   timeoutMs = 30_000,
 ): Promise<void> {
-  await waitFor(
-    async () => {
-      await expectIndexMatches(client, uid, dir);
-      return true;
-    },
-    { message: `index "${uid}" converges to ${dir}`, timeoutMs, intervalMs: 100 },
-  );
+  await expect
+    .poll(async () => summary(await indexProblems(client, uid, dir)), {
+      message: `index "${uid}" converges to ${dir}`,
+      timeout: timeoutMs,
+      interval: 100,
+    })
+    .toBe("0 problems: ");
 }

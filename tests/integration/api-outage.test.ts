@@ -12,7 +12,6 @@ import {
 import { silentLog } from "../helpers/api.js";
 import { post, seedIndex } from "../helpers/seed-index.js";
 import { freshIndexUid, startMeili, type TestMeili } from "../helpers/start-meili.js";
-import { waitFor } from "../helpers/wait-for.js";
 
 describe("Meilisearch down and up again", () => {
   let meili: TestMeili;
@@ -79,10 +78,13 @@ describe("Meilisearch down and up again", () => {
     expect(health.body).toMatchObject({ status: "unavailable", error: { code: "meili_unavailable" } });
     expect(health.headers["retry-after"]).toBe("5");
     // Related posts come from memory, fresh for half a second after the last look at Meilisearch; then they wait for it too.
-    await waitFor(async () => (await request(api.url).get("/posts/a/related")).status === 503, {
-      message: "related posts are unavailable too",
-      timeoutMs: 2_000,
-    });
+    await expect
+      .poll(async () => (await request(api.url).get("/posts/a/related")).status, {
+        message: "related posts are unavailable too",
+        timeout: 2_000,
+        interval: 25,
+      })
+      .toBe(503);
     for (const path of ["/search?q=post", "/posts/a", "/posts/a/related", "/facets/stack"]) {
       const { body, headers } = await request(api.url).get(path).expect(503);
       expect(body.error.code, path).toBe("meili_unavailable");
@@ -97,10 +99,13 @@ describe("Meilisearch down and up again", () => {
       port: Number(new URL(meili.url).port),
       binPath: process.env["MEILI_BIN"] || undefined,
     });
-    await waitFor(async () => (await request(api.url).get("/health")).status === 200, {
-      message: "the API sees Meilisearch again",
-      timeoutMs: 20_000,
-    });
+    await expect
+      .poll(async () => (await request(api.url).get("/health")).status, {
+        message: "the API sees Meilisearch again",
+        timeout: 20_000,
+        interval: 25,
+      })
+      .toBe(200);
     const { body } = await request(api.url).get("/posts/a/related").expect(200);
     expect(body.related.map((item: { id: string }) => item.id)).toEqual(["b"]);
   });

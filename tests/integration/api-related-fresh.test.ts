@@ -12,7 +12,6 @@ import { makeContentDir, ndjson, writeContentFiles } from "../helpers/content-di
 import { makeIndexerContext } from "../helpers/indexer-context.js";
 import { post } from "../helpers/seed-index.js";
 import { freshIndexUid, sharedMeili } from "../helpers/start-meili.js";
-import { waitFor } from "../helpers/wait-for.js";
 
 /**
  * The API's related-posts index follows the live index: every change the indexer makes (an edit,
@@ -89,7 +88,9 @@ async function relatedIds(url: string, id: string, limit = 3): Promise<string> {
 }
 
 async function expectSoon(url: string, id: string, expected: string, message: string, limit = 3): Promise<void> {
-  await waitFor(async () => (await relatedIds(url, id, limit)) === expected, { message, timeoutMs: FRESH_WITHIN_MS });
+  await expect
+    .poll(() => relatedIds(url, id, limit), { message, timeout: FRESH_WITHIN_MS, interval: 25 })
+    .toBe(expected);
 }
 
 describe("related answers follow the indexer within a second", () => {
@@ -144,10 +145,13 @@ describe("related answers follow the indexer within a second", () => {
     await expectSoon(api.url, "newest", "far,q", "the new post is indexed");
     await rm(path.join(dir, "newest.json"));
     await syncFolder(context, dir);
-    await waitFor(async () => (await relatedIds(api.url, "newest")) === "HTTP 404", {
-      message: "the deleted newest post is unknown",
-      timeoutMs: FRESH_WITHIN_MS,
-    });
+    await expect
+      .poll(() => relatedIds(api.url, "newest"), {
+        message: "the deleted newest post is unknown",
+        timeout: FRESH_WITHIN_MS,
+        interval: 25,
+      })
+      .toBe("HTTP 404");
     expect(await relatedIds(api.url, "far", 5)).toBe("q");
   });
 
@@ -211,10 +215,9 @@ describe("the refresher on its own", () => {
       ),
     });
     await reindexFolder(context, dir);
-    await waitFor(async () => (await ids()) === "newcomer,far,filler-0000", {
-      message: "the swapped-in index is loaded",
-      timeoutMs: FRESH_WITHIN_MS,
-    });
+    await expect
+      .poll(ids, { message: "the swapped-in index is loaded", timeout: FRESH_WITHIN_MS, interval: 25 })
+      .toBe("newcomer,far,filler-0000");
     const index = await live.current();
     expect(index.has("near")).toBe(false);
     expect(index.size).toBe(305);
@@ -237,10 +240,13 @@ describe("the refresher on its own", () => {
     );
     await writeContentFiles(dir, { "added.ndjson": ndjson(...added) });
     await syncFolder(context, dir);
-    await waitFor(async () => lines.some((line) => line.includes("rebuilt in freshness order")), {
-      message: "the index is rebuilt",
-      timeoutMs: FRESH_WITHIN_MS * 2,
-    });
+    await expect
+      .poll(() => lines.some((line) => line.includes("rebuilt in freshness order")), {
+        message: "the index is rebuilt",
+        timeout: FRESH_WITHIN_MS * 2,
+        interval: 25,
+      })
+      .toBe(true);
     const index = await live.current();
     expect(index.disorder).toBe(0);
     expect(relatedForDocument(index, "far", { limit: 4 }).related.map((item) => item.id)).toEqual([

@@ -5,7 +5,6 @@ import { readExampleRecord } from "../helpers/records.js";
 import { testApp } from "../helpers/api.js";
 import { post, seedIndex } from "../helpers/seed-index.js";
 import { freshIndexUid, sharedMeili } from "../helpers/start-meili.js";
-import { waitFor } from "../helpers/wait-for.js";
 
 type Related = {
   id: string;
@@ -215,10 +214,13 @@ describe("related posts follow the live index", () => {
     try {
       expect(await relatedIds("/posts/q/related?limit=2")).toBe("three,two");
       await meili.client.waitForTask(meili.client.index(uid).deleteDocument("three"), { timeoutMs: 30_000 });
-      await waitFor(async () => (await relatedIds("/posts/q/related?limit=2")) === "two,one-rare", {
-        message: "the deleted post leaves the related list",
-        timeoutMs: 1_000,
-      });
+      await expect
+        .poll(() => relatedIds("/posts/q/related?limit=2"), {
+          message: "the deleted post leaves the related list",
+          timeout: 1_000,
+          interval: 25,
+        })
+        .toBe("two,one-rare");
       await seedIndex(meili.client, uid, [
         post("newcomer", {
           entities: [
@@ -228,10 +230,13 @@ describe("related posts follow the live index", () => {
           ],
         }),
       ]);
-      await waitFor(async () => (await relatedIds("/posts/q/related?limit=1")) === "newcomer", {
-        message: "the added post tops the related list",
-        timeoutMs: 1_000,
-      });
+      await expect
+        .poll(() => relatedIds("/posts/q/related?limit=1"), {
+          message: "the added post tops the related list",
+          timeout: 1_000,
+          interval: 25,
+        })
+        .toBe("newcomer");
     } finally {
       await close();
     }

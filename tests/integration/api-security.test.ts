@@ -6,7 +6,7 @@ import path from "node:path";
 import { gzipSync } from "node:zlib";
 import type { Express } from "express";
 import request from "supertest";
-import { afterAll, beforeAll, describe, expect, onTestFinished, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, onTestFinished, test, vi } from "vitest";
 import {
   API_KEY_ACTIONS,
   createApp,
@@ -24,7 +24,6 @@ import { runCli, spawnCli } from "../helpers/run-cli.js";
 import { post, seedIndex } from "../helpers/seed-index.js";
 import { freshIndexUid, sharedMeili } from "../helpers/start-meili.js";
 import { makeTempDir, removeTempDir } from "../helpers/tmp-dir.js";
-import { waitFor } from "../helpers/wait-for.js";
 
 const meili = sharedMeili();
 const uid = freshIndexUid("security");
@@ -42,12 +41,16 @@ async function startChild(args: readonly string[], env: NodeJS.ProcessEnv, urlPa
   child.stdout?.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
   child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
   const exited = once(child, "exit");
-  const url = await waitFor(
-    () => (child.exitCode === null ? urlPattern.exec(output)?.[1] : Promise.reject(new Error(output))),
-    {
-      message: `postindex ${args.join(" ")} serves`,
-      timeoutMs: 60_000,
+  const url = await vi.waitFor(
+    () => {
+      const served = urlPattern.exec(output)?.[1];
+      if (child.exitCode !== null || served === undefined)
+        throw new Error(
+          `postindex ${args.join(" ")} does not serve (exit code ${child.exitCode}): ${output.slice(-2_000)}`,
+        );
+      return served;
     },
+    { timeout: 60_000, interval: 25 },
   );
   return {
     url,
@@ -208,9 +211,13 @@ describe("keys: the API holds a search-only key, and no key is ever logged or an
       expect(failing.status).toBe(503);
       seen += await probeAll(serve.url);
       await seedIndex(meili.client, missing, [post("c")]);
-      await waitFor(async () => (await fetch(`${serve.url}/posts/c`)).status === 200, {
-        message: "the index is served",
-      });
+      await expect
+        .poll(async () => (await fetch(`${serve.url}/posts/c`)).status, {
+          message: "the index is served",
+          timeout: 5_000,
+          interval: 25,
+        })
+        .toBe(200);
       seen += await probeAll(serve.url);
       const allowed = await fetch(`${serve.url}/search`, { headers: { origin: "https://b.example" } });
       expect(allowed.headers.get("access-control-allow-origin")).toBe("https://b.example");

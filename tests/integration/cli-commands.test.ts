@@ -1,14 +1,13 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { makeContentDir, ndjson } from "../helpers/content-dir.js";
 import { readIds } from "../helpers/indexer-context.js";
 import { makeRecord } from "../helpers/records.js";
 import { runCli, spawnCli } from "../helpers/run-cli.js";
 import { freshIndexUid, sharedMeili } from "../helpers/start-meili.js";
 import { makeTempDir, removeTempDir } from "../helpers/tmp-dir.js";
-import { waitFor } from "../helpers/wait-for.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -83,10 +82,14 @@ describe("postindex start", () => {
     child.stdout.setEncoding("utf8").on("data", (chunk: string) => (output += chunk));
     const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
     try {
-      const url = await waitFor(() => /search page\s+(http:\/\/\S+?)\/\s/.exec(output)?.[1], {
-        message: "start prints its URL",
-        timeoutMs: 60_000,
-      });
+      const url = await vi.waitFor(
+        () => {
+          const printed = /search page\s+(http:\/\/\S+?)\/\s/.exec(output)?.[1];
+          if (printed === undefined) throw new Error(`start prints its URL (it printed: ${output.slice(-2_000)})`);
+          return printed;
+        },
+        { timeout: 60_000, interval: 25 },
+      );
       expect(output).toMatch(/42 indexed, 3 excluded, 2 rejected, 1 duplicate/);
       const answer = (await (await fetch(`${url}/search?q=cache`)).json()) as { total: number };
       expect(answer.total).toBeGreaterThan(0);
@@ -115,10 +118,13 @@ describe("postindex start", () => {
     child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
     try {
-      await waitFor(() => /"msg":"Meilisearch unreachable, retrying"/.test(stderr) || undefined, {
-        message: "start logs its retries",
-        timeoutMs: 20_000,
-      });
+      await expect
+        .poll(() => /"msg":"Meilisearch unreachable, retrying"/.test(stderr), {
+          message: "start logs its retries",
+          timeout: 20_000,
+          interval: 25,
+        })
+        .toBe(true);
       const retry = JSON.parse(
         stderr.split("\n").find((line) => line.includes("Meilisearch unreachable, retrying")) ?? "{}",
       );

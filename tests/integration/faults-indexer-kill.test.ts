@@ -13,7 +13,6 @@ import { makeIndexerContext } from "../helpers/indexer-context.js";
 import { runCli, spawnCli } from "../helpers/run-cli.js";
 import { freshIndexUid, sharedMeili } from "../helpers/start-meili.js";
 import { makeTempDir, removeTempDir } from "../helpers/tmp-dir.js";
-import { waitFor } from "../helpers/wait-for.js";
 
 const meili = sharedMeili();
 
@@ -79,11 +78,13 @@ async function killMidRun(
   let stderr = "";
   child.stderr?.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
   try {
-    await waitFor(async () => child.exitCode === null && (await documentTasks(meili.client, target)) > tasksBefore, {
-      message: `${command} sends its first documents`,
-      timeoutMs: 30_000,
-      intervalMs: 5,
-    });
+    await expect
+      .poll(async () => child.exitCode === null && (await documentTasks(meili.client, target)) > tasksBefore, {
+        message: `${command} sends its first documents`,
+        timeout: 30_000,
+        interval: 5,
+      })
+      .toBe(true);
   } finally {
     child.kill("SIGKILL");
     await exited;

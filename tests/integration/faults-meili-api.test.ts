@@ -12,7 +12,6 @@ import { makeIndexerContext } from "../helpers/indexer-context.js";
 import { killMeili, restartMeili } from "../helpers/kill-meili.js";
 import { post, seedIndex } from "../helpers/seed-index.js";
 import { freshIndexUid, startMeili, type TestMeili } from "../helpers/start-meili.js";
-import { waitFor } from "../helpers/wait-for.js";
 
 /** One answer seen by the load. */
 interface Answer {
@@ -98,22 +97,31 @@ describe("Meilisearch killed under API load", () => {
   test("16 clients: 503s with Retry-After while it is down, never another error or a hang, then answers again", async () => {
     const load = startLoad(api.url, 16);
     try {
-      await waitFor(() => load.answers.filter((a) => a.status === 200).length >= 100, {
-        message: "the load is answered",
-        timeoutMs: 20_000,
-      });
+      await expect
+        .poll(() => load.answers.filter((a) => a.status === 200).length, {
+          message: "the load is answered",
+          timeout: 20_000,
+          interval: 25,
+        })
+        .toBeGreaterThanOrEqual(100);
       const killedAt = Date.now();
       await killMeili(meili.server);
-      await waitFor(() => load.answers.filter((a) => a.at > killedAt && a.status === 503).length >= 50, {
-        message: "503s while it is down",
-        timeoutMs: 20_000,
-      });
+      await expect
+        .poll(() => load.answers.filter((a) => a.at > killedAt && a.status === 503).length, {
+          message: "503s while it is down",
+          timeout: 20_000,
+          interval: 25,
+        })
+        .toBeGreaterThanOrEqual(50);
       restarted = await restartMeili(meili.dataDir, meili.url);
       const restartedAt = Date.now();
-      await waitFor(() => load.answers.filter((a) => a.at > restartedAt && a.status === 200).length >= 200, {
-        message: "answers again after the restart",
-        timeoutMs: 20_000,
-      });
+      await expect
+        .poll(() => load.answers.filter((a) => a.at > restartedAt && a.status === 200).length, {
+          message: "answers again after the restart",
+          timeout: 20_000,
+          interval: 25,
+        })
+        .toBeGreaterThanOrEqual(200);
     } finally {
       await load.stop();
     }
@@ -144,9 +152,13 @@ describe("Meilisearch killed under API load", () => {
       await rm(path.join(dir, "p/part-004.ndjson"), { force: true });
       await reindexFolder(context, dir);
       const doneAt = Date.now();
-      await waitFor(() => load.answers.filter((a) => a.at > doneAt).length >= 50, {
-        message: "answers after the last swap",
-      });
+      await expect
+        .poll(() => load.answers.filter((a) => a.at > doneAt).length, {
+          message: "answers after the last swap",
+          timeout: 5_000,
+          interval: 25,
+        })
+        .toBeGreaterThanOrEqual(50);
     } finally {
       await load.stop();
     }

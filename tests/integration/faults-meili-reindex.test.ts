@@ -11,7 +11,6 @@ import { ndjsonFiles } from "../helpers/fault-corpus.js";
 import { makeIndexerContext } from "../helpers/indexer-context.js";
 import { killMeili, restartMeili } from "../helpers/kill-meili.js";
 import { freshIndexUid, startMeili, type TestMeili } from "../helpers/start-meili.js";
-import { waitFor } from "../helpers/wait-for.js";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -67,11 +66,13 @@ describe("Meilisearch killed during a reindex", () => {
       () => "completed",
       (error: unknown) => error,
     );
-    await waitFor(() => hasDocumentTask(meili.client, nextIndexUid(uid)), {
-      message: "the rebuild sends its documents",
-      timeoutMs: 20_000,
-      intervalMs: 5,
-    });
+    await expect
+      .poll(() => hasDocumentTask(meili.client, nextIndexUid(uid)), {
+        message: "the rebuild sends its documents",
+        timeout: 20_000,
+        interval: 5,
+      })
+      .toBe(true);
     await killMeili(meili.server);
     expect(await reindex).toMatchObject({ code: "meili_unavailable" });
 
@@ -93,11 +94,13 @@ describe("Meilisearch killed during a reindex", () => {
     const meili = await ownMeili();
     const { uid, context, dir } = await rebuiltFolder(meili, 60_000);
     const reindex = reindexFolder(context, dir);
-    await waitFor(() => hasDocumentTask(meili.client, nextIndexUid(uid)), {
-      message: "the rebuild sends its documents",
-      timeoutMs: 20_000,
-      intervalMs: 5,
-    });
+    await expect
+      .poll(() => hasDocumentTask(meili.client, nextIndexUid(uid)), {
+        message: "the rebuild sends its documents",
+        timeout: 20_000,
+        interval: 5,
+      })
+      .toBe(true);
     await killMeili(meili.server);
     await restart(meili);
     await reindex;
@@ -112,11 +115,13 @@ describe("Meilisearch killed during a reindex", () => {
       () => "completed",
       (error: unknown) => error,
     );
-    await waitFor(() => indexExists(meili.client, nextIndexUid(uid)), {
-      message: "the rebuild creates _next",
-      timeoutMs: 20_000,
-      intervalMs: 5,
-    });
+    await expect
+      .poll(() => indexExists(meili.client, nextIndexUid(uid)), {
+        message: "the rebuild creates _next",
+        timeout: 20_000,
+        interval: 5,
+      })
+      .toBe(true);
     await killMeili(meili.server);
     expect(await reindex).toMatchObject({ code: "meili_unavailable" });
     await restart(meili);

@@ -8,7 +8,6 @@ import { bulkyPost, jsonFiles } from "../helpers/fault-corpus.js";
 import { makeIndexerContext } from "../helpers/indexer-context.js";
 import { killMeili, restartMeili } from "../helpers/kill-meili.js";
 import { freshIndexUid, startMeili } from "../helpers/start-meili.js";
-import { waitFor } from "../helpers/wait-for.js";
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -43,7 +42,9 @@ describe("Meilisearch killed during a watch burst", () => {
     expect(changes).toHaveLength(500);
     const startedWith = batches;
     for (const change of changes.slice(0, 170)) await change();
-    await waitFor(() => batches > startedWith, { message: "the watcher applies part of the burst", timeoutMs: 20_000 });
+    await expect
+      .poll(() => batches, { message: "the watcher applies part of the burst", timeout: 20_000, interval: 25 })
+      .toBeGreaterThan(startedWith);
     await killMeili(meili.server);
     for (const change of changes.slice(170)) await change();
     const restarted = await restartMeili(meili.dataDir, meili.url);

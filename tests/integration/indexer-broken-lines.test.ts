@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, test } from "vitest";
+import { afterEach, describe, expect, test, vi } from "vitest";
 import type { IndexerContext } from "../../indexer/context.js";
 import { reindexFolder } from "../../indexer/reindex.js";
 import { syncFolder } from "../../indexer/sync.js";
@@ -8,7 +8,6 @@ import { makeContentDir, ndjson, writeContentFiles } from "../helpers/content-di
 import { makeIndexerContext, readDocuments } from "../helpers/indexer-context.js";
 import { makePost as post } from "../helpers/records.js";
 import { freshIndexUid, sharedMeili } from "../helpers/start-meili.js";
-import { waitFor } from "../helpers/wait-for.js";
 
 /**
  * An NDJSON export with one broken line: the broken line stands for its own record only, every
@@ -124,9 +123,14 @@ describe("a broken NDJSON line stands only for its own record", () => {
     const reports: RunReport[] = [];
     await watch(context, dir, reports);
     await writeContentFiles(dir, { "export.ndjson": P2_BROKEN_P4_DELETED });
-    const applied = await waitFor(() => reports.find((report) => report.rejected.length > 0), {
-      message: "the broken export is applied",
-    });
+    const applied = await vi.waitFor(
+      () => {
+        const found = reports.find((report) => report.rejected.length > 0);
+        if (found === undefined) throw new Error("the broken export is applied");
+        return found;
+      },
+      { timeout: 5_000, interval: 25 },
+    );
     expect(applied.kept).toEqual([P2_KEPT]);
     expect(await titles(uid)).toEqual({ p1: "P1 v2", p2: "Post p2", p3: "Post p3" });
   });

@@ -7,7 +7,6 @@ import { makeContentDir, ndjson, writeContentFiles } from "../helpers/content-di
 import { makeIndexerContext, readDocuments } from "../helpers/indexer-context.js";
 import { makePost as post } from "../helpers/records.js";
 import { freshIndexUid, sharedMeili, startMeili } from "../helpers/start-meili.js";
-import { waitFor } from "../helpers/wait-for.js";
 
 const meili = sharedMeili();
 
@@ -27,9 +26,10 @@ async function watchFolder(files: Record<string, string>, retryForMs = 2_000) {
   watchers.push(watcher);
   await watcher.start();
   const documents = (): Promise<Map<string, SearchDocument>> => readDocuments(meili.client, uid);
-  const until = (check: (docs: Map<string, SearchDocument>) => boolean, message: string, timeoutMs = 10_000) =>
-    waitFor(async () => check(await documents()), { message, timeoutMs });
-  return { uid, dir, watcher, documents, until, rejections };
+  /** Waits until the index's documents pass `check`, failing with `message`. */
+  const expectSoon = (check: (docs: Map<string, SearchDocument>) => boolean, message: string, timeoutMs = 10_000) =>
+    expect.poll(async () => check(await documents()), { message, timeout: timeoutMs }).toBe(true);
+  return { uid, dir, watcher, documents, expectSoon, rejections };
 }
 
 describe("watch", () => {
@@ -39,54 +39,60 @@ describe("watch", () => {
   });
 
   test("a new, an edited and a deleted file show up in the index", async () => {
-    const { dir, until } = await watchFolder({
+    const { dir, expectSoon } = await watchFolder({
       "a.json": JSON.stringify(post("a")),
       "b.json": JSON.stringify(post("b")),
     });
     await writeContentFiles(dir, { "new/c.ndjson": ndjson(post("c1"), post("c2")) });
-    await until((docs) => docs.has("c1") && docs.has("c2"), "the new file's records are indexed");
+    await expectSoon((docs) => docs.has("c1") && docs.has("c2"), "the new file's records are indexed");
     await writeContentFiles(dir, { "a.json": JSON.stringify(post("a", { title: "edited" })) });
-    await until((docs) => docs.get("a")?.title === "edited", "the edit is indexed");
+    await expectSoon((docs) => docs.get("a")?.title === "edited", "the edit is indexed");
     await rm(path.join(dir, "b.json"));
-    await until((docs) => !docs.has("b"), "the deleted file's post leaves the index");
+    await expectSoon((docs) => !docs.has("b"), "the deleted file's post leaves the index");
   });
 
   test("a file's records are replaced as a set: a removed record and a record turned draft leave", async () => {
-    const { dir, until } = await watchFolder({ "all.ndjson": ndjson(post("x"), post("y"), post("z")) });
+    const { dir, expectSoon } = await watchFolder({ "all.ndjson": ndjson(post("x"), post("y"), post("z")) });
     await writeContentFiles(dir, { "all.ndjson": ndjson(post("x"), post("z", {}, { flags: { noindex: "yes" } })) });
-    await until((docs) => [...docs.keys()].join() === "x", "only x remains");
+    await expectSoon((docs) => [...docs.keys()].join() === "x", "only x remains");
   });
 
   test("a half-written file keeps its last good documents, then its new content is applied", async () => {
-    const { dir, documents, until, rejections } = await watchFolder({ "a.json": JSON.stringify(post("a")) });
+    const { dir, documents, expectSoon, rejections } = await watchFolder({ "a.json": JSON.stringify(post("a")) });
     await writeFile(path.join(dir, "a.json"), '{"id": "a", "title": "new ti');
-    await waitFor(() => rejections.some((r) => r.startsWith("a.json: not valid JSON")), {
-      message: "the broken write is reported",
-    });
+    await expect
+      .poll(() => rejections.some((r) => r.startsWith("a.json: not valid JSON")), {
+        message: "the broken write is reported",
+        timeout: 5_000,
+      })
+      .toBe(true);
     expect((await documents()).get("a")?.title).toBe("Post a");
     await writeContentFiles(dir, { "a.json": JSON.stringify(post("a", { title: "new title" })) });
-    await until((docs) => docs.get("a")?.title === "new title", "the completed write is indexed");
+    await expectSoon((docs) => docs.get("a")?.title === "new title", "the completed write is indexed");
   });
 
   test("a move keeps the post", async () => {
-    const { dir, until, documents } = await watchFolder({ "a.json": JSON.stringify(post("a")) });
+    const { dir, expectSoon, documents } = await watchFolder({ "a.json": JSON.stringify(post("a")) });
     await writeContentFiles(dir, { "archive/b.json": JSON.stringify(post("b")) });
-    await until((docs) => docs.has("b"), "b is indexed");
+    await expectSoon((docs) => docs.has("b"), "b is indexed");
     await rename(path.join(dir, "a.json"), path.join(dir, "archive/a.json"));
-    await until((docs) => docs.get("a")?.source_file === "archive/a.json", "the moved post points at its new file");
+    await expectSoon(
+      (docs) => docs.get("a")?.source_file === "archive/a.json",
+      "the moved post points at its new file",
+    );
     expect((await documents()).has("a")).toBe(true);
   });
 
   test("when the winning file of a duplicate id goes away, the next file takes over", async () => {
-    const { dir, until } = await watchFolder({
+    const { dir, expectSoon } = await watchFolder({
       "a.json": JSON.stringify(post("x", { title: "from a" })),
       "b.json": JSON.stringify(post("x", { title: "from b" })),
     });
-    await until((docs) => docs.get("x")?.title === "from a", "a wins");
+    await expectSoon((docs) => docs.get("x")?.title === "from a", "a wins");
     await rm(path.join(dir, "a.json"));
-    await until((docs) => docs.get("x")?.title === "from b", "b takes over");
+    await expectSoon((docs) => docs.get("x")?.title === "from b", "b takes over");
     await rm(path.join(dir, "b.json"));
-    await until((docs) => !docs.has("x"), "x leaves with its last file");
+    await expectSoon((docs) => !docs.has("x"), "x leaves with its last file");
   });
 
   test("edits made while the watcher was down are picked up at start", async () => {
@@ -120,13 +126,15 @@ describe("watch through a server outage", () => {
       });
       const restarted = await startEmbeddedMeili({ dataDir: own.dataDir, port });
       try {
-        await waitFor(
-          async () => {
-            const docs = await readDocuments(own.client, uid);
-            return docs.has("b") && docs.get("a")?.title === "edited offline";
-          },
-          { message: "the changes made during the outage are indexed", timeoutMs: 30_000 },
-        );
+        await expect
+          .poll(
+            async () => {
+              const docs = await readDocuments(own.client, uid);
+              return { b: docs.has("b"), aTitle: docs.get("a")?.title };
+            },
+            { message: "the changes made during the outage are indexed", timeout: 30_000 },
+          )
+          .toEqual({ b: true, aTitle: "edited offline" });
       } finally {
         await watcher.stop();
         await restarted.stop();

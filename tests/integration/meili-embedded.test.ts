@@ -19,7 +19,6 @@ import {
 } from "../../src/meili/index.js";
 import { MeiliUnavailableError, PostindexError } from "../../src/errors.js";
 import { makeTempDir, removeTempDir } from "../helpers/tmp-dir.js";
-import { waitFor } from "../helpers/wait-for.js";
 
 const binPath = process.env["MEILI_BIN"] || undefined;
 const TASK_TIMEOUT = { timeoutMs: 30_000 };
@@ -150,16 +149,16 @@ describe("embedded Meilisearch", () => {
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const orphan = createMeiliClient({ url, timeoutMs: 1_000 });
       try {
-        await waitFor(
-          () =>
-            orphan.health().then(
-              () => false,
-              (error: unknown) => error instanceof MeiliUnavailableError,
-            ),
-          {
-            message: `the embedded server at ${url} is gone`,
-          },
-        );
+        await expect
+          .poll(
+            () =>
+              orphan.health().then(
+                () => "still answering",
+                (error: unknown) => (error instanceof MeiliUnavailableError ? "gone" : String(error)),
+              ),
+            { message: `the embedded server at ${url} is gone`, timeout: 5_000, interval: 25 },
+          )
+          .toBe("gone");
       } finally {
         await orphan.close();
       }
