@@ -4,6 +4,8 @@ import { benchCommand, corpusKey, machineLine, saveSection } from "../results.js
 
 /** Targets of issue 12, on every shape. */
 const MIN_RECORDS_PER_SECOND = 25_000;
+/** Issue 15: `check --lint` (every content lint, one pass) on 100,000 records. */
+const MIN_LINT_RECORDS_PER_SECOND = 20_000;
 const MAX_RSS_MB = 300;
 
 /** Options for {@link benchCheck}. */
@@ -25,27 +27,17 @@ function countsOf(run: MeasuredRun): { indexed: number; excluded: number; reject
  */
 export async function benchCheck(corpus: Corpus, options: CheckBenchOptions = {}): Promise<void> {
   const rounds = options.rounds ?? 3;
-  const { expected } = corpus.manifest;
-  const runs: MeasuredRun[] = [];
-  for (let round = 0; round < rounds; round += 1) {
-    const run = await measureCli(["check", corpus.contentDir, "--report", "/dev/null"]);
-    // check exits 1 when a record was rejected: the corpora with broken records must.
-    const wantCode = expected.rejected > 0 ? 1 : 0;
-    const counts = countsOf(run);
-    if (run.code !== wantCode || JSON.stringify(counts) !== JSON.stringify(expected)) {
-      throw new Error(
-        `check ${corpus.shape}: exit ${run.code} with ${JSON.stringify(counts)}; expected exit ${wantCode} with ${JSON.stringify(expected)}`,
-      );
-    }
-    runs.push(run);
-    console.log(`check ${corpus.shape}: ${(run.ms / 1000).toFixed(2)} s, peak ${(run.maxRssKb / 1024).toFixed(0)} MB`);
-  }
+  const runs = await checkRuns(corpus, rounds, []);
+  const lintRuns = await checkRuns(corpus, rounds, ["--lint"]);
   const best = runs.reduce((a, b) => (b.ms < a.ms ? b : a));
   const rate = Math.round(corpus.articles / (best.ms / 1000));
+  const bestLint = lintRuns.reduce((a, b) => (b.ms < a.ms ? b : a));
+  const lintRate = Math.round(corpus.articles / (bestLint.ms / 1000));
+  const lintPeakMb = Math.max(...lintRuns.map((run) => run.maxRssKb)) / 1024;
   const peakMb = Math.max(...runs.map((run) => run.maxRssKb)) / 1024;
   await saveSection(corpusKey("check", corpus.shape, corpus.articles), {
     title: "check: parse, normalise, validate, classify",
-    method: `\`postindex check DIR --report /dev/null\` run as a user runs it (\`node bin/postindex.js\`, compiled, its own process) over each generated corpus; records / s = every record in the corpus (indexed, excluded and broken alike) over the whole process's wall time, from spawn to exit (Node start included), best of ${rounds} ${rounds === 1 ? "run" : "runs"}; ${await rssSource()}, the largest of the runs. Every run must report the counts the corpus was generated with.`,
+    method: `\`postindex check DIR --report /dev/null\` run as a user runs it (\`node bin/postindex.js\`, compiled, its own process) over each generated corpus; records / s = every record in the corpus (indexed, excluded and broken alike) over the whole process's wall time, from spawn to exit (Node start included), best of ${rounds} ${rounds === 1 ? "run" : "runs"}; ${await rssSource()}, the largest of the runs. Every run must report the counts the corpus was generated with. The `--lint` figure: the same runs with `--lint` (every content lint at its default settings, in the same pass).`,
     measuredAt: new Date().toISOString().slice(0, 10),
     machine: machineLine(),
     command: benchCommand(),
@@ -58,6 +50,12 @@ export async function benchCheck(corpus: Corpus, options: CheckBenchOptions = {}
         met: rate >= MIN_RECORDS_PER_SECOND,
       },
       { name: "wall time", value: `${(best.ms / 1000).toFixed(2)} s` },
+      {
+        name: "records / s with --lint (all content lints)",
+        value: `${lintRate.toLocaleString("en-US")} (peak ${lintPeakMb.toFixed(0)} MB)`,
+        target: `≥ ${MIN_LINT_RECORDS_PER_SECOND.toLocaleString("en-US")}`,
+        met: lintRate >= MIN_LINT_RECORDS_PER_SECOND,
+      },
       { name: "peak RSS", value: `${peakMb.toFixed(0)} MB`, target: `< ${MAX_RSS_MB} MB`, met: peakMb < MAX_RSS_MB },
       {
         name: "files / MB",
@@ -65,5 +63,29 @@ export async function benchCheck(corpus: Corpus, options: CheckBenchOptions = {}
       },
     ],
   });
-  console.log(`check ${corpus.shape}: ${rate} records/s, peak ${peakMb.toFixed(0)} MB`);
+  console.log(
+    `check ${corpus.shape}: ${rate} records/s, peak ${peakMb.toFixed(0)} MB; with --lint ${lintRate} records/s`,
+  );
+}
+
+/** `rounds` runs of `postindex check DIR --report /dev/null EXTRA…`, each holding the corpus's counts. */
+async function checkRuns(corpus: Corpus, rounds: number, extra: readonly string[]): Promise<MeasuredRun[]> {
+  const { expected } = corpus.manifest;
+  const runs: MeasuredRun[] = [];
+  for (let round = 0; round < rounds; round += 1) {
+    const run = await measureCli(["check", corpus.contentDir, "--report", "/dev/null", ...extra]);
+    // check exits 1 when a record was rejected: the corpora with broken records must.
+    const wantCode = expected.rejected > 0 ? 1 : 0;
+    const counts = countsOf(run);
+    if (run.code !== wantCode || JSON.stringify(counts) !== JSON.stringify(expected)) {
+      throw new Error(
+        `check ${[corpus.shape, ...extra].join(" ")}: exit ${run.code} with ${JSON.stringify(counts)}; expected exit ${wantCode} with ${JSON.stringify(expected)}`,
+      );
+    }
+    runs.push(run);
+    console.log(
+      `check ${[corpus.shape, ...extra].join(" ")}: ${(run.ms / 1000).toFixed(2)} s, peak ${(run.maxRssKb / 1024).toFixed(0)} MB`,
+    );
+  }
+  return runs;
 }

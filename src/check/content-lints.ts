@@ -58,8 +58,10 @@ export class ContentLints {
   readonly #staleBefore: string;
   readonly #facets = new Map<Facet, Map<string, ValueUse>>();
   readonly #entities = new Map<string, Map<string, ValueUse>>();
-  /** Each post with entities and the uses of them, for orphans. */
-  readonly #posts: { site: Site; uses: ValueUse[] }[] = [];
+  /** Posts with entities none of which another post had when they were read: the possible orphans. */
+  readonly #candidates: { site: Site; uses: ValueUse[] }[] = [];
+  /** Posts with entities. */
+  #posts = 0;
   readonly #findings: Finding[] = [];
   readonly #countedFacets: readonly Facet[];
   readonly #countEntities: boolean;
@@ -104,15 +106,20 @@ export class ContentLints {
     }
     if (this.#countEntities && meta.entities !== undefined && meta.entities.length > 0) {
       const uses: ValueUse[] = [];
+      let shared = false;
       for (const entity of meta.entities) {
         let names = this.#entities.get(entity.type);
         if (names === undefined) {
           names = new Map();
           this.#entities.set(entity.type, names);
         }
-        uses.push(count(names, entity.name, site));
+        const use = count(names, entity.name, site);
+        if (use.count > 1) shared = true;
+        uses.push(use);
       }
-      this.#posts.push({ site, uses });
+      // Counts only grow: a post sharing an entity already can never be an orphan, so only the others are kept.
+      if (!shared) this.#candidates.push({ site, uses });
+      this.#posts += 1;
     }
     if (this.#on("stale-review")) {
       const reviewed = meta.revision.last_reviewed;
@@ -185,8 +192,8 @@ export class ContentLints {
         }
       }
     }
-    if (this.#on("orphan-post") && this.#posts.length > 1) {
-      for (const post of this.#posts) {
+    if (this.#on("orphan-post") && this.#posts > 1) {
+      for (const post of this.#candidates) {
         if (post.uses.every((use) => use.count === 1)) {
           this.#add(
             "orphan-post",
