@@ -7,7 +7,7 @@ import { syncFolder } from "../../indexer/sync.js";
 import { writeLockPath } from "../../indexer/write-lock.js";
 import type { MeiliClient } from "../../src/index.js";
 import { makeContentDir, writeContentFiles } from "../helpers/content-dir.js";
-import { expectedPosts, expectIndexMatches } from "../helpers/convergence.js";
+import { expectIndexMatches, postsOf } from "../helpers/convergence.js";
 import { ndjsonFiles } from "../helpers/fault-corpus.js";
 import { makeIndexerContext } from "../helpers/indexer-context.js";
 import { runCli, spawnCli } from "../helpers/run-cli.js";
@@ -49,16 +49,16 @@ async function changedFolder() {
     LOG_LEVEL: "warn",
     POSTINDEX_MEILI_RETRY_MS: "5000",
   };
-  const dir = await makeContentDir({
-    ...ndjsonFiles("a", 500, 100),
-    ...ndjsonFiles("b", 500, 100),
-    ...ndjsonFiles("c", 500, 100),
-  });
+  const first = { ...ndjsonFiles("a", 500, 100), ...ndjsonFiles("b", 500, 100), ...ndjsonFiles("c", 500, 100) };
+  const dir = await makeContentDir(first);
   await syncFolder(await makeIndexerContext(meili.client, uid), dir);
-  const before = await expectedPosts(dir);
   await rm(path.join(dir, "b"), { recursive: true });
-  await writeContentFiles(dir, { ...ndjsonFiles("a", 500, 100, 2), ...ndjsonFiles("d", 1_000, 100) });
-  return { uid, dataDir, env, dir, before };
+  const changes = { ...ndjsonFiles("a", 500, 100, 2), ...ndjsonFiles("d", 1_000, 100) };
+  await writeContentFiles(dir, changes);
+  // What the test wrote: the first folder, and the folder after the changes (b gone, a at v2, d new).
+  const before = postsOf(first);
+  const after = postsOf({ ...ndjsonFiles("c", 500, 100), ...changes });
+  return { uid, dataDir, env, dir, before, after };
 }
 
 /**
@@ -97,28 +97,28 @@ async function killMidRun(
 
 describe("the indexer SIGKILLed mid-run", () => {
   test("a sync killed after its first writes: the next sync takes over the dead lock and converges", async () => {
-    const { uid, dataDir, env, dir } = await changedFolder();
+    const { uid, dataDir, env, dir, after } = await changedFolder();
     await killMidRun("sync", dir, env, uid, writeLockPath(dataDir, uid));
     const next = await runCli(["sync", dir], env);
     expect(next.status, next.stderr).toBe(0);
-    await expectIndexMatches(meili.client, uid, dir);
+    await expectIndexMatches(meili.client, uid, after);
   });
 
   test("a reindex killed mid-build: the old index keeps serving, the next reindex is not blocked, converges and leaves no _next", async () => {
-    const { uid, dataDir, env, dir, before } = await changedFolder();
+    const { uid, dataDir, env, dir, before, after } = await changedFolder();
     await killMidRun("reindex", dir, env, nextIndexUid(uid), writeLockPath(dataDir, uid));
     await expectIndexMatches(meili.client, uid, before);
     const next = await runCli(["reindex", dir], env);
     expect(next.status, next.stderr).toBe(0);
-    await expectIndexMatches(meili.client, uid, dir);
+    await expectIndexMatches(meili.client, uid, after);
     expect(await indexExists(nextIndexUid(uid))).toBe(false);
   });
 
   test("a reindex killed mid-build, then a sync: the sync converges the live index", async () => {
-    const { uid, dataDir, env, dir } = await changedFolder();
+    const { uid, dataDir, env, dir, after } = await changedFolder();
     await killMidRun("reindex", dir, env, nextIndexUid(uid), writeLockPath(dataDir, uid));
     const next = await runCli(["sync", dir], env);
     expect(next.status, next.stderr).toBe(0);
-    await expectIndexMatches(meili.client, uid, dir);
+    await expectIndexMatches(meili.client, uid, after);
   });
 });

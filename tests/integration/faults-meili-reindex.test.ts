@@ -6,7 +6,7 @@ import { nextIndexUid, reindexFolder } from "../../indexer/reindex.js";
 import type { EmbeddedMeili, MeiliClient } from "../../src/index.js";
 import { testApp } from "../helpers/api.js";
 import { makeContentDir, writeContentFiles } from "../helpers/content-dir.js";
-import { expectedPosts, expectIndexMatches } from "../helpers/convergence.js";
+import { expectIndexMatches, postsOf } from "../helpers/convergence.js";
 import { ndjsonFiles } from "../helpers/fault-corpus.js";
 import { makeIndexerContext } from "../helpers/indexer-context.js";
 import { killMeili, restartMeili } from "../helpers/kill-meili.js";
@@ -50,18 +50,19 @@ async function hasDocumentTask(client: MeiliClient, uid: string): Promise<boolea
 async function rebuiltFolder(meili: TestMeili, retryForMs: number) {
   const uid = freshIndexUid("kill_reindex");
   const context = await makeIndexerContext(meili.client, uid, retryForMs);
-  const dir = await makeContentDir(ndjsonFiles("old", 300, 100));
+  const oldFiles = ndjsonFiles("old", 300, 100);
+  const dir = await makeContentDir(oldFiles);
   await reindexFolder(context, dir);
-  const old = await expectedPosts(dir);
   await rm(path.join(dir, "old"), { recursive: true });
-  await writeContentFiles(dir, ndjsonFiles("new", 4_000, 500));
-  return { uid, context, dir, old };
+  const newFiles = ndjsonFiles("new", 4_000, 500);
+  await writeContentFiles(dir, newFiles);
+  return { uid, context, dir, old: postsOf(oldFiles), rebuilt: postsOf(newFiles) };
 }
 
 describe("Meilisearch killed during a reindex", () => {
   test("the reindex fails, the old index keeps serving after a restart, and the next reindex succeeds and leaves no _next", async () => {
     const meili = await ownMeili();
-    const { uid, context, dir, old } = await rebuiltFolder(meili, 1_500);
+    const { uid, context, dir, old, rebuilt } = await rebuiltFolder(meili, 1_500);
     const reindex = reindexFolder(context, dir).then(
       () => "completed",
       (error: unknown) => error,
@@ -85,14 +86,14 @@ describe("Meilisearch killed during a reindex", () => {
     await request(api.app).get("/posts/old-7").expect(200);
 
     await reindexFolder(context, dir);
-    await expectIndexMatches(meili.client, uid, dir);
+    await expectIndexMatches(meili.client, uid, rebuilt);
     expect(await indexExists(meili.client, nextIndexUid(uid))).toBe(false);
     expect((await request(api.app).get("/search?limit=1").expect(200)).body.total).toBe(4_000);
   });
 
   test("killed and restarted while the reindex waits on it: the same reindex completes, exactly, with no _next left", async () => {
     const meili = await ownMeili();
-    const { uid, context, dir } = await rebuiltFolder(meili, 60_000);
+    const { uid, context, dir, rebuilt } = await rebuiltFolder(meili, 60_000);
     const reindex = reindexFolder(context, dir);
     await expect
       .poll(() => hasDocumentTask(meili.client, nextIndexUid(uid)), {
@@ -104,13 +105,13 @@ describe("Meilisearch killed during a reindex", () => {
     await killMeili(meili.server);
     await restart(meili);
     await reindex;
-    await expectIndexMatches(meili.client, uid, dir);
+    await expectIndexMatches(meili.client, uid, rebuilt);
     expect(await indexExists(meili.client, nextIndexUid(uid))).toBe(false);
   });
 
   test("killed before the rebuild sent anything: the old index is untouched and the next reindex succeeds", async () => {
     const meili = await ownMeili();
-    const { uid, context, dir, old } = await rebuiltFolder(meili, 1_000);
+    const { uid, context, dir, old, rebuilt } = await rebuiltFolder(meili, 1_000);
     const reindex = reindexFolder(context, dir).then(
       () => "completed",
       (error: unknown) => error,
@@ -127,7 +128,7 @@ describe("Meilisearch killed during a reindex", () => {
     await restart(meili);
     await expectIndexMatches(meili.client, uid, old);
     await reindexFolder(context, dir);
-    await expectIndexMatches(meili.client, uid, dir);
+    await expectIndexMatches(meili.client, uid, rebuilt);
     expect(await indexExists(meili.client, nextIndexUid(uid))).toBe(false);
   });
 });

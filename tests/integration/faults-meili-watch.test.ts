@@ -3,7 +3,7 @@ import path from "node:path";
 import { afterEach, describe, expect, test } from "vitest";
 import { FolderWatcher } from "../../indexer/watch.js";
 import { makeContentDir } from "../helpers/content-dir.js";
-import { waitForConvergence } from "../helpers/convergence.js";
+import { expectConvergence, postsOf } from "../helpers/convergence.js";
 import { bulkyPost, jsonFiles } from "../helpers/fault-corpus.js";
 import { makeIndexerContext } from "../helpers/indexer-context.js";
 import { killMeili, restartMeili } from "../helpers/kill-meili.js";
@@ -36,7 +36,7 @@ describe("Meilisearch killed during a watch burst", () => {
     const watcher = new FolderWatcher(context, dir, { onApplied: () => (batches += 1) });
     cleanups.push(() => watcher.stop());
     await watcher.start();
-    await waitForConvergence(meili.client, uid, dir);
+    await expectConvergence(meili.client, uid, postsOf(jsonFiles("posts", "p", 300)));
 
     const changes = burst(dir);
     expect(changes).toHaveLength(500);
@@ -49,8 +49,10 @@ describe("Meilisearch killed during a watch burst", () => {
     for (const change of changes.slice(170)) await change();
     const restarted = await restartMeili(meili.dataDir, meili.url);
     cleanups.push(() => restarted.stop());
-    await waitForConvergence(meili.client, uid, dir, 60_000);
+    // What the burst leaves: p-0 … p-199 edited (v2), q-0 … q-199 new, p-200 … p-299 deleted.
+    const final = postsOf({ ...jsonFiles("posts", "p", 200, 2), ...jsonFiles("posts", "q", 200) });
+    await expectConvergence(meili.client, uid, final, 60_000);
     await watcher.onIdle();
-    await waitForConvergence(meili.client, uid, dir);
+    await expectConvergence(meili.client, uid, final);
   });
 });

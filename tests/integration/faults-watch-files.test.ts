@@ -7,7 +7,7 @@ import { reindexFolder } from "../../indexer/reindex.js";
 import { FolderWatcher } from "../../indexer/watch.js";
 import { bumpGeneration, generationPath } from "../../indexer/write-lock.js";
 import { makeContentDir, ndjson } from "../helpers/content-dir.js";
-import { storedPosts, waitForConvergence } from "../helpers/convergence.js";
+import { bulkyState, expectConvergence, postsOf, storedPosts, type PostStates } from "../helpers/convergence.js";
 import { bulkyPost, jsonFiles } from "../helpers/fault-corpus.js";
 import { makeIndexerContext } from "../helpers/indexer-context.js";
 import { freshIndexUid, sharedMeili } from "../helpers/start-meili.js";
@@ -19,8 +19,11 @@ afterEach(async () => {
   await Promise.all(watchers.splice(0).map((watcher) => watcher.stop()));
 });
 
-/** A watched folder holding `files`, reconciled; `rejected` collects every rejection the watcher reports. */
-async function watched(files: Record<string, string>) {
+/**
+ * A watched folder holding `files`, reconciled to `expected` (what the test wrote, by default the
+ * posts in `files`); `rejected` collects every rejection the watcher reports.
+ */
+async function watched(files: Record<string, string>, expected: PostStates = postsOf(files)) {
   const uid = freshIndexUid("watch_fs");
   const context = await makeIndexerContext(meili.client, uid, Number.POSITIVE_INFINITY);
   const dataDir = context.dataDir;
@@ -31,13 +34,29 @@ async function watched(files: Record<string, string>) {
   });
   watchers.push(watcher);
   await watcher.start();
-  await waitForConvergence(meili.client, uid, dir);
-  const converges = async (timeoutMs = 30_000) => {
-    await waitForConvergence(meili.client, uid, dir, timeoutMs);
+  await expectConvergence(meili.client, uid, expected);
+  /** Waits until the index holds `posts`, then again once the watcher is idle. */
+  const expectConverges = async (posts: PostStates, timeoutMs = 30_000) => {
+    await expectConvergence(meili.client, uid, posts, timeoutMs);
     await watcher.onIdle();
-    await waitForConvergence(meili.client, uid, dir);
+    await expectConvergence(meili.client, uid, posts);
   };
-  return { uid, dir, dataDir, watcher, rejected, converges };
+  return { uid, dir, dataDir, watcher, rejected, expectConverges };
+}
+
+/** `posts` with the files under folder `from` moved under `to`, as renaming the folder moves them. */
+function moved(posts: PostStates, from: string, to: string): PostStates {
+  return new Map(
+    [...posts].map(([id, post]) => [
+      id,
+      post.file.startsWith(`${from}/`) ? { ...post, file: `${to}/${post.file.slice(from.length + 1)}` } : post,
+    ]),
+  );
+}
+
+/** `posts` without those of the files under `folder`. */
+function without(posts: PostStates, folder: string): PostStates {
+  return new Map([...posts].filter(([, post]) => !post.file.startsWith(`${folder}/`)));
 }
 
 /** Writes `files` (relative path → text), all at once. */
@@ -72,34 +91,47 @@ async function rewriteSlowly(file: string, text: string, chunks: number, pauseMs
 
 describe("the watcher under file system stress", () => {
   test("2,000 files created at once, half of them in 20 new folders, are all indexed", async () => {
-    const { dir, converges } = await watched(jsonFiles("seed", "s", 10));
+    const seed = jsonFiles("seed", "s", 10);
+    const { dir, expectConverges } = await watched(seed);
     const files: Record<string, string> = jsonFiles("flat", "f", 1_000);
     for (let folder = 0; folder < 20; folder += 1) Object.assign(files, jsonFiles(`new/${folder}`, `n${folder}`, 50));
     await writeAll(dir, files);
-    await converges(60_000);
+    await expectConverges(postsOf({ ...seed, ...files }), 60_000);
   });
 
   test("a whole folder renamed, renamed again so another copy of a duplicate wins, then deleted", async () => {
-    const { dir, converges } = await watched({
+    const unique = {
       ...jsonFiles("m/2024/a", "a", 40),
       ...jsonFiles("m/2024/b", "b", 40),
-      "m/dup.json": JSON.stringify(bulkyPost("dup", 1)),
-      "t/dup.json": JSON.stringify(bulkyPost("dup", 2)),
       "t/other.ndjson": ndjson(bulkyPost("o-1"), bulkyPost("o-2")),
-    });
+    };
+    // An id in two files belongs to the file whose path sorts first: m/dup.json (v1) before t/dup.json (v2).
+    const first: PostStates = new Map([...postsOf(unique), ["dup", bulkyState("dup", 1, "m/dup.json")]]);
+    const { dir, expectConverges } = await watched(
+      {
+        ...unique,
+        "m/dup.json": JSON.stringify(bulkyPost("dup", 1)),
+        "t/dup.json": JSON.stringify(bulkyPost("dup", 2)),
+      },
+      first,
+    );
     await rename(path.join(dir, "m"), path.join(dir, "archive"));
-    await converges();
+    const archived = moved(first, "m", "archive");
+    await expectConverges(archived);
     await rename(path.join(dir, "archive"), path.join(dir, "z-archive"));
-    await converges();
+    // z-archive/dup.json now sorts after t/dup.json: the other copy wins.
+    const last = new Map([...moved(archived, "archive", "z-archive"), ["dup", bulkyState("dup", 2, "t/dup.json")]]);
+    await expectConverges(last);
     await rename(path.join(dir, "t"), path.join(dir, "0-first"));
-    await converges();
+    const renamed = moved(last, "t", "0-first");
+    await expectConverges(renamed);
     await rm(path.join(dir, "z-archive"), { recursive: true });
-    await converges();
+    await expectConverges(without(renamed, "z-archive"));
   });
 
   test("files replaced atomically (temporary file + rename), 10 rounds: converges and never sees a half-written file", async () => {
     const names = Array.from({ length: 40 }, (_, i) => `posts/p-${i}.json`);
-    const { dir, rejected, converges } = await watched({
+    const { dir, rejected, expectConverges } = await watched({
       ...jsonFiles("posts", "p", 40),
       "feed.ndjson": ndjson(bulkyPost("feed-0")),
     });
@@ -110,12 +142,13 @@ describe("the watcher under file system stress", () => {
       const feed = Array.from({ length: round }, (_, i) => bulkyPost(`feed-${i}`, round));
       await replaceAtomically(path.join(dir, "feed.ndjson"), ndjson(...feed));
     }
-    await converges();
+    const lastFeed = Array.from({ length: 11 }, (_, i) => bulkyPost(`feed-${i}`, 11));
+    await expectConverges(postsOf({ ...jsonFiles("posts", "p", 40, 11), "feed.ndjson": ndjson(...lastFeed) }));
     expect(rejected).toEqual([]);
   });
 
   test("files truncated and rewritten slowly in chunks: converges, and a JSON post never leaves the index meanwhile", async () => {
-    const { uid, dir, rejected, converges } = await watched({
+    const { uid, dir, rejected, expectConverges } = await watched({
       ...jsonFiles("posts", "p", 12),
       "feed.ndjson": ndjson(...Array.from({ length: 6 }, (_, i) => bulkyPost(`feed-${i}`))),
     });
@@ -145,7 +178,8 @@ describe("the watcher under file system stress", () => {
       isWriting = false;
       await sampler;
     }
-    await converges();
+    const lastFeed = Array.from({ length: 6 }, (_, i) => bulkyPost(`feed-${i}`, 4));
+    await expectConverges(postsOf({ ...jsonFiles("posts", "p", 12, 4), "feed.ndjson": ndjson(...lastFeed) }));
     expect([...missing]).toEqual([]);
     expect(
       rejected.some((r) => r.includes("not valid JSON")),
@@ -154,7 +188,7 @@ describe("the watcher under file system stress", () => {
   });
 
   test("files rewritten slowly while other processes reindex (every batch a full reconcile): converges", async () => {
-    const { uid, dir, dataDir, converges } = await watched(jsonFiles("posts", "p", 12));
+    const { uid, dir, dataDir, expectConverges } = await watched(jsonFiles("posts", "p", 12));
     let isWriting = true;
     const reindexer = (async () => {
       // What a reindex by another process leaves behind: a new generation, so the next batch reconciles.
@@ -180,7 +214,7 @@ describe("the watcher under file system stress", () => {
       isWriting = false;
       await reindexer;
     }
-    await converges();
+    await expectConverges(postsOf(jsonFiles("posts", "p", 12, 4)));
   });
 
   test("a file changed while the start-up reconcile reads the folder is not lost", async () => {
@@ -197,7 +231,8 @@ describe("the watcher under file system stress", () => {
     });
     watchers.push(watcher);
     await watcher.start();
-    await waitForConvergence(meili.client, uid, dir, 10_000);
+    const edited = { ...jsonFiles("posts", "p", 200), "posts/p-0.json": JSON.stringify(bulkyPost("p-0", 2)) };
+    await expectConvergence(meili.client, uid, postsOf(edited), 10_000);
   });
 
   test("symbolic links to files and folders are ignored, as check ignores them", async () => {
@@ -205,21 +240,22 @@ describe("the watcher under file system stress", () => {
       "linked.json": JSON.stringify(bulkyPost("linked-file")),
       "folder/inner.json": JSON.stringify(bulkyPost("linked-folder")),
     });
-    const { dir, converges } = await watched(jsonFiles("posts", "p", 3));
+    const { dir, expectConverges } = await watched(jsonFiles("posts", "p", 3));
     await symlink(path.join(outside, "linked.json"), path.join(dir, "posts/link.json"));
     await symlink(path.join(outside, "folder"), path.join(dir, "linked-folder"));
     await symlink(dir, path.join(dir, "posts/loop"));
     // A change after the links: once it is indexed, the links' events have been handled too.
     await writeFile(path.join(dir, "posts/p-0.json"), JSON.stringify(bulkyPost("p-0", 2)));
-    await converges();
+    const edited = { ...jsonFiles("posts", "p", 3), "posts/p-0.json": JSON.stringify(bulkyPost("p-0", 2)) };
+    await expectConverges(postsOf(edited));
     await writeFile(path.join(outside, "linked.json"), JSON.stringify(bulkyPost("linked-file", 2)));
     await writeFile(path.join(outside, "folder/inner.json"), JSON.stringify(bulkyPost("linked-folder", 2)));
     await writeFile(path.join(dir, "posts/p-1.json"), JSON.stringify(bulkyPost("p-1", 2)));
-    await converges();
+    await expectConverges(postsOf({ ...edited, "posts/p-1.json": JSON.stringify(bulkyPost("p-1", 2)) }));
   });
 
   test("a folder named like a record file is ignored, as check ignores it, even when it replaces a file", async () => {
-    const { dir, converges } = await watched({
+    const { dir, expectConverges } = await watched({
       ...jsonFiles("posts", "p", 3),
       "feed.ndjson": ndjson(bulkyPost("f-1")),
     });
@@ -229,7 +265,10 @@ describe("the watcher under file system stress", () => {
       "posts/archive.json/old.json": JSON.stringify(bulkyPost("old")),
     });
     await writeFile(path.join(dir, "posts/p-0.json"), JSON.stringify(bulkyPost("p-0", 2)));
-    await converges();
+    // f-1 left with feed.ndjson; nothing inside the folders named like record files is indexed.
+    await expectConverges(
+      postsOf({ ...jsonFiles("posts", "p", 3), "posts/p-0.json": JSON.stringify(bulkyPost("p-0", 2)) }),
+    );
   });
 
   test("a reindex in the middle of a burst of edits: the watcher waits for it, the catch-up and the watcher converge", async () => {
@@ -248,8 +287,12 @@ describe("the watcher under file system stress", () => {
     const reindex = reindexFolder(context, dir);
     await Promise.all([reindex, edits(2, 0, 200), edits(3, 200, 260)]);
     await edits(4, 0, 50);
-    await waitForConvergence(meili.client, uid, dir, 60_000);
+    // What the edits leave: every tenth post deleted, p-0 … p-49 at v4, p-50 … p-199 at v2, p-200 … p-259 at v3.
+    const final: Record<string, string> = {};
+    for (let i = 0; i < 260; i += 1)
+      if (i % 10 !== 9) final[`posts/p-${i}.json`] = JSON.stringify(bulkyPost(`p-${i}`, i < 50 ? 4 : i < 200 ? 2 : 3));
+    await expectConvergence(meili.client, uid, postsOf(final), 60_000);
     await watcher.onIdle();
-    await waitForConvergence(meili.client, uid, dir);
+    await expectConvergence(meili.client, uid, postsOf(final));
   });
 });
