@@ -8,6 +8,7 @@ import { testApp } from "../helpers/api.js";
 import { makeContentDir, writeContentFiles } from "../helpers/content-dir.js";
 import { expectIndexMatches, postsOf } from "../helpers/convergence.js";
 import { ndjsonFiles } from "../helpers/fault-corpus.js";
+import { startGatedProxy, type HoldRule } from "../helpers/gated-proxy.js";
 import { makeIndexerContext } from "../helpers/indexer-context.js";
 import { killMeili, restartMeili } from "../helpers/kill-meili.js";
 import { freshIndexUid, startMeili, type TestMeili } from "../helpers/start-meili.js";
@@ -36,45 +37,44 @@ async function indexExists(client: MeiliClient, uid: string): Promise<boolean> {
   );
 }
 
-/** Whether Meilisearch has been handed documents for index `uid` (a document task exists). */
-async function hasDocumentTask(client: MeiliClient, uid: string): Promise<boolean> {
-  const { results } = await client.raw.tasks.getTasks({
-    indexUids: [uid],
-    types: ["documentAdditionOrUpdate"],
-    limit: 1,
-  });
-  return results.length > 0;
-}
+/** The swap of the rebuilt index in: held, the rebuild has sent and checked all its documents. */
+const theSwap: (uid: string) => HoldRule = () => (method, path) => method === "POST" && path === "/swap-indexes";
+/** The rebuild's first documents: held, nothing has been sent to `_next` yet. */
+const theFirstDocuments: (uid: string) => HoldRule = (uid) => (_method, path) =>
+  path === `/indexes/${nextIndexUid(uid)}/documents`;
 
-/** A folder indexed once with 300 posts, then rewritten to 4,000 others: the reindex to interrupt. */
-async function rebuiltFolder(meili: TestMeili, retryForMs: number) {
+/**
+ * A folder indexed once with 300 posts, then rewritten to 4,000 others: the reindex to interrupt.
+ * Its context talks to Meilisearch through a proxy that holds back what `holds` names, so the
+ * kill lands exactly there.
+ */
+async function rebuiltFolder(meili: TestMeili, retryForMs: number, holds: (uid: string) => HoldRule) {
   const uid = freshIndexUid("kill_reindex");
-  const context = await makeIndexerContext(meili.client, uid, retryForMs);
+  const direct = await makeIndexerContext(meili.client, uid, retryForMs);
   const oldFiles = ndjsonFiles("old", 300, 100);
   const dir = await makeContentDir(oldFiles);
-  await reindexFolder(context, dir);
+  await reindexFolder(direct, dir);
   await rm(path.join(dir, "old"), { recursive: true });
   const newFiles = ndjsonFiles("new", 4_000, 500);
   await writeContentFiles(dir, newFiles);
-  return { uid, context, dir, old: postsOf(oldFiles), rebuilt: postsOf(newFiles) };
+  const proxy = await startGatedProxy(meili.url, holds(uid));
+  cleanups.push(() => proxy.close());
+  const client = createMeiliClient({ url: proxy.url, apiKey: meili.masterKey });
+  cleanups.push(() => client.close());
+  return { uid, context: { ...direct, client }, proxy, dir, old: postsOf(oldFiles), rebuilt: postsOf(newFiles) };
 }
 
 describe("Meilisearch killed during a reindex", () => {
-  test("the reindex fails, the old index keeps serving after a restart, and the next reindex succeeds and leaves no _next", async () => {
+  test("killed as the rebuild is about to swap: the reindex fails, the old index keeps serving after a restart, and the next reindex succeeds and leaves no _next", async () => {
     const meili = await ownMeili();
-    const { uid, context, dir, old, rebuilt } = await rebuiltFolder(meili, 1_500);
+    const { uid, context, proxy, dir, old, rebuilt } = await rebuiltFolder(meili, 1_500, theSwap);
     const reindex = reindexFolder(context, dir).then(
       () => "completed",
       (error: unknown) => error,
     );
-    await expect
-      .poll(() => hasDocumentTask(meili.client, nextIndexUid(uid)), {
-        message: "the rebuild sends its documents",
-        timeout: 20_000,
-        interval: 5,
-      })
-      .toBe(true);
+    expect(await proxy.firstHeld).toBe("POST /swap-indexes");
     await killMeili(meili.server);
+    proxy.release();
     expect(await reindex).toMatchObject({ code: "meili_unavailable" });
 
     await restart(meili);
@@ -91,19 +91,14 @@ describe("Meilisearch killed during a reindex", () => {
     expect((await request(api.app).get("/search?limit=1").expect(200)).body.total).toBe(4_000);
   });
 
-  test("killed and restarted while the reindex waits on it: the same reindex completes, exactly, with no _next left", async () => {
+  test("killed and restarted while the reindex waits on it to swap: the same reindex completes, exactly, with no _next left", async () => {
     const meili = await ownMeili();
-    const { uid, context, dir, rebuilt } = await rebuiltFolder(meili, 60_000);
+    const { uid, context, proxy, dir, rebuilt } = await rebuiltFolder(meili, 60_000, theSwap);
     const reindex = reindexFolder(context, dir);
-    await expect
-      .poll(() => hasDocumentTask(meili.client, nextIndexUid(uid)), {
-        message: "the rebuild sends its documents",
-        timeout: 20_000,
-        interval: 5,
-      })
-      .toBe(true);
+    expect(await proxy.firstHeld).toBe("POST /swap-indexes");
     await killMeili(meili.server);
     await restart(meili);
+    proxy.release();
     await reindex;
     await expectIndexMatches(meili.client, uid, rebuilt);
     expect(await indexExists(meili.client, nextIndexUid(uid))).toBe(false);
@@ -111,19 +106,15 @@ describe("Meilisearch killed during a reindex", () => {
 
   test("killed before the rebuild sent anything: the old index is untouched and the next reindex succeeds", async () => {
     const meili = await ownMeili();
-    const { uid, context, dir, old, rebuilt } = await rebuiltFolder(meili, 1_000);
+    const { uid, context, proxy, dir, old, rebuilt } = await rebuiltFolder(meili, 1_000, theFirstDocuments);
     const reindex = reindexFolder(context, dir).then(
       () => "completed",
       (error: unknown) => error,
     );
-    await expect
-      .poll(() => indexExists(meili.client, nextIndexUid(uid)), {
-        message: "the rebuild creates _next",
-        timeout: 20_000,
-        interval: 5,
-      })
-      .toBe(true);
+    expect(await proxy.firstHeld).toMatch(new RegExp(`^POST /indexes/${nextIndexUid(uid)}/documents`));
+    expect(await indexExists(meili.client, nextIndexUid(uid)), "the rebuild has created _next").toBe(true);
     await killMeili(meili.server);
+    proxy.release();
     expect(await reindex).toMatchObject({ code: "meili_unavailable" });
     await restart(meili);
     await expectIndexMatches(meili.client, uid, old);

@@ -73,6 +73,24 @@ async function replaceAtomically(file: string, text: string): Promise<void> {
   await rename(temporary, file);
 }
 
+/** Truncates `file` and writes the first half of `text` (synced to disk); `finish()` writes the rest and closes it. */
+async function halfWritten(file: string, text: string): Promise<{ finish(): Promise<void> }> {
+  const handle = await open(file, "w");
+  const bytes = Buffer.from(text);
+  const middle = Math.floor(bytes.length / 2);
+  await handle.write(bytes.subarray(0, middle));
+  await handle.datasync();
+  return {
+    async finish() {
+      try {
+        await handle.write(bytes.subarray(middle));
+      } finally {
+        await handle.close();
+      }
+    },
+  };
+}
+
 /** Rewrites a file in place, slowly: truncated first, then written in `chunks` parts with a pause between. */
 async function rewriteSlowly(file: string, text: string, chunks: number, pauseMs: number): Promise<void> {
   const handle = await open(file, "w");
@@ -162,6 +180,20 @@ describe("the watcher under file system stress", () => {
       }
     })();
     try {
+      // One read of a half-written file, forced: p-0 truncated and half rewritten, the rest written only once
+      // the watcher has reported it as broken (whichever way the slow writes below race it).
+      const half = await halfWritten(path.join(dir, "posts/p-0.json"), JSON.stringify(bulkyPost("p-0", 2)));
+      try {
+        await expect
+          .poll(() => rejected.some((r) => r.startsWith("posts/p-0.json: not valid JSON")), {
+            message: "the watcher reads the half-written p-0.json and reports it",
+            timeout: 10_000,
+            interval: 10,
+          })
+          .toBe(true);
+      } finally {
+        await half.finish();
+      }
       for (let round = 2; round <= 4; round += 1) {
         const writes = Array.from({ length: 12 }, (_, i) =>
           rewriteSlowly(
