@@ -20,7 +20,7 @@ export interface Draft {
 }
 
 /** Most entities a `{entities}` draft may list. @default 100 */
-export const MAX_DRAFT_ENTITIES = 100;
+const MAX_DRAFT_ENTITIES = 100;
 
 const facetText = (max: number) =>
   z
@@ -30,7 +30,7 @@ const facetText = (max: number) =>
     .refine((value) => value !== "", "must not be empty");
 
 /** `{"entities": [{name, type}], "stack"?: [...], "id"?: "…"}`: values normalised like records. */
-export const entitiesDraftSchema = z.strictObject({
+const entitiesDraftSchema = z.strictObject({
   id: z.string().min(1).max(380).optional(),
   entities: z
     .array(z.object({ name: facetText(200), type: facetText(100) }), {

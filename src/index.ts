@@ -1,33 +1,59 @@
-// The core's public surface: indexer/, api/ and cli/ import from here only.
-export * from "./errors.js";
-export * from "./document-types.js";
-export * from "./document-id.js";
-export * from "./document.js";
-export * from "./report.js";
-export * from "./records/schema.js";
-export * from "./records/classify.js";
-export * from "./records/evaluate.js";
-export * from "./records/find-files.js";
-export * from "./records/event-loop-slices.js";
-export * from "./records/scan-folder.js";
-export * from "./records/check-folder.js";
-export * from "./records/report-builder.js";
-export * from "./meili/index.js";
-export * from "./project-paths.js";
-export * from "./logger.js";
-export * from "./text/normalise-facet-value.js";
-export * from "./text/parse-json.js";
-export * from "./search-query.js";
-export * from "./related/score.js";
-export * from "./related/plan.js";
-export * from "./related/related-index.js";
-export * from "./related/top-related.js";
-export * from "./related/facet-match.js";
-export * from "./related/index-stamps.js";
-export * from "./related/retrieve.js";
-export * from "./related/editorial.js";
-export * from "./search-posts.js";
-export * from "./posts.js";
-export * from "./facet-values.js";
-export * from "./service-status.js";
-export * from "./related/shared-sets.js";
+// The core's public surface: what indexer/, api/, cli/ and bench/ use, by name. Tests import internals
+// by their module path.
+
+// Errors and their codes
+export {
+  BadRequestError,
+  ERROR_CODES,
+  MeiliTaskError,
+  MeiliUnavailableError,
+  NotFoundError,
+  PostindexError,
+  type ErrorCode,
+} from "./errors.js";
+
+// Records: finding, reading, evaluating and reporting article files
+export { comparePaths, fileStamp, findRecordFiles, isRecordFilePath } from "./records/find-files.js";
+export {
+  evaluateFile,
+  scanFolder,
+  scanWithProgress,
+  type ScanOutcome,
+  type ScanProgress,
+} from "./records/scan-folder.js";
+export { evaluateRecord, type RecordOutcome } from "./records/evaluate.js";
+export { EventLoopSlices } from "./records/event-loop-slices.js";
+export { addToReport } from "./records/report-builder.js";
+export { emptyReport, type KeptDocument, type RunReport } from "./report.js";
+
+// Search documents: what a record becomes in the index
+export { FACETS, isFacet, type Facet, type RelatedControls, type SearchDocument } from "./document-types.js";
+export { documentLine, toSearchDocument } from "./document.js";
+export { fromDocumentId, toDocumentId } from "./document-id.js";
+export { normaliseFacetValue } from "./text/normalise-facet-value.js";
+
+// Meilisearch: the client, settings, filters, the embedded server
+export { createMeiliClient, MeiliClient, type TaskRef } from "./meili/client.js";
+export { connectMeili, type MeiliConnection } from "./meili/connect.js";
+export { startEmbeddedMeili, type EmbeddedMeili } from "./meili/embedded.js";
+export { meiliErrorCode, toMeiliError } from "./meili/errors.js";
+export { applySettings, verifySettings } from "./meili/settings.js";
+export { filterAllOf, filterIn, quoteFilterValue, type FilterClause } from "./meili/filter.js";
+
+// Search, posts and facet values
+export { SEARCH_HIT_ATTRIBUTES, SEARCH_SORTS, type SearchQuery, type SearchSort } from "./search-query.js";
+export { searchPostsJson, searchRequestFor, type SearchAnswer } from "./search-posts.js";
+export { getPost } from "./posts.js";
+export { searchFacetValues, type FacetValuesAnswer } from "./facet-values.js";
+export { readServiceStatus, type ServiceStatus } from "./service-status.js";
+
+// Related posts
+export { DEFAULT_TYPE_WEIGHTS, type EntityRef } from "./related/score.js";
+export { RELATED_FIELDS, RelatedIndex, type RelatedDocument } from "./related/related-index.js";
+export { createIndexStamps } from "./related/index-stamps.js";
+export { relatedForDocument, relatedForEntities, type RelatedAnswer } from "./related/retrieve.js";
+
+// Logging, paths, small helpers
+export { createLogger, type Logger } from "./logger.js";
+export { EXAMPLE_CONTENT_DIR, PROJECT_ROOT } from "./project-paths.js";
+export { tryParseJson } from "./text/parse-json.js";

@@ -11,8 +11,6 @@ import {
   type SearchQuery,
 } from "./search-query.js";
 
-export { highlightToHtml };
-
 /**
  * `GET /search`: one Meilisearch search, and its answer in the API's shape.
  * @see README.md "HTTP API"

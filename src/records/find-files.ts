@@ -3,7 +3,7 @@ import { EventLoopSlices } from "./event-loop-slices.js";
 import { CONFIG_FILE } from "../check/content-config.js";
 
 /** File name endings that hold article records. */
-export const RECORD_FILE_PATTERN = /\.(json|ndjson|jsonl)$/i;
+const RECORD_FILE_PATTERN = /\.(json|ndjson|jsonl)$/i;
 
 /** A file or folder under the content folder that is not read, and why. */
 export interface IgnoredEntry {

@@ -24,27 +24,27 @@ export const sectionSchema = z.object({
   items: textList.optional(),
 });
 
-export const outlineSchema = z.object({
+const outlineSchema = z.object({
   context: text.optional(),
   problem: text.optional(),
   stack: text.optional(),
   recommended_action: text.optional(),
 });
 
-export const scoreSchema = z.object({
+const scoreSchema = z.object({
   quality: percent.optional(),
   freshness: percent.optional(),
   depth: percent.optional(),
   clarity: percent.optional(),
 });
 
-export const revisionSchema = z.object({
+const revisionSchema = z.object({
   status: z.string().min(1, "must not be empty"),
   version: text.optional(),
   last_reviewed: z.iso.date().optional(),
 });
 
-export const flagsSchema = z.object({
+const flagsSchema = z.object({
   ai_generated_style: z.boolean().optional(),
   has_images: z.boolean().optional(),
   image_heavy: z.boolean().optional(),
@@ -53,7 +53,7 @@ export const flagsSchema = z.object({
   no_related: z.boolean().optional(),
 });
 
-export const payloadSchema = z.object({
+const payloadSchema = z.object({
   source_id: text.optional(),
   generator: text.optional(),
   paragraphs: count.optional(),
@@ -62,12 +62,12 @@ export const payloadSchema = z.object({
 });
 
 /** Editors' overrides of a post's related list (`meta.related`): record ids. */
-export const relatedControlsSchema = z.object({
+const relatedControlsSchema = z.object({
   pinned: z.array(z.string().min(1)).optional(),
   excluded: z.array(z.string().min(1)).optional(),
 });
 
-export const metaSchema = z.object({
+const metaSchema = z.object({
   topic: text.optional(),
   summary: text.optional(),
   ai_brief: text.optional(),

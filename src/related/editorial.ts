@@ -22,7 +22,7 @@ export interface EditorialFilter {
 }
 
 /** Whether the post is kept out of every related list (`meta.flags.no_related`). */
-export function isKeptOutOfRelated(document: RelatedDocument): boolean {
+function isKeptOutOfRelated(document: RelatedDocument): boolean {
   return document.flags?.no_related === true;
 }
 

@@ -84,7 +84,7 @@ interface RelatedQuery {
 }
 
 /** The default length of a related list. */
-export const DEFAULT_RELATED_LIMIT = 5;
+const DEFAULT_RELATED_LIMIT = 5;
 
 /**
  * Posts related to the indexed post of record id `recordId` (never the post itself).

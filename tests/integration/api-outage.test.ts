@@ -2,13 +2,8 @@ import { createServer, type Server, type Socket } from "node:net";
 import request from "supertest";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { API_KEY_ACTIONS, createApp, startApi, type RunningApi } from "../../api/index.js";
-import {
-  createMeiliClient,
-  meiliErrorCode,
-  startEmbeddedMeili,
-  type EmbeddedMeili,
-  type RecordAny,
-} from "../../src/index.js";
+import { createMeiliClient, meiliErrorCode, startEmbeddedMeili, type EmbeddedMeili } from "../../src/index.js";
+import type { RecordAny } from "../../src/meili/client.js";
 import { silentLog } from "../helpers/api.js";
 import { post, seedIndex } from "../helpers/seed-index.js";
 import { freshIndexUid, startMeili, type TestMeili } from "../helpers/start-meili.js";

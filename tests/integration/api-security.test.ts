@@ -15,7 +15,8 @@ import {
   type RunningApi,
   type RunningServer,
 } from "../../api/index.js";
-import { createMeiliClient, meiliErrorCode, MASTER_KEY_FILE, type MeiliClient } from "../../src/index.js";
+import { createMeiliClient, meiliErrorCode, type MeiliClient } from "../../src/index.js";
+import { MASTER_KEY_FILE } from "../../src/meili/master-key.js";
 import { silentLog } from "../helpers/api.js";
 import { makeContentDir } from "../helpers/content-dir.js";
 import { rawRequest } from "../helpers/raw-http.js";

@@ -1,7 +1,7 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
-import { checkFolder } from "../../src/index.js";
+import { checkFolder } from "../../src/records/check-folder.js";
 import { makeContentDir, ndjson } from "../helpers/content-dir.js";
 import { makeRecord } from "../helpers/records.js";
 

@@ -2,7 +2,8 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, test } from "vitest";
-import { checkFolder, scanFolder, toSearchDocument, type RunReport, type SearchDocument } from "../../src/index.js";
+import { scanFolder, toSearchDocument, type RunReport, type SearchDocument } from "../../src/index.js";
+import { checkFolder } from "../../src/records/check-folder.js";
 import { readExampleRecord } from "../helpers/records.js";
 
 /**

@@ -4,17 +4,17 @@ import path from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import {
-  classifyRecord,
   evaluateFile,
   evaluateRecord,
   findRecordFiles,
   fromDocumentId,
   isRecordFilePath,
-  MAX_DOCUMENT_ID_BYTES,
-  recordSchema,
   toSearchDocument,
   type RecordOutcome,
 } from "../../src/index.js";
+import { MAX_DOCUMENT_ID_BYTES } from "../../src/document-id.js";
+import { classifyRecord } from "../../src/records/classify.js";
+import { recordSchema } from "../../src/records/schema.js";
 import { hostileRecord, jsonText, jsonTree, SEED } from "../helpers/hostile.js";
 
 const at = { file: "posts.ndjson", line: 1 };

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
+import { weighEntities, type WeightedEntity } from "../../src/related/score.js";
 import {
   completeDistribution,
   exactSharedCounts,
@@ -9,9 +10,7 @@ import {
   planSubsetCounts,
   popCount,
   selectGroups,
-  weighEntities,
-  type WeightedEntity,
-} from "../../src/index.js";
+} from "../../src/related/shared-sets.js";
 
 const weighted = (name: string, weight: number): WeightedEntity => ({
   name,

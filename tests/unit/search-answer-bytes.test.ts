@@ -4,7 +4,8 @@ import { toDocumentId } from "../../src/document-id.js";
 import { FACETS } from "../../src/document-types.js";
 import { spliceSearchAnswer } from "../../src/search-answer-bytes.js";
 import { MARK_CLOSE, MARK_OPEN } from "../../src/search-highlight.js";
-import { toSearchAnswer, type SearchResponse } from "../../src/index.js";
+import type { SearchResponse } from "../../src/meili/client.js";
+import { toSearchAnswer } from "../../src/search-posts.js";
 import { hostileText, SEED } from "../helpers/hostile.js";
 
 /**

@@ -1,6 +1,9 @@
 import { describe, expect, test } from "vitest";
 import { parseSearchQuery } from "../../api/queries.js";
-import { highlightToHtml, searchRequestFor, toSearchAnswer, type SearchResponse } from "../../src/index.js";
+import { searchRequestFor } from "../../src/index.js";
+import type { SearchResponse } from "../../src/meili/client.js";
+import { highlightToHtml } from "../../src/search-highlight.js";
+import { toSearchAnswer } from "../../src/search-posts.js";
 
 describe("search answers", () => {
   const request = searchRequestFor(parseSearchQuery({ q: "cache" }));
