@@ -85,8 +85,3 @@ function mapList(
   }
   return out;
 }
-
-/** A search parameter's facet value with the folder's aliases applied: `?tools=k8s` means `kubernetes`. */
-export function canonicalFacetValue(facet: Facet, value: string, aliases: AliasTable): string {
-  return aliases.facets.get(facet)?.get(value) ?? value;
-}

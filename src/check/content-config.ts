@@ -35,7 +35,7 @@ const rule = <T extends z.ZodRawShape>(options: T) =>
  * variant, then the value meant), and the content lints' settings. Unknown keys are errors, so a
  * misspelt setting never silently does nothing.
  */
-export const configSchema = z.strictObject({
+const configSchema = z.strictObject({
   $schema: z.string().optional(),
   aliases: z
     .strictObject({
@@ -90,9 +90,9 @@ export interface LoadedConfig {
   problems: Finding[];
 }
 
-export const NO_ALIASES: AliasTable = { facets: new Map(), entities: new Map(), empty: true };
+const NO_ALIASES: AliasTable = { facets: new Map(), entities: new Map(), empty: true };
 
-export function defaultLintSettings(): LintSettings {
+function defaultLintSettings(): LintSettings {
   return {
     severity: Object.fromEntries(LINT_RULES.map((id) => [id, "warning"])) as Record<LintRuleId, RuleSetting>,
     nearDuplicate: { facets: FACETS, entities: true },
