@@ -70,35 +70,35 @@ export function tagsFor(params: AlgoliaParams): Tags {
   };
 }
 
+const HTML_SPECIAL = /[&<>"']/g;
+
+function escapeHtml(text: string): string {
+  return text.replace(HTML_SPECIAL, (char) => HTML_ESCAPES[char] as string);
+}
+
 /** Text carrying the markers → Algolia's highlight object. */
 export function highlightValue(marked: string, tags: Tags): HighlightValue {
   const escape = tags.pre.includes("<") || tags.post.includes("<");
+  const write = escape ? escapeHtml : (text: string) => text;
+  if (!marked.includes(MARK_OPEN)) return { value: write(marked), matchLevel: "none", matchedWords: [] };
   const matched = new Set<string>();
-  let value = "";
-  let inside = false;
-  let plainChars = 0;
-  let piece = "";
-  for (const char of marked) {
-    if (char === MARK_OPEN) {
-      inside = true;
-      value += tags.pre;
-      piece = "";
-      continue;
-    }
-    if (char === MARK_CLOSE) {
-      inside = false;
-      value += tags.post;
-      if (piece.trim() !== "") matched.add(piece.trim().toLowerCase());
-      continue;
-    }
-    if (inside) piece += char;
-    else if (char.trim() !== "") plainChars += 1;
-    value += escape ? (HTML_ESCAPES[char] ?? char) : char;
+  const parts = marked.split(MARK_OPEN);
+  let value = write(parts[0] as string);
+  let hasPlainText = (parts[0] as string).trim() !== "";
+  for (let i = 1; i < parts.length; i += 1) {
+    const part = parts[i] as string;
+    const close = part.indexOf(MARK_CLOSE);
+    const inside = close === -1 ? part : part.slice(0, close);
+    const after = close === -1 ? "" : part.slice(close + 1);
+    value += `${tags.pre}${write(inside)}${tags.post}${write(after)}`;
+    const word = inside.trim().toLowerCase();
+    if (word !== "") matched.add(word);
+    if (after.trim() !== "") hasPlainText = true;
   }
   const matchedWords = [...matched];
   if (matchedWords.length === 0) return { value, matchLevel: "none", matchedWords: [] };
   const isFull = tags.queryWords.length > 0 && matchedWords.length >= tags.queryWords.length;
-  return { value, matchLevel: isFull ? "full" : "partial", matchedWords, fullyHighlighted: plainChars === 0 };
+  return { value, matchLevel: isFull ? "full" : "partial", matchedWords, fullyHighlighted: !hasPlainText };
 }
 
 function highlightField(value: unknown, tags: Tags): HighlightValue | HighlightValue[] | undefined {
@@ -212,8 +212,7 @@ export function highlightFacetValue(value: string, facetQuery: string, tags: Pic
     .split(/\s+/u)
     .filter((word) => word !== "");
   const escape = tags.pre.includes("<");
-  const write = (text: string): string =>
-    escape ? text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] as string) : text;
+  const write = (text: string): string => (escape ? escapeHtml(text) : text);
   if (words.length === 0) return write(value);
   return value
     .split(/(\s+)/u)

@@ -140,15 +140,16 @@ export function planMultiQuery(indexUid: string, body: unknown): Planned[] {
   });
 }
 
-/** Runs the Meilisearch queries of `plans` as one multi-search. */
+/** Runs the Meilisearch queries of `plans` as one multi-search (raw bytes over the API's keep-alive transport). */
 async function multiSearch(client: MeiliClient, plans: readonly PlannedSearch[]): Promise<MeiliResult[]> {
   if (plans.length === 0) return [];
+  let bytes: Buffer;
   try {
-    const answer = await client.raw.multiSearch({ queries: plans.map((plan) => plan.meili) as never });
-    return answer.results as unknown as MeiliResult[];
+    bytes = await client.multiSearchBytes(JSON.stringify({ queries: plans.map((plan) => plan.meili) }));
   } catch (error) {
     throw toMeiliError(error, "searching (multi-search)");
   }
+  return (JSON.parse(bytes.toString("utf8")) as { results: MeiliResult[] }).results;
 }
 
 /** Runs planned searches; each answer in Algolia's shape, in the order planned. */
