@@ -13,6 +13,7 @@ import { benchLoad } from "./sections/load.js";
 import { benchRelated, casesFromCorpus } from "./sections/related.js";
 import { benchSearch, type BenchTarget } from "./sections/search.js";
 import { startApiProcess } from "./api-process.js";
+import { benchAlgolia } from "./sections/algolia.js";
 
 /**
  * `npm run bench [-- --articles N] [--shape NAME]… [--only SECTION]… [--rounds N]`: builds the
@@ -72,6 +73,7 @@ const sections: Record<string, (bench: BenchContext) => Promise<void>> = {
       benchRelated(target, articles, { cases: casesFromCorpus(await readCorpusPosts(bench.primary)) }),
     ),
   load: (bench) => withApi(bench, (target) => benchLoad(target, bench.primary.contentDir, articles)),
+  algolia: (bench) => withApi(bench, (target) => benchAlgolia(target, articles)),
 };
 
 /** The server, once the primary corpus's index is known to hold that corpus (filled by `reindex`, now or in an earlier run). */
