@@ -9,6 +9,8 @@ import {
   type ScanOutcome,
   type ScanProgress,
 } from "../src/index.js";
+import { loadContentConfig } from "../src/check/content-config.js";
+import { applySynonyms } from "../src/check/synonyms.js";
 import { ContentRegistry } from "./content-registry.js";
 import type { IndexerContext } from "./context.js";
 import { IndexWriter, type SyncChanges } from "./index-writer.js";
@@ -73,6 +75,9 @@ export async function passOverFolder(
   state: IndexState,
   options: SyncOptions & { kept?: KeptSource } = {},
 ): Promise<SyncResult> {
+  // The folder's aliases as the index's synonyms (postindex.config.json), before its documents.
+  const { aliases } = loadContentConfig(dir).config;
+  await retryWhileUnavailable(() => applySynonyms(context.client, targetUid, aliases), context.retry);
   const pass = new SyncPass(context, targetUid, state, options.kept ?? { readState: () => Promise.resolve(state) });
   const { onProgress, onFileOpened } = options;
   pass.report.ignored.push(

@@ -41,12 +41,21 @@ describe("aliases from postindex.config.json in the index", () => {
       ["b", ["kubernetes", "pg"], []],
     ]);
 
+    // The aliases are the index's synonyms too: a full-text query for the variant finds the posts.
+    expect(await meili.client.index(uid).getSynonyms()).toEqual({ k8s: ["kubernetes"] });
+    const { hits } = await meili.client.index(uid).search("k8s");
+    expect(hits.map((hit) => hit.source_id).sort()).toEqual(["a", "b"]);
+
     // The config file is no record: editing it alone re-reads the folder.
     await writeFile(path.join(dir, CONFIG), aliases({ k8s: "kubernetes", pg: "postgresql", helm: "helm charts" }));
     await expect.poll(tools, { message: "the new aliases reach every post", timeout: 10_000 }).toEqual([
       ["a", ["kubernetes", "helm charts"], ["tool:kubernetes"]],
       ["b", ["kubernetes", "postgresql"], []],
     ]);
+
+    await expect
+      .poll(() => meili.client.index(uid).getSynonyms(), { timeout: 10_000 })
+      .toEqual({ helm: ["helm charts"], k8s: ["kubernetes"], pg: ["postgresql"] });
 
     // A broken edit keeps the last valid aliases in force for what the watcher reads next.
     await writeFile(path.join(dir, CONFIG), '{"aliases": ');
