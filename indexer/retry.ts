@@ -14,23 +14,36 @@ export interface RetryOptions {
 }
 
 /**
- * Runs `operation`, retrying with exponential backoff while Meilisearch is unreachable. Every
+ * The indexer's one backoff policy: the pause before retry number `attempt` (1-based), starting at
+ * `initialDelayMs` and doubling up to `maxDelayMs`. {@link retryWhileUnavailable} pauses by it
+ * between attempts of one operation, the watcher between attempts of a failed batch.
+ */
+export function backoffDelayMs(
+  attempt: number,
+  options: Pick<RetryOptions, "initialDelayMs" | "maxDelayMs"> = {},
+): number {
+  const initial = options.initialDelayMs ?? 250;
+  return Math.min(initial * 2 ** Math.max(0, attempt - 1), options.maxDelayMs ?? 5_000);
+}
+
+/**
+ * Runs `operation`, retrying with exponential backoff ({@link backoffDelayMs}) while Meilisearch
+ * is unreachable. Every
  * operation passed here is idempotent (upserts, deletes by id, reads), so a retry after a lost
  * answer is safe. Any other error is thrown at once.
  */
 export async function retryWhileUnavailable<T>(operation: () => Promise<T>, options: RetryOptions): Promise<T> {
   const startedAt = Date.now();
-  let delay = options.initialDelayMs ?? 250;
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await operation();
     } catch (error) {
       const elapsed = Date.now() - startedAt;
+      const delay = backoffDelayMs(attempt, options);
       if (!(error instanceof MeiliUnavailableError) || elapsed + delay > options.retryForMs || options.signal?.aborted)
         throw error;
       options.onRetry?.(error, attempt, delay);
       await sleep(delay, options.signal);
-      delay = Math.min(delay * 2, options.maxDelayMs ?? 5_000);
     }
   }
 }

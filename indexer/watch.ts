@@ -7,7 +7,7 @@ import { applyFileChanges, type IndexModel } from "./apply-changes.js";
 import type { IndexerContext } from "./context.js";
 import { fingerprintFile } from "./file-fingerprints.js";
 import { readIndexState } from "./index-state.js";
-import { retryWhileUnavailable } from "./retry.js";
+import { backoffDelayMs, retryWhileUnavailable } from "./retry.js";
 import { passOverFolder, type SyncChanges } from "./sync.js";
 import { prepareIndex } from "./prepare-index.js";
 import { generationPath, readGeneration, waitForWriteLock, writeLockPath } from "./write-lock.js";
@@ -159,7 +159,7 @@ export class FolderWatcher {
       if (this.#stopping.signal.aborted) return;
       this.#failures += 1;
       this.#needsReconcile = true;
-      const delayMs = Math.min(250 * 2 ** this.#failures, 10_000);
+      const delayMs = backoffDelayMs(this.#failures, context.retry);
       context.log.error(
         { err: error, files: files.length, retryInMs: delayMs },
         "could not apply changes; will reconcile",
