@@ -8,7 +8,7 @@ const WORDS = "cache deploy queue index search shard replica token latency budge
  * `version` changes its title and text (and so its content hash), nothing else.
  */
 export function bulkyPost(id: string, version = 1): Record<string, unknown> {
-  const seed = [...id].reduce((sum, char) => sum + char.charCodeAt(0), version);
+  const seed = Array.from(id).reduce((sum, char) => sum + char.charCodeAt(0), version);
   const words = (count: number, offset: number) =>
     Array.from({ length: count }, (_, i) => WORDS[(seed + offset + i * 7) % WORDS.length]).join(" ");
   return makePost(

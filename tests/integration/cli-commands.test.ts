@@ -97,7 +97,7 @@ describe("postindex start", () => {
       expect(health.status).toBe(200);
       child.kill("SIGINT");
       expect(await exited).toBe(0);
-      await expect(fetch(`${url}/health`)).rejects.toThrow();
+      await expect(fetch(`${url}/health`), "nothing listens after Ctrl-C").rejects.toThrow("fetch failed");
     } finally {
       child.kill("SIGKILL");
       await removeTempDir(dataDir);

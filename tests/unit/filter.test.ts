@@ -237,11 +237,9 @@ describe("buildFacetFilter()", () => {
     fc.assert(
       fc.property(fc.uniqueArray(value, { maxLength: 4 }), fc.uniqueArray(value, { maxLength: 4 }), (stack, tools) => {
         const filter = buildFacetFilter({ stack, tools });
-        if (stack.length + tools.length === 0) {
-          expect(filter).toBeUndefined();
-          return;
-        }
-        const strings = tokenize(filter as string).filter((token) => token.kind === "string");
+        // No value selected: no filter at all (and so no condition).
+        expect(filter === undefined, String(filter)).toBe(stack.length + tools.length === 0);
+        const strings = tokenize(filter ?? "").filter((token) => token.kind === "string");
         expect(strings.map((token) => token.value)).toEqual([...stack, ...tools]);
       }),
       { numRuns: 300, seed: 7 },

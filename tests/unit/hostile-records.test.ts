@@ -35,25 +35,46 @@ function holdsLoneSurrogate(value: unknown): boolean {
  * Meilisearch accepts (a valid, reversible id; text it can parse).
  */
 function expectSound(outcome: RecordOutcome): void {
-  if (outcome.kind === "rejected") {
-    expect(typeof outcome.message).toBe("string");
-    expect(outcome.message).not.toBe("");
-    expect(outcome.id === null || (typeof outcome.id === "string" && outcome.id !== "")).toBe(true);
-    return;
+  switch (outcome.kind) {
+    case "rejected":
+      return expectSoundRejection(outcome);
+    case "indexed":
+      return expectSoundIndexed(outcome);
+    case "excluded":
+      return expectSoundExcluded(outcome);
   }
+}
+
+type OutcomeOf<Kind extends RecordOutcome["kind"]> = Extract<RecordOutcome, { kind: Kind }>;
+
+/** A rejection names its problem (and an id, when it has one, is not empty). */
+function expectSoundRejection(outcome: OutcomeOf<"rejected">): void {
+  expect(typeof outcome.message).toBe("string");
+  expect(outcome.message).not.toBe("");
+  expect(outcome.id === null || (typeof outcome.id === "string" && outcome.id !== "")).toBe(true);
+}
+
+/** An indexed record is reviewed, not flagged, and classified as indexed. */
+function expectSoundIndexed(outcome: OutcomeOf<"indexed">): void {
   const { record } = outcome;
+  expect(classifyRecord(record).status).toBe("indexed");
+  expect(record.meta.revision.status.toLowerCase()).toBe("reviewed");
+  expect(record.meta.flags?.noindex === true || record.meta.flags?.needs_human_review === true).toBe(false);
+  expectSoundRecord(record);
+}
+
+/** An excluded record is classified with the reason the outcome gives. */
+function expectSoundExcluded(outcome: OutcomeOf<"excluded">): void {
+  expect(classifyRecord(outcome.record)).toEqual({ status: "excluded", reason: outcome.reason });
+  expectSoundRecord(outcome.record);
+}
+
+/** A record that counts validates, has an id, a title and a status, and becomes a document Meilisearch accepts. */
+function expectSoundRecord(record: OutcomeOf<"indexed">["record"]): void {
   expect(recordSchema.safeParse(record).success).toBe(true);
   expect(record.id.trim()).not.toBe("");
   expect(record.title.trim()).not.toBe("");
   expect(record.meta.revision.status.trim()).not.toBe("");
-  const classification = classifyRecord(record);
-  if (outcome.kind === "indexed") {
-    expect(classification.status).toBe("indexed");
-    expect(record.meta.revision.status.toLowerCase()).toBe("reviewed");
-    expect(record.meta.flags?.noindex === true || record.meta.flags?.needs_human_review === true).toBe(false);
-  } else {
-    expect(classification).toEqual({ status: "excluded", reason: outcome.reason });
-  }
   const document = toSearchDocument(record, "posts.ndjson");
   expect(document.id).toMatch(/^[A-Za-z0-9_-]+$/);
   expect(Buffer.byteLength(document.id)).toBeLessThanOrEqual(MAX_DOCUMENT_ID_BYTES);
@@ -67,7 +88,9 @@ beforeAll(() => {
   ownNamesBefore = prototypes.map((prototype) => Object.getOwnPropertyNames(prototype).sort());
 });
 afterAll(() => {
-  // Whatever ran in this file, no prototype gained (or lost) a property.
+  // Whatever ran in this file, no prototype gained (or lost) a property: the last check, after every test
+  // (a failure here fails the file).
+  // oxlint-disable-next-line vitest/no-standalone-expect -- an afterAll check of the whole file is what is meant
   expect(prototypes.map((prototype) => Object.getOwnPropertyNames(prototype).sort())).toEqual(ownNamesBefore);
 });
 

@@ -83,7 +83,7 @@ describe("selectGroups()", () => {
     exact[0b1100] = 1; // c+d: 2, two shared
     const selection = selectGroups(even, exact, 2);
     expect(selection.whole.map((group) => group.mask)).toEqual([0b1100]);
-    expect(selection.boundary.map((group) => group.mask).sort()).toEqual([0b0001, 0b0010]);
+    expect(selection.boundary.map((group) => group.mask).sort((a, b) => a - b)).toEqual([0b0001, 0b0010]);
     expect(selection.needed).toBe(1);
   });
 
@@ -117,7 +117,7 @@ describe("planSubsetCounts() and completeDistribution()", () => {
     // b is the heaviest entity k others carry: a and c alone score less and are never read.
     expect(plan.floor).toBeCloseTo(query[1]!.weight, 6);
     expect([...plan.known]).toEqual([[0b0010, 2]]);
-    expect([...plan.ask].sort()).toEqual([0b0011, 0b0110, 0b0111]);
+    expect([...plan.ask].sort((a, b) => a - b)).toEqual([0b0011, 0b0110, 0b0111]);
     expect(plan.isPartial).toBe(true);
     const filtered = planSubsetCounts(query, { ...context, hasCandidateFilter: true });
     expect(filtered).toMatchObject({ floor: 0, isPartial: false });
