@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import { meiliErrorCode, scanFolder, toDocumentId, toSearchDocument, type MeiliClient } from "../../src/index.js";
+import { meiliErrorCode, toDocumentId, type MeiliClient } from "../../src/index.js";
 import { bulkyPost } from "./fault-corpus.js";
 
 /** One post as the test wrote it: its title (which carries its version) and the file it sits in. */

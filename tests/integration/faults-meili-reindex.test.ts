@@ -3,7 +3,7 @@ import path from "node:path";
 import request from "supertest";
 import { afterEach, describe, expect, test } from "vitest";
 import { nextIndexUid, reindexFolder } from "../../indexer/reindex.js";
-import type { EmbeddedMeili, MeiliClient } from "../../src/index.js";
+import { createMeiliClient, type EmbeddedMeili, type MeiliClient } from "../../src/index.js";
 import { testApp } from "../helpers/api.js";
 import { makeContentDir, writeContentFiles } from "../helpers/content-dir.js";
 import { expectIndexMatches, postsOf } from "../helpers/convergence.js";
