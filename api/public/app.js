@@ -1,3 +1,4 @@
+// @ts-check
 // The demo search page: a hash router over three views (search, post, draft). No framework, no
 // build step; it calls only the public API, with relative URLs.
 
@@ -6,12 +7,18 @@ import { createPostView } from "./js/post-view.js";
 import { emptySearch, parseRoute, searchHref } from "./js/routes.js";
 import { createSearchView } from "./js/search-view.js";
 
-const views = {
-  search: document.getElementById("view-search"),
-  post: document.getElementById("view-post"),
-  draft: document.getElementById("view-draft"),
-};
-const navLinks = document.querySelectorAll("[data-nav]");
+/**
+ * The element with `id`; index.html holds every one the page looks up.
+ * @param {string} id
+ */
+function byId(id) {
+  const element = document.getElementById(id);
+  if (element === null) throw new Error(`index.html has no #${id}`);
+  return element;
+}
+
+const views = { search: byId("view-search"), post: byId("view-post"), draft: byId("view-draft") };
+const navLinks = [...document.querySelectorAll("[data-nav]")].filter((link) => link instanceof HTMLElement);
 let lastSearchHref = "#/search";
 
 const searchView = createSearchView(views.search, {
@@ -22,6 +29,7 @@ const searchView = createSearchView(views.search, {
 });
 const postView = createPostView(views.post, { backHref: () => lastSearchHref });
 const draftView = createDraftView(views.draft);
+/** @type {"search" | "post" | "draft" | null} the view shown */
 let current = null;
 
 function route() {

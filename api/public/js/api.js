@@ -1,3 +1,4 @@
+// @ts-check
 // The public API, called with relative URLs (the page works under any path prefix a proxy adds).
 
 /** The facets the page filters on, in display order. */
@@ -26,7 +27,7 @@ export class ApiError extends Error {
 }
 
 /** True for the rejection of a request that was aborted on purpose (a newer one replaced it). */
-export function isAbort(error) {
+function isAbort(error) {
   return error instanceof DOMException && error.name === "AbortError";
 }
 

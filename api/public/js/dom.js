@@ -1,3 +1,4 @@
+// @ts-check
 // Building DOM without HTML strings: every piece of data becomes a text node, so nothing the API
 // returns is ever parsed as markup. The one exception, <mark> in highlights, is rebuilt as elements.
 
@@ -44,7 +45,7 @@ export function replace(parent, ...children) {
 const NAMED_ENTITIES = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: "\u00a0" };
 
 /** Decodes the character references an HTML-escaping function produces (`&amp;`, `&#39;`, `&#x27;`). */
-export function decodeEntities(text) {
+function decodeEntities(text) {
   return text.replace(/&(#x[0-9a-f]{1,6}|#[0-9]{1,7}|[a-z]{2,6});/gi, (whole, name) => {
     if (name[0] !== "#") return NAMED_ENTITIES[name.toLowerCase()] ?? whole;
     const code = name[1] === "x" || name[1] === "X" ? Number.parseInt(name.slice(2), 16) : Number(name.slice(1));
@@ -60,6 +61,7 @@ export function decodeEntities(text) {
  */
 export function highlighted(html) {
   const fragment = document.createDocumentFragment();
+  /** @type {DocumentFragment | HTMLElement} */
   let target = fragment;
   for (const part of String(html).split(/(<mark>|<\/mark>)/i)) {
     const tag = part.toLowerCase();

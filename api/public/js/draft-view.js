@@ -1,3 +1,4 @@
+// @ts-check
 // "Related for a draft" (#/draft): an editor pastes a record, in any spelling the indexer accepts
 // (or {"entities": [{name, type}]}), and sees the posts it would be related to (POST /related).
 
@@ -109,7 +110,8 @@ export function createDraftView(root) {
       status.textContent = `${count} related ${count === 1 ? "post" : "posts"}`;
       replace(output, relatedList(outcome.value));
     } catch (error) {
-      if (!(error instanceof ApiError)) showProblem({ isBadDraft: false, detail: String(error?.message ?? error) });
+      if (!(error instanceof ApiError))
+        showProblem({ isBadDraft: false, detail: error instanceof Error ? error.message : String(error) });
       // 400 (not JSON, a field at fault) and 413 (too large) are the draft's problem; the API's message names it.
       else
         showProblem({

@@ -1,7 +1,9 @@
+// @ts-check
 // Facet filters: one fieldset of checkboxes per facet, values with their counts, most frequent
 // first. Checking values of one facet widens the search (OR); checking values of two facets
-// narrows the search (AND). Counts of a facet that has a selection come from the search without that facet's own
-// filter (the search view asks for them), so each count says what checking that value would add.
+// narrows the search (AND). Counts of a facet that has a selection come from the search without
+// that facet's own filter (search-fetch.js asks for them), so each count says what checking that
+// value would add.
 
 import { FACETS } from "./api.js";
 import { formatNumber, h, replace } from "./dom.js";
@@ -17,6 +19,7 @@ const COLLAPSED_VALUES = 6;
  */
 export function createFacetsPanel(root, handlers) {
   const expanded = new Set();
+  /** @type {{counts: Record<string, Record<string, number>> | null, selected: Record<string, string[]>} | null} */
   let last = null;
 
   /**
@@ -119,14 +122,21 @@ export function createFacetsPanel(root, handlers) {
   }
 
   function restoreFocus({ facet, value, isMore }) {
-    const candidates = root.querySelectorAll(isMore ? "button.facet__more" : "input[type=checkbox]");
-    const match = [...candidates].find(
+    const candidates = elements(isMore ? "button.facet__more" : "input[type=checkbox]");
+    const match = candidates.find(
       (element) => element.dataset.facet === facet && (isMore || element.dataset.value === value),
     );
-    const sameFacet = [...root.querySelectorAll("input[type=checkbox]")].find(
-      (element) => element.dataset.facet === facet,
-    );
-    (match ?? sameFacet ?? root.querySelector("input[type=checkbox]"))?.focus();
+    const checkboxes = elements("input[type=checkbox]");
+    const sameFacet = checkboxes.find((element) => element.dataset.facet === facet);
+    (match ?? sameFacet ?? checkboxes[0])?.focus();
+  }
+
+  /**
+   * The panel's elements matching `selector`.
+   * @param {string} selector
+   */
+  function elements(selector) {
+    return [...root.querySelectorAll(selector)].filter((element) => element instanceof HTMLElement);
   }
 
   return { render };

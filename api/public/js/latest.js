@@ -1,3 +1,4 @@
+// @ts-check
 // Only the newest request's answer counts: each run aborts the one before it, and an answer that
 // arrives after a newer run started is dropped (sequence number), aborted or not.
 
@@ -5,6 +6,7 @@
  * @returns {{run<T>(task: (signal: AbortSignal) => Promise<T>): Promise<{current: true, value: T} | {current: false}>, cancel(): void}}
  */
 export function latestOnly() {
+  /** @type {AbortController | null} */
   let controller = null;
   let sequence = 0;
   return {
@@ -30,20 +32,21 @@ export function latestOnly() {
 
 /** `fn` called once input has been quiet for `ms`; `.flush()` runs a pending call now, `.cancel()` drops it. */
 export function debounce(fn, ms) {
-  let timer = null;
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let timer;
   const debounced = () => {
     clearTimeout(timer);
     timer = setTimeout(() => {
-      timer = null;
+      timer = undefined;
       fn();
     }, ms);
   };
   debounced.cancel = () => {
     clearTimeout(timer);
-    timer = null;
+    timer = undefined;
   };
   debounced.flush = () => {
-    if (timer === null) return;
+    if (timer === undefined) return;
     debounced.cancel();
     fn();
   };

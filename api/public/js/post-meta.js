@@ -1,3 +1,4 @@
+// @ts-check
 // The "post meta" box, the way the site renders it (see the shared seed page): one row per meta
 // field, lists as lists, key-value groups as "key: value" lists, entities as a list of lists.
 
@@ -83,7 +84,7 @@ function metaValue(value) {
 }
 
 /** The fields of `post` shown in the box, in order. */
-export function metaFields(post) {
+function metaFields(post) {
   const known = META_ORDER.filter((key) => Object.hasOwn(post, key));
   const others = Object.keys(post).filter((key) => !NOT_META.has(key) && !META_ORDER.includes(key));
   return [...known, ...others].filter((key) => !isEmpty(post[key]));

@@ -1,3 +1,4 @@
+// @ts-check
 // The article view (#/posts/ID), rendered like the site's article page: title, intro, sections
 // (lists as lists), the post meta box, and "Similar Posts" with the entities each one shares.
 
@@ -77,12 +78,12 @@ export function createPostView(root, hooks) {
     document.title = "Loading… · postindex";
     const outcome = await latest.run(async (signal) => {
       const related = getRelated(id, RELATED_LIMIT, signal).then(
-        (answer) => ({ answer }),
-        (error) => ({ error }),
+        (answer) => ({ answer, error: undefined }),
+        (error) => ({ answer: undefined, error }),
       );
       const post = await getPost(id, signal).then(
-        (value) => ({ value }),
-        (error) => ({ error }),
+        (value) => ({ value, error: undefined }),
+        (error) => ({ value: undefined, error }),
       );
       return { post, related };
     });

@@ -1,3 +1,4 @@
+// @ts-check
 // "Similar Posts": each related post with its score and the entities it shares, which are the
 // reason it is listed (GET /posts/:id/related and POST /related answer in the same shape).
 

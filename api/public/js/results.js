@@ -1,3 +1,4 @@
+// @ts-check
 // The result list of the search view and its states: hits, no hits, and an error; plus the pager.
 
 import { formatMonth, formatNumber, h, highlighted } from "./dom.js";
@@ -14,9 +15,9 @@ export function resultCountText(answer, search) {
   return pages > 1 && answer.page <= pages ? `${what}, page ${answer.page} of ${pages}` : what;
 }
 
-/** Pages a client can reach (Meilisearch stops at 1,000 hits). */
-export function pageCount(answer) {
-  return Math.max(1, Math.ceil(Math.min(answer.total, 1000) / answer.limit));
+/** Pages a client can reach: the API serves pages 1 to 1,000 (`SEARCH_LIMITS.maxPage`). */
+function pageCount(answer) {
+  return Math.max(1, Math.min(Math.ceil(answer.total / answer.limit), 1000));
 }
 
 function hitMeta(hit) {

@@ -1,3 +1,4 @@
+// @ts-check
 // The page's state lives in the URL fragment, so every view can be bookmarked, shared and reached
 // with Back: #/search?q=…&stack=…&page=2&sort=recent, #/posts/ID, #/draft.
 
