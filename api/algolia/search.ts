@@ -18,6 +18,7 @@ import { AlgoliaError } from "./errors.js";
 import { toMeiliFilter } from "./filters.js";
 import { resolveIndex, type AlgoliaIndex } from "./indexes.js";
 import { readAlgoliaParams, type AlgoliaParams } from "./params.js";
+import { relaxedQueryText } from "./relax.js";
 
 /**
  * Algolia searches run as Meilisearch searches: every request of a multi-query becomes one query
@@ -152,10 +153,33 @@ async function multiSearch(client: MeiliClient, plans: readonly PlannedSearch[])
   return (JSON.parse(bytes.toString("utf8")) as { results: MeiliResult[] }).results;
 }
 
-/** Runs planned searches; each answer in Algolia's shape, in the order planned. */
+/**
+ * Runs planned searches; each answer in Algolia's shape, in the order planned. A search that
+ * found nothing is retried once with its words reordered (see `relax.ts`, one more multi-search
+ * for all of them); an answer found that way carries `relaxed: true`.
+ */
 export async function runSearches(client: MeiliClient, indexUid: string, plans: readonly PlannedSearch[]) {
   const results = await multiSearch(client, plans);
-  return plans.map((plan, i) => toAlgoliaResult(results[i] as MeiliResult, plan.context));
+  const contexts = plans.map((plan) => plan.context);
+  const retries = plans.flatMap((plan, i) => {
+    const result = results[i];
+    const found = result === undefined || result.hits.length > 0 || (result.totalHits ?? 0) > 0;
+    const q = found ? undefined : relaxedQueryText(plan.context.params.query);
+    return q === undefined ? [] : [{ i, plan: { ...plan, meili: { ...plan.meili, q } } }];
+  });
+  if (retries.length > 0) {
+    const again = await multiSearch(
+      client,
+      retries.map((retry) => retry.plan),
+    );
+    retries.forEach((retry, j) => {
+      const result = again[j];
+      if (result === undefined || (result.totalHits ?? result.hits.length) === 0) return;
+      results[retry.i] = result;
+      contexts[retry.i] = { ...retry.plan.context, relaxed: true };
+    });
+  }
+  return plans.map((_, i) => toAlgoliaResult(results[i] as MeiliResult, contexts[i] as SearchContext));
 }
 
 /** `POST /1/indexes/*\/queries`: `{"results": [...]}` in the order of the requests. */

@@ -257,6 +257,23 @@ describe("algoliasearch v5", () => {
     expect(fallback?.hits.map((hit) => hit["_score"])).toEqual([0, 0]);
   });
 
+  test("a search that finds nothing is retried looser once, and says so", async () => {
+    const { results } = await v5().search({
+      requests: [
+        { indexName: uid, query: "cach invalidaton" },
+        { indexName: uid, query: "redis" },
+        { indexName: uid, query: "zzzz qqqq" },
+      ],
+    });
+    const [relaxed, exact, nothing] = results as unknown as Result[];
+    expect(ids(relaxed?.hits ?? [])).toEqual(["a1"]);
+    expect(relaxed?.["relaxed"]).toBe(true);
+    expect(relaxed?.query).toBe("cach invalidaton");
+    expect(exact?.["relaxed"]).toBeUndefined();
+    expect(nothing?.nbHits).toBe(0);
+    expect(nothing?.["relaxed"]).toBeUndefined();
+  });
+
   test("an unknown index is Algolia's 404, a bad parameter its 400", async () => {
     const client = v5();
     await expect(client.search({ requests: [{ indexName: "other" }] })).rejects.toMatchObject({
