@@ -9,14 +9,14 @@ const TICKS_PER_SECOND = 100;
  * wall time, is what a process takes from the others on a machine whose cores are all busy, and
  * it barely moves when unrelated load shares the machine.
  */
-export function processCpuMs(pid: number): number {
+function processCpuMs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
 }
 
 /** This process's own CPU time so far, in ms. */
-export function ownCpuMs(): number {
+function ownCpuMs(): number {
   const usage = process.cpuUsage();
   return (usage.user + usage.system) / 1000;
 }

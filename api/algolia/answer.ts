@@ -55,7 +55,7 @@ export interface Tags {
   readonly queryWords: readonly string[];
 }
 
-export function tagsFor(params: AlgoliaParams): Tags {
+function tagsFor(params: AlgoliaParams): Tags {
   return {
     pre: params.highlightPreTag,
     post: params.highlightPostTag,
@@ -77,7 +77,7 @@ function escapeHtml(text: string): string {
 }
 
 /** Text carrying the markers → Algolia's highlight object. */
-export function highlightValue(marked: string, tags: Tags): HighlightValue {
+function highlightValue(marked: string, tags: Tags): HighlightValue {
   const escape = tags.pre.includes("<") || tags.post.includes("<");
   const write = escape ? escapeHtml : (text: string) => text;
   if (!marked.includes(MARK_OPEN)) return { value: write(marked), matchLevel: "none", matchedWords: [] };
@@ -121,7 +121,7 @@ export interface HitShape {
 }
 
 /** One Meilisearch hit → an Algolia hit: fields, `objectID` (the record id), `_highlightResult`, `_snippetResult`. */
-export function toAlgoliaHit(hit: MeiliHit, shape: HitShape, tags: Tags): Record<string, unknown> {
+function toAlgoliaHit(hit: MeiliHit, shape: HitShape, tags: Tags): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const field of shape.retrieve) if (field !== "id" && hit[field] !== undefined) out[field] = plain(hit[field]);
   out["objectID"] = fromDocumentId(hit.id);
@@ -149,7 +149,7 @@ export function toAlgoliaHit(hit: MeiliHit, shape: HitShape, tags: Tags): Record
 }
 
 /** The facet counts asked for, each cut to `maxValuesPerFacet` (most frequent first, as Meilisearch sorts them). */
-export function toAlgoliaFacets(
+function toAlgoliaFacets(
   distribution: MeiliResult["facetDistribution"],
   facets: readonly Facet[],
   maxValuesPerFacet: number,

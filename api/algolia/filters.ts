@@ -18,7 +18,7 @@ import { ALGOLIA_LIMITS, type FilterGroup } from "./params.js";
  */
 
 /** Numeric attributes `numericFilters` and `filters` may compare (filterable with ranges). */
-export const NUMERIC_ATTRIBUTES = ["reading_time", "view_count", "last_reviewed_at"] as const;
+const NUMERIC_ATTRIBUTES = ["reading_time", "view_count", "last_reviewed_at"] as const;
 type NumericAttribute = (typeof NUMERIC_ATTRIBUTES)[number];
 
 const NUMBER = /^-?(?:\d+(?:\.\d+)?|\.\d+)(?:e[+-]?\d+)?$/i;
@@ -309,7 +309,7 @@ class FilterParser {
 }
 
 /** The `filters` subset → a Meilisearch expression. @throws AlgoliaError 400 */
-export function parseFilters(text: string): string {
+function parseFilters(text: string): string {
   if (text.length > ALGOLIA_LIMITS.maxFiltersLength)
     throw new AlgoliaError(400, `filters must be at most ${ALGOLIA_LIMITS.maxFiltersLength} characters`);
   const tokens = tokenize(text);

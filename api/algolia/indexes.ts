@@ -18,11 +18,6 @@ export interface AlgoliaIndex {
   readonly sort: AlgoliaSort;
 }
 
-/** The index names served for live index `indexUid`, the relevance one first. */
-export function publicIndexNames(indexUid: string): string[] {
-  return [indexUid, ...Object.keys(REPLICAS).map((suffix) => `${indexUid}_${suffix}`)];
-}
-
 /**
  * `name` → the index it stands for.
  * @throws AlgoliaError 404 "Index does not exist" (Algolia's wording) for any other name

@@ -86,7 +86,7 @@ function shown(value: unknown): string {
 }
 
 /** `params` (URL-encoded) → its known parameters, values as the string sent (JSON still encoded). */
-export function readParamsString(params: string): Record<string, string> {
+function readParamsString(params: string): Record<string, string> {
   if (params.length > ALGOLIA_LIMITS.maxParamsLength)
     throw new AlgoliaError(400, `params must be at most ${ALGOLIA_LIMITS.maxParamsLength} characters`);
   const read: Record<string, string> = Object.create(null) as Record<string, string>;

@@ -117,7 +117,7 @@ function asObject(value: unknown, what: string): Readonly<Record<string, unknown
 }
 
 /** The facet a facet-value search names. @throws AlgoliaError 400 for one that is not a facet */
-export function readFacetName(name: unknown): Facet {
+function readFacetName(name: unknown): Facet {
   if (typeof name === "string" && (FACETS as readonly string[]).includes(name)) return name as Facet;
   const shown = typeof name === "string" ? name.slice(0, 40) : String(name);
   throw new AlgoliaError(
@@ -204,7 +204,7 @@ export async function runMultiQuery(client: MeiliClient, indexUid: string, body:
  * request): the values of `facet` starting with `facetQuery`, counted over the posts the search's
  * query and filters match, most frequent first.
  */
-export async function searchFacetValues(client: MeiliClient, indexUid: string, facet: Facet, params: AlgoliaParams) {
+async function searchFacetValues(client: MeiliClient, indexUid: string, facet: Facet, params: AlgoliaParams) {
   const filter = toMeiliFilter(params);
   let answer: { facetHits: { value: string; count: number }[]; processingTimeMs?: number };
   try {
