@@ -7,10 +7,12 @@
 // `check` is CPU-bound and stays under its memory budget, and the API is latency-bound: no flags.
 const LEAN_COMMANDS = new Set(["reindex", "sync"]);
 const LEAN_FLAGS = ["--heap-growing-percent=20"];
+// `related DIR` reads a whole folder like a reindex, keeping only the related-posts index.
+const LEAN_ONLY = new Set(["related"]);
 
 /** The extra V8 flags `postindex <command>` runs with. */
 export function nodeFlagsFor(command) {
-  return LEAN_COMMANDS.has(command) ? [...LEAN_FLAGS] : [];
+  return LEAN_COMMANDS.has(command) || LEAN_ONLY.has(command) ? [...LEAN_FLAGS] : [];
 }
 
 // A bulk pass (reindex, sync) shares the machine with the Meilisearch it feeds, usually on the

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { EXIT, portOption, withReportOptions, type ReportOptions } from "./options.js";
 import { withCheckOptions, type CheckOptions } from "./check-options.js";
+import { withRelatedOptions, type RelatedCommandOptions } from "./related-options.js";
 
 // Each command's module is imported when that command runs, so `check` does not load the
 // Meilisearch client, the logger or the API (express, prom-client): ~0.3 s of its start-up.
@@ -17,6 +18,8 @@ const runServe = async (options: { port?: number }) =>
 const runSearchKey = async () => (await import("./commands/serve.js")).runSearchKey(await config());
 const runStart = async (options: { port?: number }) =>
   (await import("./commands/start.js")).runStart(await config(), options);
+const runRelated = async (dir: string | undefined, options: RelatedCommandOptions) =>
+  (await import("./commands/related.js")).runRelated(await config(), dir, options);
 
 /** Builds the `postindex` command line; `exit` receives each command's status. */
 export function buildProgram(exit: (status: number) => void): Command {
@@ -59,6 +62,12 @@ export function buildProgram(exit: (status: number) => void): Command {
     .description("embedded Meilisearch (unless MEILI_URL) + watch CONTENT_DIR + serve the API and demo page")
     .addOption(portOption())
     .action(async (options: { port?: number }) => exit(await runStart(options)));
+  withRelatedOptions(
+    program
+      .command("related")
+      .description("every post's related list, as GET /posts/:id/related answers it, from the live index or DIR")
+      .argument("[dir]", "folder of article files (no server needed); without it, the live index"),
+  ).action(async (dir: string | undefined, options: RelatedCommandOptions) => exit(await runRelated(dir, options)));
   program
     .command("search-key")
     .description("print the search-only key the API uses (set it as MEILI_SEARCH_KEY for `serve`)")

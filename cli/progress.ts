@@ -6,10 +6,14 @@ export interface ProgressBar {
   stop(): void;
 }
 
-export function createProgressBar(label: string, stream: NodeJS.WriteStream = process.stderr): ProgressBar {
+export function createProgressBar(
+  label: string,
+  stream: NodeJS.WriteStream = process.stderr,
+  unit = "files",
+): ProgressBar {
   if (!stream.isTTY) return { update() {}, stop() {} };
   const bar = new cliProgress.SingleBar(
-    { format: `${label} [{bar}] {value}/{total} files | {detail}`, stream, hideCursor: true, clearOnComplete: true },
+    { format: `${label} [{bar}] {value}/{total} ${unit} | {detail}`, stream, hideCursor: true, clearOnComplete: true },
     cliProgress.Presets.shades_classic,
   );
   let started = false;

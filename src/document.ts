@@ -84,6 +84,37 @@ export function documentLine(document: SearchDocument, indexedAt: number): strin
   return `${contentJson.slice(0, -1)},${tail}`;
 }
 
+/**
+ * The fields of {@link toSearchDocument}'s document the related-posts index reads (`RELATED_FIELDS`
+ * but `indexed_at`), the same values, without building and hashing the rest: `postindex related
+ * DIR` reads a whole folder this way. A test holds both equal.
+ */
+export function toRelatedFields(
+  record: ArticleRecord,
+): Pick<
+  SearchDocument,
+  "id" | "title" | "entities" | "stack" | "tools" | "difficulty" | "scenario" | "code_language" | "last_reviewed_at"
+> &
+  Partial<Pick<SearchDocument, "related" | "flags">> {
+  const meta = record.meta;
+  const lastReviewed = meta.revision.last_reviewed;
+  const pinned = meta.related?.pinned ?? [];
+  const excluded = meta.related?.excluded ?? [];
+  return {
+    id: toDocumentId(record.id),
+    title: record.title,
+    entities: meta.entities ?? [],
+    stack: meta.stack ?? [],
+    tools: meta.tools ?? [],
+    difficulty: meta.difficulty ?? null,
+    scenario: meta.payload?.scenario ?? scenarioFromOutline(meta.ai_outline?.context),
+    code_language: meta.code_language ?? null,
+    last_reviewed_at: lastReviewed ? Date.parse(`${lastReviewed}T00:00:00Z`) / 1000 : null,
+    ...(pinned.length > 0 || excluded.length > 0 ? { related: { pinned, excluded } } : {}),
+    ...(meta.flags?.no_related === true ? { flags: { no_related: true } } : {}),
+  };
+}
+
 /** The searchable text of the sections: headings, paragraphs and items, one per line. */
 function sectionsText(sections: readonly Section[]): string {
   const lines: string[] = [];
