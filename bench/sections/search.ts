@@ -111,7 +111,7 @@ export interface SearchMeasurement {
 }
 
 /** Targets of issue 12: throughput at every load level, and the median added at one connection. */
-export const SEARCH_TARGETS = { minRatio: 0.9, maxOverheadMs: 0.5 } as const;
+const SEARCH_TARGETS = { minRatio: 0.9, maxOverheadMs: 0.5 } as const;
 
 /** One load run, with the CPU each process spent on it when measured. */
 interface Measured {
@@ -133,7 +133,7 @@ const busiest = (a: LoadResult, b: LoadResult): boolean => a.requestsPerSecond >
  * from Meilisearch). Within a round every level runs direct then API back to back; each figure is
  * the best of its rounds, so a burst of unrelated load on the machine does not decide the result.
  */
-export async function measureSearch(target: BenchTarget, options: SearchBenchOptions = {}): Promise<SearchMeasurement> {
+async function measureSearch(target: BenchTarget, options: SearchBenchOptions = {}): Promise<SearchMeasurement> {
   const levels = [1, ...(options.connections ?? [8, 16])];
   const duration = options.durationSeconds ?? 5;
   const rounds = options.rounds ?? 3;

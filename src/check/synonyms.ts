@@ -7,7 +7,7 @@ import type { AliasTable } from "./content-config.js";
  * before indexing), so a query for the variant must reach them, never the other way round.
  * Facets and entity types share one table; keys sorted, so the same aliases give the same setting.
  */
-export function synonymsOf(aliases: AliasTable): Record<string, string[]> {
+function synonymsOf(aliases: AliasTable): Record<string, string[]> {
   const meant = new Map<string, Set<string>>();
   for (const map of [...aliases.facets.values(), ...aliases.entities.values()]) {
     for (const [variant, value] of map) {
