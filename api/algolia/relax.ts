@@ -1,3 +1,5 @@
+import { searchPostsJson, type MeiliClient, type SearchQuery } from "../../src/index.js";
+
 /**
  * "Search that never dead-ends": the looser text a search that found nothing is retried with once.
  *
@@ -20,3 +22,27 @@ export function relaxedQueryText(query: string): string | undefined {
   const relaxed = [...words].sort((a, b) => b.length - a.length).join(" ");
   return relaxed === words.join(" ") ? undefined : relaxed;
 }
+
+/**
+ * `GET /search`'s answer (`searchPostsJson`), retried once with {@link relaxedQueryText} when it
+ * found nothing at all; an answer found by the retry starts with `"relaxed": true`. One search
+ * more, and only for a search with no hit on any page.
+ */
+export async function searchPostsJsonRelaxed(
+  client: MeiliClient,
+  indexUid: string,
+  query: SearchQuery,
+  timeoutMs?: number,
+): Promise<Buffer> {
+  const answer = await searchPostsJson(client, indexUid, query, timeoutMs);
+  if (!answer.subarray(0, EMPTY_START.length).equals(EMPTY_START)) return answer;
+  const q = relaxedQueryText(query.q);
+  if (q === undefined || (JSON.parse(answer.toString("utf8")) as { total?: unknown }).total !== 0) return answer;
+  const retried = await searchPostsJson(client, indexUid, { ...query, q }, timeoutMs);
+  if (retried.subarray(0, EMPTY_START.length).equals(EMPTY_START)) return answer;
+  return Buffer.concat([RELAXED_START, retried.subarray(1)]);
+}
+
+/** How an answer without hits starts (`SearchAnswer` is serialised `hits` first). */
+const EMPTY_START = Buffer.from('{"hits":[]', "utf8");
+const RELAXED_START = Buffer.from('{"relaxed":true,', "utf8");

@@ -1,5 +1,5 @@
 import { Router } from "express";
-import { searchPostsJson } from "../../src/index.js";
+import { searchPostsJsonRelaxed } from "../algolia/relax.js";
 import type { ApiContext } from "../context.js";
 import { parseSearchQuery } from "../queries.js";
 import { hasBody, type LeanKit, type LeanRoute } from "../lean-routes.js";
@@ -10,7 +10,7 @@ import { cacheControl, sendCacheableJson } from "../respond.js";
 export function searchRoutes(context: ApiContext): Router {
   return Router().get("/search", async (req, res) => {
     const query = parseSearchQuery(readQuery(req));
-    const answer = await searchPostsJson(context.client, context.indexUid, query);
+    const answer = await searchPostsJsonRelaxed(context.client, context.indexUid, query);
     sendCacheableJson(res, answer, context.options.cacheMaxAgeSeconds);
   });
 }
@@ -49,7 +49,7 @@ export function leanSearchRoute(context: ApiContext, kit: LeanKit): LeanRoute {
     const answer = async (): Promise<void> => {
       try {
         const query = parseSearchQuery(queryAt === -1 ? Object.create(null) : readQueryString(url.slice(queryAt + 1)));
-        const body = await searchPostsJson(client, indexUid, query, options.requestTimeoutMs);
+        const body = await searchPostsJsonRelaxed(client, indexUid, query, options.requestTimeoutMs);
         const headers = kit.headersFor(req);
         headers.push("Cache-Control", cacheHeader);
         kit.answer(exchange, headers, body);

@@ -274,6 +274,22 @@ describe("algoliasearch v5", () => {
     expect(nothing?.["relaxed"]).toBeUndefined();
   });
 
+  test("GET /search retries looser too, and says so with relaxed: true", async () => {
+    const relaxed = (await (await fetch(`${server.url}/search?q=cach%20invalidaton`)).json()) as Record<
+      string,
+      unknown
+    >;
+    expect(relaxed["relaxed"]).toBe(true);
+    expect(relaxed["total"]).toBe(1);
+    expect((relaxed["hits"] as { id: string }[]).map((hit) => hit.id)).toEqual(["a1"]);
+    const exact = (await (await fetch(`${server.url}/search?q=redis`)).json()) as Record<string, unknown>;
+    expect(exact["relaxed"]).toBeUndefined();
+    expect(exact["total"]).toBe(2);
+    const nothing = (await (await fetch(`${server.url}/search?q=zzzz%20qqqq`)).json()) as Record<string, unknown>;
+    expect(nothing).toMatchObject({ hits: [], total: 0 });
+    expect(nothing["relaxed"]).toBeUndefined();
+  });
+
   test("an unknown index is Algolia's 404, a bad parameter its 400", async () => {
     const client = v5();
     await expect(client.search({ requests: [{ indexName: "other" }] })).rejects.toMatchObject({
