@@ -11,12 +11,12 @@ import { expect } from "vitest";
  * Without one the tests are skipped locally; under `CI=true` that is a failure, so a green CI run
  * always includes the browser tests.
  */
-export const CHROMIUM = process.env["CHROMIUM_PATH"] || "/usr/bin/chromium";
-export const hasChromium = existsSync(CHROMIUM);
+const CHROMIUM = process.env["CHROMIUM_PATH"] || "/usr/bin/chromium";
+const hasChromium = existsSync(CHROMIUM);
 const isCi = process.env["CI"] === "true" || process.env["CI"] === "1";
 
 /** How to get a browser, for the skip warning and the CI failure. */
-export const MISSING_CHROMIUM = `no Chromium at ${CHROMIUM}: install one with \`apt-get install -y chromium\` or point CHROMIUM_PATH at a Chromium binary`;
+const MISSING_CHROMIUM = `no Chromium at ${CHROMIUM}: install one with \`apt-get install -y chromium\` or point CHROMIUM_PATH at a Chromium binary`;
 
 /** Skips the browser suite when there is no Chromium, except under CI, where it fails instead. */
 export function requireChromium(): boolean {

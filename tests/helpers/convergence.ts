@@ -75,7 +75,7 @@ export async function storedPosts(
 }
 
 /** Every way `actual` differs from `expected`: missing, stale (not written), outdated title, wrong file. */
-export function comparePosts(expected: PostStates, actual: PostStates): string[] {
+function comparePosts(expected: PostStates, actual: PostStates): string[] {
   const problems: string[] = [];
   for (const [id, wanted] of expected) {
     const held = actual.get(id);

@@ -14,7 +14,7 @@ import { PAGE_SIZE } from "./routes.js";
  * OR-ed, so a facet with a selection is counted without its own filter (disjunctive counts): one
  * more `GET /search` per such facet (`limit=1`, its counts only), sent together with the first.
  * `GET /search` has no parameter that answers those counts in the same request; the Algolia
- * protocol's multi-query endpoint does, in another answer shape (see README).
+ * protocol's multi-query endpoint does, in another answer shape.
  * @param {SearchState} search
  * @param {AbortSignal} signal
  * @returns {Promise<{answer: SearchAnswer, counts: FacetCounts}>}
