@@ -164,6 +164,13 @@ export async function benchAlgolia(target: BenchTarget, articles: number, option
               name: `CPU per multi-query at ${connections} connections: Meilisearch direct / via the API; the API; load generator direct / API`,
               value: `${ms(directRun.cpu.meili)} / ${ms(apiRun.cpu.meili)}; ${ms(apiRun.cpu.api)}; ${ms(directRun.cpu.load)} / ${ms(apiRun.cpu.load)}`,
             },
+            {
+              name: `Algolia route / Meilisearch that this CPU allows when the cores are the limit, ${connections} connections`,
+              value: `${(
+                (directRun.cpu.meili + directRun.cpu.load) /
+                (apiRun.cpu.meili + apiRun.cpu.api + apiRun.cpu.load)
+              ).toFixed(2)}×`,
+            },
           ]
         : [];
     return [
