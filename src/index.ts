@@ -43,6 +43,7 @@ export { filterAllOf, filterIn, quoteFilterValue, type FilterClause } from "./me
 // Search, posts and facet values
 export { SEARCH_HIT_ATTRIBUTES, SEARCH_SORTS, type SearchQuery, type SearchSort } from "./search-query.js";
 export { searchPostsJson, searchRequestFor, type SearchAnswer } from "./search-posts.js";
+export { escapeHtml, MARK_CLOSE, MARK_OPEN } from "./search-highlight.js";
 export { getPost } from "./posts.js";
 export { searchFacetValues, type FacetValuesAnswer } from "./facet-values.js";
 export { readServiceStatus, type ServiceStatus } from "./service-status.js";

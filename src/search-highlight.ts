@@ -14,10 +14,12 @@ const HTML_ESCAPES: Readonly<Record<string, string>> = {
   "'": "&#39;",
 };
 
+/** `text` with `& < > " '` escaped, safe to insert as HTML text or an attribute value. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] as string);
+}
+
 /** Highlighted text from Meilisearch → safe HTML with `<mark>` around the matches. */
 export function highlightToHtml(text: string): string {
-  return text
-    .replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] as string)
-    .replaceAll(MARK_OPEN, "<mark>")
-    .replaceAll(MARK_CLOSE, "</mark>");
+  return escapeHtml(text).replaceAll(MARK_OPEN, "<mark>").replaceAll(MARK_CLOSE, "</mark>");
 }

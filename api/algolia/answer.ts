@@ -1,5 +1,4 @@
-import { FACETS, fromDocumentId, searchRequestFor, type Facet } from "../../src/index.js";
-import { parseSearchQuery } from "../queries.js";
+import { escapeHtml, FACETS, fromDocumentId, MARK_CLOSE, MARK_OPEN, type Facet } from "../../src/index.js";
 import type { AlgoliaParams } from "./params.js";
 
 /**
@@ -10,9 +9,6 @@ import type { AlgoliaParams } from "./params.js";
  * left as it is, because InstantSearch escapes it itself and would otherwise escape it twice.
  * @see https://www.algolia.com/doc/api-reference/api-methods/search/#response
  */
-
-/** The markers the core asks Meilisearch to put around matches (what `GET /search` asks for too). */
-const { highlightPreTag: MARK_OPEN, highlightPostTag: MARK_CLOSE } = searchRequestFor(parseSearchQuery({}));
 
 /** A Meilisearch search hit as the multi-search returns it. */
 export interface MeiliHit {
@@ -39,14 +35,6 @@ export interface HighlightValue {
   readonly fullyHighlighted?: boolean;
 }
 
-const HTML_ESCAPES: Readonly<Record<string, string>> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;",
-};
-
 /** How highlighted text is written for one request. */
 export interface Tags {
   readonly pre: string;
@@ -68,12 +56,6 @@ function tagsFor(params: AlgoliaParams): Tags {
       ),
     ],
   };
-}
-
-const HTML_SPECIAL = /[&<>"']/g;
-
-function escapeHtml(text: string): string {
-  return text.replace(HTML_SPECIAL, (char) => HTML_ESCAPES[char] as string);
 }
 
 /** Text carrying the markers → Algolia's highlight object. */
