@@ -62,6 +62,8 @@ export class ContentLints {
   readonly #candidates: { site: Site; uses: ValueUse[] }[] = [];
   /** Posts with entities. */
   #posts = 0;
+  /** One post's entity uses, reused from post to post. */
+  readonly #scratch: ValueUse[] = [];
   readonly #findings: Finding[] = [];
   readonly #countedFacets: readonly Facet[];
   readonly #countEntities: boolean;
@@ -92,7 +94,8 @@ export class ContentLints {
   observe(outcome: ScanOutcome): void {
     if (outcome.kind !== "indexed") return;
     const { record } = outcome;
-    const site: Site = { file: outcome.file, line: outcome.line, id: outcome.id };
+    // The outcome itself stands for the post's site; a copy is taken only where one is kept.
+    const site: Site = outcome;
     const meta = record.meta;
     for (const facet of this.#countedFacets) {
       const uses = this.#facets.get(facet) as Map<string, ValueUse>;
@@ -105,7 +108,8 @@ export class ContentLints {
       }
     }
     if (this.#countEntities && meta.entities !== undefined && meta.entities.length > 0) {
-      const uses: ValueUse[] = [];
+      const uses = this.#scratch;
+      uses.length = 0;
       let shared = false;
       for (const entity of meta.entities) {
         let names = this.#entities.get(entity.type);
@@ -118,7 +122,7 @@ export class ContentLints {
         uses.push(use);
       }
       // Counts only grow: a post sharing an entity already can never be an orphan, so only the others are kept.
-      if (!shared) this.#candidates.push({ site, uses });
+      if (!shared) this.#candidates.push({ site: copySite(site), uses: [...uses] });
       this.#posts += 1;
     }
     if (this.#on("stale-review")) {
@@ -261,8 +265,12 @@ function count(uses: Map<string, ValueUse>, value: string, site: Site): ValueUse
     uses.set(value, use);
   }
   use.count += 1;
-  if (use.sites.length < MAX_SITES) use.sites.push(site);
+  if (use.sites.length < MAX_SITES) use.sites.push(copySite(site));
   return use;
+}
+
+function copySite(site: Site): Site {
+  return { file: site.file, line: site.line, id: site.id };
 }
 
 function describeUse(use: ValueUse): string {
