@@ -1,4 +1,4 @@
-import { FACETS, normaliseFacetValue, quoteFilterValue, type Facet } from "../../src/index.js";
+import { FACETS, isFacet, normaliseFacetValue, quoteFilterValue, type Facet } from "../../src/index.js";
 import { SEARCH_LIMITS } from "../queries.js";
 import { AlgoliaError } from "./errors.js";
 import { ALGOLIA_LIMITS, type FilterGroup } from "./params.js";
@@ -24,10 +24,6 @@ type NumericAttribute = (typeof NUMERIC_ATTRIBUTES)[number];
 const NUMBER = /^-?(?:\d+(?:\.\d+)?|\.\d+)(?:e[+-]?\d+)?$/i;
 const OPERATORS = ["<=", ">=", "!=", "<", ">", "="] as const;
 type Operator = (typeof OPERATORS)[number];
-
-function isFacet(name: string): name is Facet {
-  return (FACETS as readonly string[]).includes(name);
-}
 
 function isNumeric(name: string): name is NumericAttribute {
   return (NUMERIC_ATTRIBUTES as readonly string[]).includes(name);

@@ -1,5 +1,6 @@
 import {
   FACETS,
+  isFacet,
   SEARCH_HIT_ATTRIBUTES,
   searchRequestFor,
   toMeiliError,
@@ -118,7 +119,7 @@ function asObject(value: unknown, what: string): Readonly<Record<string, unknown
 
 /** The facet a facet-value search names. @throws AlgoliaError 400 for one that is not a facet */
 function readFacetName(name: unknown): Facet {
-  if (typeof name === "string" && (FACETS as readonly string[]).includes(name)) return name as Facet;
+  if (typeof name === "string" && isFacet(name)) return name;
   const shown = typeof name === "string" ? name.slice(0, 40) : String(name);
   throw new AlgoliaError(
     400,
