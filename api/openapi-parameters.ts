@@ -59,6 +59,13 @@ const SEARCH_DOCS: Record<string, ParameterDoc> = {
 
 const RELATED_DOCS: Record<string, ParameterDoc> = {
   limit: limitDoc(MAX_RELATED_LIMIT, 5, "Related posts"),
+  minScore: {
+    type: "number",
+    minimum: 0,
+    maximum: 1,
+    description:
+      "Drop automatic entries whose score is below it before the fallback applies (pinned entries stay); default 0",
+  },
   ...facetDocs,
 };
 

@@ -200,10 +200,27 @@ export function parseSearchQuery(input: unknown): SearchQuery {
 /** Longest related list. @default 50 */
 export const MAX_RELATED_LIMIT = 50;
 
-/** `GET /posts/:id/related` and `POST /related`: `limit` (1..50, default 5) and facet filters. */
+/** `minScore`: a number from 0 to 1 (automatic related entries scoring below it are dropped), or absent. */
+function readMinScore(value: unknown): number | undefined {
+  const text = readSingle("minScore", value);
+  if (text === undefined) return undefined;
+  const parsed = /^(?:[01](?:\.[0-9]{1,6})?|\.[0-9]{1,6})$/.test(text.trim()) ? Number(text) : Number.NaN;
+  if (parsed >= 0 && parsed <= 1) return parsed;
+  throw new ParameterProblem(`minScore must be a number from 0 to 1, got ${shown(text)}`);
+}
+
+/** `GET /posts/:id/related` and `POST /related`: `limit` (1..50, default 5), `minScore` and facet filters. */
 export const relatedQuerySchema = z
-  .object({ limit: wholeNumberParam("limit", 1, MAX_RELATED_LIMIT, 5), ...facetFilterShape })
-  .transform(({ limit, ...facets }) => ({ limit, filters: facets }));
+  .object({
+    limit: wholeNumberParam("limit", 1, MAX_RELATED_LIMIT, 5),
+    minScore: validator(readMinScore),
+    ...facetFilterShape,
+  })
+  .transform(({ limit, minScore, ...facets }) => ({
+    limit,
+    filters: facets,
+    ...(minScore === undefined ? {} : { minScore }),
+  }));
 
 /** Longest facet query. @default 100 */
 export const MAX_FACET_QUERY_LENGTH = 100;

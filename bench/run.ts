@@ -14,6 +14,7 @@ import { benchRelated, casesFromCorpus } from "./sections/related.js";
 import { benchSearch, type BenchTarget } from "./sections/search.js";
 import { startApiProcess } from "./api-process.js";
 import { benchAlgolia } from "./sections/algolia.js";
+import { benchRelatedExport } from "./sections/related-export.js";
 
 /**
  * `npm run bench [-- --articles N] [--shape NAME]… [--only SECTION]… [--rounds N]`: builds the
@@ -74,6 +75,11 @@ const sections: Record<string, (bench: BenchContext) => Promise<void>> = {
     ),
   load: (bench) => withApi(bench, (target) => benchLoad(target, bench.primary.contentDir, articles)),
   algolia: (bench) => withApi(bench, (target) => benchAlgolia(target, articles)),
+  "related-export": async (bench) => {
+    const server = await filledServer(bench).catch(() => undefined);
+    const live = server && { url: server.url, apiKey: server.apiKey, indexUid: indexUidFor(bench.primary) };
+    await benchRelatedExport(bench.primary, { server: live });
+  },
 };
 
 /** The server, once the primary corpus's index is known to hold that corpus (filled by `reindex`, now or in an earlier run). */

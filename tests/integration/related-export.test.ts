@@ -92,6 +92,27 @@ describe("postindex related on the example content", () => {
     for (const id of ids.slice(0, 10)) expect(keyed[id]).toEqual(await apiAnswer(app, id, 2));
   });
 
+  test("minScore: the API's parameter and the export's --min-score drop the same entries, then the fallback applies", async () => {
+    const { app } = await indexed(EXAMPLE_CONTENT);
+    const answers = await exported([EXAMPLE_CONTENT, "--min-score", "0.45", "--limit", "4"]);
+    expect(answers).toHaveLength(42);
+    for (const answer of answers) {
+      const { body } = await request(app)
+        .get(`/posts/${encodeURIComponent(answer.id)}/related?limit=4&minScore=0.45`)
+        .expect(200);
+      expect(answer).toEqual(body);
+    }
+    const scores = answers.flatMap((answer) =>
+      answer.related
+        .filter((entry) => entry.source === "entities")
+        .map((entry) => (entry as unknown as { score: number }).score),
+    );
+    expect(Math.min(...scores)).toBeGreaterThanOrEqual(0.45);
+    expect(answers.some((answer) => answer.fallback !== null)).toBe(true);
+    const bad = await request(app).get("/posts/alphanode-000504/related?minScore=2").expect(400);
+    expect(bad.body.error.message).toContain("minScore must be a number from 0 to 1");
+  });
+
   test("--out - writes the export to stdout and the report to stderr; --json reports counts and timings", async () => {
     const piped = await runCli(["related", EXAMPLE_CONTENT, "--out", "-", "--limit", "3", "--json"]);
     expect(piped.status).toBe(0);

@@ -17,7 +17,7 @@ describe("the OpenAPI document", () => {
       }
     }
     const related = document.paths["/posts/{id}/related"]?.["get"]?.parameters?.map((parameter) => parameter.name);
-    expect(related).toEqual(["id", "limit", "stack", "tools", "difficulty", "scenario", "code_language"]);
+    expect(related).toEqual(["id", "limit", "minScore", "stack", "tools", "difficulty", "scenario", "code_language"]);
   });
 
   test("answers are described as components, referenced by the paths", () => {
