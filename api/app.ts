@@ -30,11 +30,6 @@ export interface AppDeps {
   readonly log: Logger;
   /** Defaults: {@link DEFAULT_API_OPTIONS}. */
   readonly options?: Partial<ApiOptions>;
-  /**
-   * The API key Algolia clients must send to the `/1/…` routes (`x-algolia-api-key`), a public
-   * key like Algolia's search-only ones. @default any key is accepted
-   */
-  readonly algoliaApiKey?: string;
   /** The related-posts index (`startApi` starts and closes it). @default one made here, loaded at the first related request */
   readonly related?: LiveRelatedIndex;
 }
@@ -62,7 +57,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(algoliaPreflight(allowList), cors(allowList));
   app.use(deadline(options.requestTimeoutMs, options.retryAfterSeconds));
   // The Algolia protocol (issue 13) reads its own bodies (any content type) and answers Algolia-shaped errors.
-  app.use(algoliaRoutes(context, { publicKey: deps.algoliaApiKey }));
+  app.use(algoliaRoutes(context, { publicKey: options.algoliaApiKey }));
   app.use(express.json({ limit: options.bodyLimitBytes, type: ["application/json", "application/*+json"] }));
   app.use(
     searchRoutes(context),

@@ -38,6 +38,12 @@ export interface ApiOptions {
   readonly retryAfterSeconds: number;
   /** Related posts: multiplier per entity type on top of rarity. @default DEFAULT_TYPE_WEIGHTS */
   readonly typeWeights: Readonly<Record<string, number>>;
+  /**
+   * The API key Algolia clients must send to the `/1/…` routes (`x-algolia-api-key`, header or
+   * query string), a public key like Algolia's search-only ones; others get a 403.
+   * @default undefined: any key is accepted
+   */
+  readonly algoliaApiKey?: string | undefined;
 }
 
 export const DEFAULT_API_OPTIONS: ApiOptions = Object.freeze({

@@ -99,6 +99,7 @@ const configSchema = z.object({
   POSTINDEX_TRUST_PROXY: trustProxy.optional(),
   POSTINDEX_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).optional(),
   POSTINDEX_TYPE_WEIGHTS: typeWeights.optional(),
+  POSTINDEX_ALGOLIA_API_KEY: z.string().trim().min(1).optional(),
 });
 
 /**
@@ -129,6 +130,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
       trustProxy: vars.POSTINDEX_TRUST_PROXY,
       requestTimeoutMs: vars.POSTINDEX_REQUEST_TIMEOUT_MS,
       typeWeights: vars.POSTINDEX_TYPE_WEIGHTS,
+      algoliaApiKey: vars.POSTINDEX_ALGOLIA_API_KEY,
     }),
   });
 }

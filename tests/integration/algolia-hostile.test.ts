@@ -54,7 +54,7 @@ beforeAll(async () => {
   server = await startServer(createApp({ client, indexUid: uid, log, options: { corsOrigins: [ORIGIN] } }), 0, {
     host: "127.0.0.1",
   });
-  keyed = await startServer(createApp({ client, indexUid: uid, log, algoliaApiKey: KEY }), 0, {
+  keyed = await startServer(createApp({ client, indexUid: uid, log, options: { algoliaApiKey: KEY } }), 0, {
     host: "127.0.0.1",
   });
 });

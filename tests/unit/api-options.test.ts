@@ -11,13 +11,14 @@ describe("API options", () => {
     expect(Object.isFrozen(resolveApiOptions())).toBe(true);
   });
 
-  test("the environment sets cache age, CORS origins, trust proxy, timeout and type weights", () => {
+  test("the environment sets cache age, CORS origins, trust proxy, timeout, type weights and the Algolia key", () => {
     const options = readConfig({
       POSTINDEX_CACHE_MAX_AGE: "120",
       POSTINDEX_CORS_ORIGINS: "https://a.example, https://b.example,",
       POSTINDEX_TRUST_PROXY: "2",
       POSTINDEX_REQUEST_TIMEOUT_MS: "1500",
       POSTINDEX_TYPE_WEIGHTS: "area=0.2, topic=2",
+      POSTINDEX_ALGOLIA_API_KEY: " search-only-1 ",
     }).api;
     expect(options).toEqual({
       cacheMaxAgeSeconds: 120,
@@ -25,7 +26,9 @@ describe("API options", () => {
       trustProxy: 2,
       requestTimeoutMs: 1500,
       typeWeights: { ...DEFAULT_TYPE_WEIGHTS, area: 0.2, topic: 2 },
+      algoliaApiKey: "search-only-1",
     });
+    expect(readConfig({}).api.algoliaApiKey).toBeUndefined();
     expect(readConfig({ POSTINDEX_TRUST_PROXY: "TRUE" }).api.trustProxy).toBe(true);
     expect(readConfig({ POSTINDEX_TRUST_PROXY: "loopback, 10.0.0.0/8" }).api.trustProxy).toBe("loopback, 10.0.0.0/8");
   });
