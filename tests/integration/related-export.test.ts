@@ -6,7 +6,7 @@ import request from "supertest";
 import { afterAll, describe, expect, test, vi } from "vitest";
 import { makeContentDir, ndjson } from "../helpers/content-dir.js";
 import { testApp } from "../helpers/api.js";
-import { runCli } from "../helpers/run-cli.js";
+import { runCli, spawnCli } from "../helpers/run-cli.js";
 import { post } from "../helpers/seed-index.js";
 import { freshIndexUid, sharedMeili } from "../helpers/start-meili.js";
 import { makeTempDir } from "../helpers/tmp-dir.js";
@@ -213,6 +213,54 @@ describe("pins, exclusions and the no_related flag through the index, the API an
     const text = await runCli(["related", dir, "--diff", oldFile]);
     expect(text.stdout).toContain("related posts: 1 list changed, 0 new posts, 0 posts gone, 6 unchanged");
     expect(text.stdout).toContain("hub:\n  + far-too (pinned)\n  + only-x\n  - far (pinned)");
+  });
+});
+
+describe("watch applies edits to the editorial controls", () => {
+  test("a pin added, an exclusion and a no_related flag set while watching show in the API", async () => {
+    const dir = await makeContentDir({ "site.ndjson": editorialSite({ excluded: "only-x" }) });
+    const uid = freshIndexUid("related-watch");
+    const env = await envFor(uid);
+    const { app, close } = await testApp(meili, uid);
+    closers.push(close);
+    const child = spawnCli(["watch", dir], env);
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    const hubList = async () =>
+      (await request(app).get("/posts/hub/related?limit=5")).body?.related?.map((entry: Entry) => [
+        entry.id,
+        entry.source,
+      ]);
+    try {
+      await vi.waitFor(
+        async () =>
+          expect(await hubList()).toEqual([
+            ["both", "entities"],
+            ["only-y", "entities"],
+          ]),
+        { timeout: 30_000, interval: 100 },
+      );
+      // The editor pins "far", lifts the exclusion, and flags "both" as kept out of every list.
+      const lines = editorialSite({ pinned: "far" })
+        .split("\n")
+        .map((line) =>
+          line.includes('"id":"both"')
+            ? line.replace('"flags":{"noindex":false}', '"flags":{"no_related":true}')
+            : line,
+        );
+      await writeFile(path.join(dir, "site.ndjson"), lines.join("\n"));
+      await vi.waitFor(
+        async () =>
+          expect(await hubList()).toEqual([
+            ["far", "pinned"],
+            ["only-x", "entities"],
+            ["only-y", "entities"],
+          ]),
+        { timeout: 30_000, interval: 100 },
+      );
+    } finally {
+      child.kill("SIGINT");
+      await exited;
+    }
   });
 });
 
