@@ -369,6 +369,18 @@ describe.skipIf(!canRunBrowser)("demo page in Chromium", () => {
     expect(await page.locator(".hit").count()).toBe(0);
   });
 
+  it("a query with no exact match shows the close results of the looser retry, and says so", async () => {
+    const expected = await api<SearchAnswer & { relaxed?: boolean }>("/search?q=cach%20invalidaton&limit=10");
+    expect(expected.relaxed).toBe(true);
+    expect(expected.total).toBeGreaterThan(0);
+    await open("#/search");
+    await page.getByLabel("Search articles").fill("cach invalidaton");
+    await statusIs(
+      new RegExp(`^No exact match, showing close results: ${expected.total} results? for “cach invalidaton”`),
+    );
+    expect(await hitTitles()).toEqual(expected.hits.map((hit) => hit.title));
+  });
+
   it("a post renders like the site's article page, with its post meta and similar posts", async () => {
     await open("#/posts/alphanode-000504");
     const title = page.locator("h1.post__title");

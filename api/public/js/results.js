@@ -12,7 +12,8 @@ export function resultCountText(answer, search) {
   const what =
     search.q === "" ? posts : `${formatNumber(total)} ${total === 1 ? "result" : "results"} for “${search.q}”`;
   const pages = pageCount(answer);
-  return pages > 1 && answer.page <= pages ? `${what}, page ${answer.page} of ${pages}` : what;
+  const counted = pages > 1 && answer.page <= pages ? `${what}, page ${answer.page} of ${pages}` : what;
+  return answer.relaxed === true ? `No exact match, showing close results: ${counted}` : counted;
 }
 
 /** Pages a client can reach: the API serves pages 1 to 1,000 (`SEARCH_LIMITS.maxPage`). */

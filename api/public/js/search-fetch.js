@@ -7,7 +7,10 @@ import { PAGE_SIZE } from "./routes.js";
 
 /** @typedef {import("./routes.js").SearchState} SearchState */
 /** @typedef {Record<string, Record<string, number>>} FacetCounts per facet, value → posts */
-/** @typedef {{hits: object[], total: number, page: number, limit: number, facets: FacetCounts}} SearchAnswer */
+/**
+ * `relaxed`: the search found nothing as typed, and these are the close results of a looser retry.
+ * @typedef {{hits: object[], total: number, page: number, limit: number, facets: FacetCounts, relaxed?: boolean}} SearchAnswer
+ */
 
 /**
  * The page of hits for `search`, and the facet counts to show beside it. Values of one facet are
