@@ -58,8 +58,8 @@ export interface PostingList {
   readonly length: number;
 }
 
-/** The first position in `slots[0 .. length)` holding a slot ≥ `slot`. */
-function lowerBound(slots: Int32Array, length: number, slot: number): number {
+/** The first position in `slots[0 .. length)` holding a slot ≥ `slot` (slots ascending). */
+export function lowerBound(slots: Int32Array, length: number, slot: number): number {
   let low = 0;
   let high = length;
   while (low < high) {

@@ -1,5 +1,5 @@
 import { entityKey } from "../document.js";
-import type { PostingList, RelatedDocument, RelatedIndex } from "./related-index.js";
+import { lowerBound, type PostingList, type RelatedDocument, type RelatedIndex } from "./related-index.js";
 import { scoreCandidate, type CandidateScore, type WeightedEntity } from "./score.js";
 
 /**
@@ -149,18 +149,6 @@ const EMPTY = new Int32Array(0);
  * in every list): a rare entity's few posts are then known, which lets the tie stop below apply.
  */
 const SEED_POSTS = 16;
-
-/** The first position in `slots[0 .. length)` holding a slot ≥ `slot`. */
-function lowerBound(slots: Int32Array, length: number, slot: number): number {
-  let low = 0;
-  let high = length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if ((slots[middle] as number) < slot) low = middle + 1;
-    else high = middle;
-  }
-  return low;
-}
 
 /** Past every slot: the head of an exhausted list. */
 const END = 0x7fffffff;
