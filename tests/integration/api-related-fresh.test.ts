@@ -187,16 +187,26 @@ describe("related answers follow the indexer within a second", () => {
 });
 
 describe("the refresher on its own", () => {
-  test("a swap that restamps most posts is read as a fresh load (pages of 50), the old index answering meanwhile", async () => {
-    const { uid, context, dir } = await servedSite(300);
+  /** A refresher of its own on `uid` (closed after the test), and the lines it logged at `level`. */
+  async function refresherOn(
+    uid: string,
+    level: "info" | "debug",
+    options: { pageSize?: number; rebuildAfter?: number },
+  ): Promise<{ live: LiveRelatedIndex; lines: string[] }> {
     const client = await apiClientFor(meili, uid);
     const lines: string[] = [];
-    const log = pino({ level: "info" }, { write: (line: string) => void lines.push(line) });
-    const live = new LiveRelatedIndex({ client, indexUid: uid, log, pageSize: 50 });
+    const log = pino({ level }, { write: (line: string) => void lines.push(line) });
+    const live = new LiveRelatedIndex({ client, indexUid: uid, log, ...options });
     onTestFinished(async () => {
       await live.close();
       await client.close();
     });
+    return { live, lines };
+  }
+
+  test("a swap that restamps most posts is read as a fresh load (pages of 50), the old index answering meanwhile", async () => {
+    const { uid, context, dir } = await servedSite(300);
+    const { live, lines } = await refresherOn(uid, "info", { pageSize: 50 });
     const ids = async () =>
       relatedForDocument(await live.current(), "q", { limit: 3 })
         .related.map((item) => item.id)
@@ -226,14 +236,7 @@ describe("the refresher on its own", () => {
 
   test("posts added since the index was built make it build again, in freshness order, answers unchanged", async () => {
     const { uid, context, dir } = await servedSite(20);
-    const client = await apiClientFor(meili, uid);
-    const lines: string[] = [];
-    const log = pino({ level: "debug" }, { write: (line: string) => void lines.push(line) });
-    const live = new LiveRelatedIndex({ client, indexUid: uid, log, rebuildAfter: 3 });
-    onTestFinished(async () => {
-      await live.close();
-      await client.close();
-    });
+    const { live, lines } = await refresherOn(uid, "debug", { rebuildAfter: 3 });
     expect((await live.current()).disorder).toBe(0);
     const added = Array.from({ length: 6 }, (_, n) =>
       post(`added-${n}`, { entities: [["topic", "rare"]], lastReviewed: `2021-0${n + 1}-01` }),
