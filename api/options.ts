@@ -39,6 +39,12 @@ export interface ApiOptions {
   /** Related posts: multiplier per entity type on top of rarity. @default DEFAULT_TYPE_WEIGHTS */
   readonly typeWeights: Readonly<Record<string, number>>;
   /**
+   * Related posts: automatic entries (not pinned ones) scoring below this (0..1) are dropped before
+   * the fallback applies, when a request gives no `minScore` of its own.
+   * @default 0 (none dropped)
+   */
+  readonly relatedMinScore: number;
+  /**
    * The API key Algolia clients must send to the `/1/…` routes (`x-algolia-api-key`, header or
    * query string), a public key like Algolia's search-only ones; others get a 403.
    * @default undefined: any key is accepted
@@ -54,6 +60,7 @@ export const DEFAULT_API_OPTIONS: ApiOptions = Object.freeze({
   bodyLimitBytes: 256 * 1024,
   retryAfterSeconds: 5,
   typeWeights: DEFAULT_TYPE_WEIGHTS,
+  relatedMinScore: 0,
 });
 
 /** The defaults with `overrides` on top, frozen: the one place options are merged. */

@@ -100,6 +100,7 @@ const configSchema = z.object({
   POSTINDEX_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).optional(),
   POSTINDEX_TYPE_WEIGHTS: typeWeights.optional(),
   POSTINDEX_ALGOLIA_API_KEY: z.string().trim().min(1).optional(),
+  POSTINDEX_RELATED_MIN_SCORE: z.coerce.number().min(0).max(1).optional(),
 });
 
 /**
@@ -131,6 +132,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
       requestTimeoutMs: vars.POSTINDEX_REQUEST_TIMEOUT_MS,
       typeWeights: vars.POSTINDEX_TYPE_WEIGHTS,
       algoliaApiKey: vars.POSTINDEX_ALGOLIA_API_KEY,
+      relatedMinScore: vars.POSTINDEX_RELATED_MIN_SCORE,
     }),
   });
 }

@@ -20,6 +20,7 @@ export function postRoutes(context: ApiContext): Router {
       const query = parseParams(relatedQuerySchema, readQuery(req));
       const answer = relatedForDocument(await related.current(), req.params.id, {
         ...query,
+        minScore: query.minScore ?? options.relatedMinScore,
         typeWeights: options.typeWeights,
       });
       sendCacheable(res, answer, options.cacheMaxAgeSeconds);

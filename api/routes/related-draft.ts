@@ -13,6 +13,7 @@ export function relatedDraftRoutes(context: ApiContext): Router {
     const draft = parseDraft(req.body);
     const answer = relatedForEntities(await context.related.current(), draft, {
       ...query,
+      minScore: query.minScore ?? context.options.relatedMinScore,
       typeWeights: context.options.typeWeights,
     });
     sendUncached(res, answer);

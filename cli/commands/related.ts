@@ -60,6 +60,8 @@ export async function runRelated(
   options: RelatedCommandOptions,
 ): Promise<number> {
   const startedAt = performance.now();
+  // As the API: the request's own threshold, else the configured one (POSTINDEX_RELATED_MIN_SCORE).
+  const minScore = options.minScore ?? config.api.relatedMinScore;
   if (options.out === undefined && options.diff === undefined)
     throw usage("say where the export goes (--out FILE, or --out - for stdout), or compare with --diff OLD");
   const toStdout = options.out === "-";
@@ -78,7 +80,7 @@ export async function runRelated(
   const bar = createProgressBar("related", process.stderr, "posts");
   const answers = relatedAnswers(
     loaded.index,
-    { limit: options.limit, typeWeights: config.api.typeWeights ?? DEFAULT_TYPE_WEIGHTS, minScore: options.minScore },
+    { limit: options.limit, typeWeights: config.api.typeWeights ?? DEFAULT_TYPE_WEIGHTS, minScore },
     counts,
     ids,
   );
@@ -99,7 +101,7 @@ export async function runRelated(
     out: options.out ?? null,
     format: options.format,
     limit: options.limit,
-    minScore: options.minScore ?? null,
+    minScore: minScore ?? null,
     ...(loaded.records === undefined ? {} : { records: loaded.records }),
     export: counts,
     timings: { loadMs: Math.round(loadMs), exportMs: Math.round(exportMs), totalMs: Math.round(loadMs + exportMs) },

@@ -113,6 +113,28 @@ describe("postindex related on the example content", () => {
     expect(bad.body.error.message).toContain("minScore must be a number from 0 to 1");
   });
 
+  test("POSTINDEX_RELATED_MIN_SCORE sets the threshold of the API and the export when a request gives none", async () => {
+    const { uid, app: plain } = await indexed(EXAMPLE_CONTENT);
+    const { app: configured, close } = await testApp(meili, uid, { relatedMinScore: 0.45 });
+    closers.push(close);
+    const configuredExport = await exported([EXAMPLE_CONTENT, "--limit", "4"], { POSTINDEX_RELATED_MIN_SCORE: "0.45" });
+    const explicitExport = await exported([EXAMPLE_CONTENT, "--limit", "4", "--min-score", "0.45"]);
+    expect(configuredExport).toEqual(explicitExport);
+    let differs = 0;
+    for (const answer of configuredExport.slice(0, 12)) {
+      const path = `/posts/${encodeURIComponent(answer.id)}/related?limit=4`;
+      expect((await request(configured).get(path).expect(200)).body).toEqual(answer);
+      // A request's own minScore wins over the configured one.
+      const unthresholded = (await request(plain).get(path).expect(200)).body as Answer;
+      expect((await request(configured).get(`${path}&minScore=0`).expect(200)).body).toEqual(unthresholded);
+      if (JSON.stringify(unthresholded) !== JSON.stringify(answer)) differs += 1;
+    }
+    expect(differs).toBeGreaterThan(0);
+    const bad = await runCli(["related", EXAMPLE_CONTENT, "--out", "-"], { POSTINDEX_RELATED_MIN_SCORE: "2" });
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toContain("POSTINDEX_RELATED_MIN_SCORE");
+  });
+
   test("--out - writes the export to stdout and the report to stderr; --json reports counts and timings", async () => {
     const piped = await runCli(["related", EXAMPLE_CONTENT, "--out", "-", "--limit", "3", "--json"]);
     expect(piped.status).toBe(0);

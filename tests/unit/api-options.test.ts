@@ -19,6 +19,7 @@ describe("API options", () => {
       POSTINDEX_REQUEST_TIMEOUT_MS: "1500",
       POSTINDEX_TYPE_WEIGHTS: "area=0.2, topic=2",
       POSTINDEX_ALGOLIA_API_KEY: " search-only-1 ",
+      POSTINDEX_RELATED_MIN_SCORE: "0.25",
     }).api;
     expect(options).toEqual({
       cacheMaxAgeSeconds: 120,
@@ -27,6 +28,7 @@ describe("API options", () => {
       requestTimeoutMs: 1500,
       typeWeights: { ...DEFAULT_TYPE_WEIGHTS, area: 0.2, topic: 2 },
       algoliaApiKey: "search-only-1",
+      relatedMinScore: 0.25,
     });
     expect(readConfig({}).api.algoliaApiKey).toBeUndefined();
     expect(readConfig({ POSTINDEX_TRUST_PROXY: "TRUE" }).api.trustProxy).toBe(true);
@@ -37,6 +39,7 @@ describe("API options", () => {
     expect(() => readConfig({ POSTINDEX_CACHE_MAX_AGE: "soon" }).api).toThrow(/POSTINDEX_CACHE_MAX_AGE/);
     expect(() => readConfig({ POSTINDEX_TYPE_WEIGHTS: "area=-1" }).api).toThrow(/POSTINDEX_TYPE_WEIGHTS/);
     expect(() => readConfig({ POSTINDEX_REQUEST_TIMEOUT_MS: "5" }).api).toThrow(/POSTINDEX_REQUEST_TIMEOUT_MS/);
+    expect(() => readConfig({ POSTINDEX_RELATED_MIN_SCORE: "1.5" }).api).toThrow(/POSTINDEX_RELATED_MIN_SCORE/);
   });
 
   test("Cache-Control: a max-age, or revalidate every time at 0", () => {
