@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -7,6 +8,8 @@ import { CORPUS_RECORDS } from "./corpus.js";
 export const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const RESULTS_JSON = path.join(BENCH_DIR, "results.json");
 const RESULTS_MD = path.join(BENCH_DIR, "RESULTS.md");
+/** Findings written by hand, appended to RESULTS.md at every write. */
+const NOTES_MD = path.join(BENCH_DIR, "NOTES.md");
 
 /** One measured figure, with the target it is held against (if any). */
 export interface Figure {
@@ -106,6 +109,8 @@ function renderMarkdown(all: Record<string, SectionResult>): string {
     if (results.every((result) => result.corpus !== undefined)) renderCorpusTable(lines, results);
     else for (const result of results) renderSingle(lines, result);
   }
+  // What the figures mean and what was changed for them, written by hand (kept across runs).
+  if (existsSync(NOTES_MD)) lines.push(readFileSync(NOTES_MD, "utf8").trim(), "");
   return lines.join("\n");
 }
 

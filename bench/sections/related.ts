@@ -1,6 +1,6 @@
 import { fromDocumentId } from "../../src/index.js";
 import { ms, runLoad, type LoadResult } from "../load.js";
-import { machineLine, saveSection, type Figure } from "../results.js";
+import { benchCommand, machineLine, saveSection, type Figure } from "../results.js";
 import type { CorpusPosts } from "../corpus-cache.js";
 import type { BenchTarget } from "./search.js";
 
@@ -206,8 +206,10 @@ export async function benchRelated(
   const caseText = (Object.entries(RELATED_CASES) as [RelatedCase, string][])
     .map(([name, text]) => `${name}: ${text} (${results[name].posts} posts)`)
     .join("; ");
-  await saveSection("related", {
-    title: "related posts: GET /posts/:id/related",
+  // One section per index size (20,000 always, 100,000 with --articles 100000), each kept until rerun.
+  await saveSection(`related/${articles}`, {
+    title: `related posts: GET /posts/:id/related, ${articles.toLocaleString("en-US")} articles`,
+    command: benchCommand(),
     method: `autocannon on loopback against \`postindex serve\` (own process, its related-posts index loaded) over an index of ${articles.toLocaleString("en-US")} generated articles; limit=5, every response timed. Three cases, ${options.cases === undefined ? "picked from the index by document frequency" : "from the corpus's posts.json"}, each measured alone, cycling through its posts — ${caseText}. After a 2 s warm-up over all of them, each case ${duration} s at ${connections} connections (the targets), then ${duration} s at ${stressConnections} (no target).`,
     measuredAt: new Date().toISOString().slice(0, 10),
     machine: machineLine(),

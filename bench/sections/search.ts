@@ -2,7 +2,7 @@ import { parseSearchQuery } from "../../api/queries.js";
 import { parseQueryString } from "../../api/read-query.js";
 import { searchRequestFor } from "../../src/index.js";
 import { ms, runLoad, type LoadRequest, type LoadResult } from "../load.js";
-import { machineLine, saveSection, type Figure } from "../results.js";
+import { benchCommand, machineLine, saveSection, type Figure } from "../results.js";
 import { withCpuPerRequest, type CpuPerRequest } from "../process-cpu.js";
 
 /** Where the API and the Meilisearch behind it listen (loopback), and the index both search. */
@@ -243,8 +243,10 @@ export async function benchSearch(
     );
   }
   const levels = measured.load.map((level) => level.connections).join(" and ");
-  await saveSection("search", {
-    title: "search: the API vs. Meilisearch directly",
+  // One section per index size (20,000 always, 100,000 with --articles 100000), each kept until rerun.
+  await saveSection(`search/${articles}`, {
+    title: `search: the API vs. Meilisearch directly, ${articles.toLocaleString("en-US")} articles`,
+    command: benchCommand(),
     method: `autocannon on loopback against \`postindex serve\` (own process) over an index of ${articles.toLocaleString("en-US")} generated articles, cycling through ${SEARCHES.length} searches of a search box (words, typos, a word being typed, facet filters, sorts, pages). Direct: the very Meilisearch request the API sends (POST /indexes/…/search, same body). Latency: 1 connection; throughput: ${levels} connections; ${measured.durationSeconds} s per run, every response timed. ${measured.rounds} rounds, each running every level direct then API, after a 2 s warm-up of each; best of the rounds. CPU per search: user + system time of each process (/proc/PID/stat, all threads) over the kept run, divided by the requests answered; it moves far less than wall time when other load shares the machine, and on a machine whose two cores are busy the throughput ratio cannot exceed (Meilisearch + load generator CPU, direct) / (Meilisearch + API + load generator CPU, via the API).`,
     measuredAt: new Date().toISOString().slice(0, 10),
     machine: machineLine(),
