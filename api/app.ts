@@ -1,3 +1,4 @@
+import { folderAliases } from "../src/check/filter-aliases.js";
 import express, { type Express } from "express";
 import type { Logger, MeiliClient } from "../src/index.js";
 import type { ApiContext } from "./context.js";
@@ -44,7 +45,15 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): Express {
   const options = resolveApiOptions(deps.options);
   const related = deps.related ?? new LiveRelatedIndex({ client: deps.client, indexUid: deps.indexUid, log: deps.log });
-  const context: ApiContext = { client: deps.client, indexUid: deps.indexUid, options, log: deps.log, related };
+  const aliases = folderAliases(options.contentDir);
+  const context: ApiContext = {
+    client: deps.client,
+    indexUid: deps.indexUid,
+    options,
+    log: deps.log,
+    related,
+    aliases,
+  };
   const metrics = createMetrics();
   const app = express();
   app.disable("x-powered-by");

@@ -1,3 +1,4 @@
+import type { AliasTable } from "../src/check/content-config.js";
 import type { Logger, MeiliClient } from "../src/index.js";
 import type { ApiOptions } from "./options.js";
 import type { LiveRelatedIndex } from "./related-refresher.js";
@@ -11,4 +12,6 @@ export interface ApiContext {
   readonly log: Logger;
   /** The related-posts index of `indexUid`, kept in step with it (`GET /posts/:id/related`, `POST /related`). */
   readonly related: LiveRelatedIndex;
+  /** The aliases the content folder declares now (see `ApiOptions.contentDir`). */
+  readonly aliases: () => AliasTable;
 }

@@ -50,6 +50,12 @@ export interface ApiOptions {
    * @default undefined: any key is accepted
    */
   readonly algoliaApiKey?: string | undefined;
+  /**
+   * The content folder whose `postindex.config.json` declares aliases: the API applies them to
+   * facet filters and facet-value queries (`tools=k8s` finds the posts indexed as `kubernetes`).
+   * @default undefined: no aliases
+   */
+  readonly contentDir?: string | undefined;
 }
 
 export const DEFAULT_API_OPTIONS: ApiOptions = Object.freeze({

@@ -133,6 +133,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
       typeWeights: vars.POSTINDEX_TYPE_WEIGHTS,
       algoliaApiKey: vars.POSTINDEX_ALGOLIA_API_KEY,
       relatedMinScore: vars.POSTINDEX_RELATED_MIN_SCORE,
+      contentDir: path.resolve(vars.CONTENT_DIR ?? EXAMPLE_CONTENT_DIR),
     }),
   });
 }

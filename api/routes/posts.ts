@@ -2,6 +2,7 @@ import { Router } from "express";
 import { getPost, relatedForDocument } from "../../src/index.js";
 import type { ApiContext } from "../context.js";
 import { parseParams, relatedQuerySchema } from "../queries.js";
+import { filtersMeant } from "../../src/check/filter-aliases.js";
 import { readQuery } from "../read-query.js";
 import { sendCacheable } from "../respond.js";
 
@@ -20,6 +21,7 @@ export function postRoutes(context: ApiContext): Router {
       const query = parseParams(relatedQuerySchema, readQuery(req));
       const answer = relatedForDocument(await related.current(), req.params.id, {
         ...query,
+        filters: filtersMeant(query.filters, context.aliases()),
         minScore: query.minScore ?? options.relatedMinScore,
         typeWeights: options.typeWeights,
       });

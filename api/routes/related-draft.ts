@@ -3,6 +3,7 @@ import { relatedForEntities } from "../../src/index.js";
 import type { ApiContext } from "../context.js";
 import { parseDraft } from "../draft-body.js";
 import { parseParams, relatedQuerySchema } from "../queries.js";
+import { filtersMeant } from "../../src/check/filter-aliases.js";
 import { readQuery } from "../read-query.js";
 import { sendUncached } from "../respond.js";
 
@@ -13,6 +14,7 @@ export function relatedDraftRoutes(context: ApiContext): Router {
     const draft = parseDraft(req.body);
     const answer = relatedForEntities(await context.related.current(), draft, {
       ...query,
+      filters: filtersMeant(query.filters, context.aliases()),
       minScore: query.minScore ?? context.options.relatedMinScore,
       typeWeights: context.options.typeWeights,
     });

@@ -2,6 +2,8 @@ import { Router } from "express";
 import { searchPostsJsonRelaxed } from "../algolia/relax.js";
 import type { ApiContext } from "../context.js";
 import { parseSearchQuery } from "../queries.js";
+import { filtersMeant } from "../../src/check/filter-aliases.js";
+import type { SearchQuery } from "../../src/index.js";
 import { hasBody, type LeanKit, type LeanRoute } from "../lean-routes.js";
 import { readQuery, readQueryString } from "../read-query.js";
 import { cacheControl, sendCacheableJson } from "../respond.js";
@@ -9,7 +11,7 @@ import { cacheControl, sendCacheableJson } from "../respond.js";
 /** `GET /search?…` through Express: what {@link leanSearchRoute} leaves to it (odd spellings, bodies). */
 export function searchRoutes(context: ApiContext): Router {
   return Router().get("/search", async (req, res) => {
-    const query = parseSearchQuery(readQuery(req));
+    const query = queryMeant(parseSearchQuery(readQuery(req)), context);
     const answer = await searchPostsJsonRelaxed(context.client, context.indexUid, query);
     sendCacheableJson(res, answer, context.options.cacheMaxAgeSeconds);
   });
@@ -48,7 +50,10 @@ export function leanSearchRoute(context: ApiContext, kit: LeanKit): LeanRoute {
     };
     const answer = async (): Promise<void> => {
       try {
-        const query = parseSearchQuery(queryAt === -1 ? Object.create(null) : readQueryString(url.slice(queryAt + 1)));
+        const query = queryMeant(
+          parseSearchQuery(queryAt === -1 ? Object.create(null) : readQueryString(url.slice(queryAt + 1))),
+          context,
+        );
         const body = await searchPostsJsonRelaxed(client, indexUid, query, options.requestTimeoutMs);
         const headers = kit.headersFor(req);
         headers.push("Cache-Control", cacheHeader);
@@ -63,4 +68,10 @@ export function leanSearchRoute(context: ApiContext, kit: LeanKit): LeanRoute {
     });
     return true;
   };
+}
+
+/** The search with the content folder's aliases applied to its facet filters. */
+function queryMeant(query: SearchQuery, context: ApiContext): SearchQuery {
+  const filters = filtersMeant(query.filters, context.aliases());
+  return filters === query.filters ? query : { ...query, filters };
 }

@@ -1,12 +1,17 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import { DEFAULT_API_OPTIONS, resolveApiOptions } from "../../api/options.js";
 import { readConfig } from "../../cli/config.js";
 import { cacheControl } from "../../api/respond.js";
 import { DEFAULT_TYPE_WEIGHTS } from "../../src/index.js";
 
+const EXAMPLE_CONTENT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../content");
+
 describe("API options", () => {
   test("unset variables keep the defaults; overrides merge over them in one place", () => {
-    expect(resolveApiOptions(readConfig({}).api)).toEqual(DEFAULT_API_OPTIONS);
+    // The API reads the aliases of the folder `start` indexes: the shipped examples unless CONTENT_DIR.
+    expect(resolveApiOptions(readConfig({}).api)).toEqual({ ...DEFAULT_API_OPTIONS, contentDir: EXAMPLE_CONTENT });
     expect(resolveApiOptions({ cacheMaxAgeSeconds: 0, corsOrigins: undefined }).cacheMaxAgeSeconds).toBe(0);
     expect(Object.isFrozen(resolveApiOptions())).toBe(true);
   });
@@ -20,6 +25,7 @@ describe("API options", () => {
       POSTINDEX_TYPE_WEIGHTS: "area=0.2, topic=2",
       POSTINDEX_ALGOLIA_API_KEY: " search-only-1 ",
       POSTINDEX_RELATED_MIN_SCORE: "0.25",
+      CONTENT_DIR: "/srv/site/content",
     }).api;
     expect(options).toEqual({
       cacheMaxAgeSeconds: 120,
@@ -29,6 +35,7 @@ describe("API options", () => {
       typeWeights: { ...DEFAULT_TYPE_WEIGHTS, area: 0.2, topic: 2 },
       algoliaApiKey: "search-only-1",
       relatedMinScore: 0.25,
+      contentDir: "/srv/site/content",
     });
     expect(readConfig({}).api.algoliaApiKey).toBeUndefined();
     expect(readConfig({ POSTINDEX_TRUST_PROXY: "TRUE" }).api.trustProxy).toBe(true);

@@ -1,0 +1,95 @@
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import request from "supertest";
+import { afterAll, describe, expect, test } from "vitest";
+import { testApp } from "../helpers/api.js";
+import { makeContentDir, ndjson } from "../helpers/content-dir.js";
+import { runCli } from "../helpers/run-cli.js";
+import { post } from "../helpers/seed-index.js";
+import { freshIndexUid, sharedMeili } from "../helpers/start-meili.js";
+import { makeTempDir } from "../helpers/tmp-dir.js";
+
+/**
+ * The content folder's aliases (postindex.config.json) in the API: a reader's facet filter or
+ * facet-value query spelled as an alias finds what the records were indexed as.
+ */
+
+const meili = sharedMeili();
+const closers: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const close of closers) await close();
+});
+
+const CONFIG = { aliases: { tools: { k8s: "kubernetes", pg: "postgresql" } } };
+
+async function site(): Promise<{ dir: string; uid: string }> {
+  const dir = await makeContentDir({
+    "postindex.config.json": JSON.stringify(CONFIG),
+    "posts.ndjson": ndjson(
+      post("kube-1", { tools: ["kubernetes"], entities: [["tool", "kubernetes"]] }),
+      post("kube-2", { tools: ["k8s"], entities: [["tool", "kubernetes"]] }),
+      post("pg-1", { tools: ["pg", "docker"], entities: [["tool", "kubernetes"]] }),
+      post("other-1", { tools: ["docker"], entities: [["tool", "kubernetes"]] }),
+    ),
+  });
+  const uid = freshIndexUid("aliases");
+  const env = {
+    MEILI_URL: meili.url,
+    MEILI_MASTER_KEY: meili.masterKey,
+    MEILI_INDEX: uid,
+    POSTINDEX_DATA_DIR: await makeTempDir("aliases"),
+    LOG_LEVEL: "warn",
+  };
+  const reindex = await runCli(["reindex", dir], env);
+  expect(reindex.status).toBe(0);
+  return { dir, uid };
+}
+
+const ids = (hits: { id: string }[]) => hits.map((hit) => hit.id).sort();
+
+describe("aliases in the API", () => {
+  test("a facet filter spelled as an alias finds the posts indexed as the value meant", async () => {
+    const { dir, uid } = await site();
+    const { app, close } = await testApp(meili, uid, { contentDir: dir });
+    closers.push(close);
+    const byAlias = await request(app).get("/search?tools=k8s").expect(200);
+    expect(ids(byAlias.body.hits)).toEqual(["kube-1", "kube-2"]);
+    const both = await request(app).get("/search?tools=k8s&tools=kubernetes&tools=pg").expect(200);
+    expect(ids(both.body.hits)).toEqual(["kube-1", "kube-2", "pg-1"]);
+    // Through Express too (a path spelling the lean route leaves to it).
+    const viaExpress = await request(app).get("/Search/?tools=pg").expect(200);
+    expect(ids(viaExpress.body.hits)).toEqual(["pg-1"]);
+    // Related posts' facet filters and autocomplete.
+    const related = await request(app).get("/posts/other-1/related?tools=k8s&limit=5").expect(200);
+    expect(related.body.related.map((entry: { id: string }) => entry.id).sort()).toEqual(["kube-1", "kube-2"]);
+    const values = await request(app).get("/facets/tools?q=k8s").expect(200);
+    expect(JSON.stringify(values.body)).toContain("kubernetes");
+    expect(JSON.stringify(values.body)).not.toContain("k8s");
+  });
+
+  test("without the folder's configuration an alias is just another value; an edit applies within seconds", async () => {
+    const { dir, uid } = await site();
+    const plain = await testApp(meili, uid);
+    closers.push(plain.close);
+    expect((await request(plain.app).get("/search?tools=k8s").expect(200)).body.total).toBe(0);
+    const { app, close } = await testApp(meili, uid, { contentDir: dir });
+    closers.push(close);
+    expect((await request(app).get("/search?tools=k8s").expect(200)).body.total).toBe(2);
+    await writeFile(
+      path.join(dir, "postindex.config.json"),
+      JSON.stringify({ aliases: { tools: { kube: "kubernetes" } } }),
+    );
+    await expect
+      .poll(async () => (await request(app).get("/search?tools=kube").expect(200)).body.total, {
+        message: "the edited aliases apply",
+        timeout: 5_000,
+      })
+      .toBe(2);
+    expect((await request(app).get("/search?tools=k8s").expect(200)).body.total).toBe(0);
+    // A broken file keeps the last valid aliases.
+    await writeFile(path.join(dir, "postindex.config.json"), "{ not json");
+    // Nothing to wait for but the API's next look at the file (at most once a second): let one pass.
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect((await request(app).get("/search?tools=kube").expect(200)).body.total).toBe(2);
+  });
+});
