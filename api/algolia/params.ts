@@ -1,3 +1,5 @@
+import type { AliasTable } from "../../src/check/content-config.js";
+import { isFacet, normaliseFacetValue } from "../../src/index.js";
 import { SEARCH_LIMITS } from "../queries.js";
 import { AlgoliaError } from "./errors.js";
 
@@ -174,7 +176,10 @@ function countConditions(groups: readonly FilterGroup[]): number {
  * {@link AlgoliaParams}.
  * @throws AlgoliaError 400 naming the first bad parameter
  */
-export function readAlgoliaParams(request: Readonly<Record<string, unknown>>): AlgoliaParams {
+export function readAlgoliaParams(
+  request: Readonly<Record<string, unknown>>,
+  aliases: AliasTable = NO_ALIASES,
+): AlgoliaParams {
   const fromParams = typeof request["params"] === "string" ? readParamsString(request["params"]) : {};
   if (request["params"] !== undefined && typeof request["params"] !== "string" && typeof request["params"] !== "object")
     throw new AlgoliaError(400, "params must be a URL-encoded string");
@@ -183,7 +188,7 @@ export function readAlgoliaParams(request: Readonly<Record<string, unknown>>): A
       ? (request["params"] as Record<string, unknown>)
       : {};
   const get = (name: string): unknown => request[name] ?? nested[name] ?? fromParams[name];
-  const facetFilters = readFilterGroups("facetFilters", get("facetFilters"));
+  const facetFilters = facetFiltersMeant(readFilterGroups("facetFilters", get("facetFilters")), aliases);
   const numericFilters = readFilterGroups("numericFilters", get("numericFilters"));
   if (countConditions(facetFilters) + countConditions(numericFilters) > ALGOLIA_LIMITS.maxConditions)
     throw new AlgoliaError(
@@ -243,4 +248,28 @@ function echoParams(params: Omit<AlgoliaParams, "echo">): string {
   if (params.numericFilters.length > 0) add("numericFilters", params.numericFilters);
   if (params.filters !== "") add("filters", params.filters);
   return pairs.join("&");
+}
+
+/** No aliases declared (the default of the readers). */
+export const NO_ALIASES: AliasTable = { facets: new Map(), entities: new Map(), empty: true };
+
+/**
+ * `facetFilters` with the content folder's aliases applied to their values (`tools:k8s` →
+ * `tools:kubernetes`, negation and the `\-` escape kept), as `GET /search` applies them.
+ */
+function facetFiltersMeant(groups: FilterGroup[], aliases: AliasTable): FilterGroup[] {
+  if (aliases.empty) return groups;
+  const meant = (entry: string): string => {
+    const at = entry.indexOf(":");
+    const name = at <= 0 ? "" : entry.slice(0, at).trim();
+    const table = isFacet(name) ? aliases.facets.get(name) : undefined;
+    if (table === undefined) return entry;
+    const raw = entry.slice(at + 1);
+    const negated = raw.startsWith("-");
+    const value = negated || raw.startsWith("\\-") ? raw.slice(1) : raw;
+    const to = table.get(normaliseFacetValue(value));
+    if (to === undefined) return entry;
+    return `${name}:${negated ? "-" : to.startsWith("-") ? "\\" : ""}${to}`;
+  };
+  return groups.map((group) => (typeof group === "string" ? meant(group) : group.map(meant)));
 }

@@ -1,3 +1,4 @@
+import type { AliasTable } from "../../src/check/content-config.js";
 import { relatedForDocument, toDocumentId, type MeiliClient } from "../../src/index.js";
 import { MAX_RELATED_LIMIT } from "../queries.js";
 import type { LiveRelatedIndex } from "../related-refresher.js";
@@ -39,6 +40,8 @@ export interface RecommendDeps {
   readonly indexUid: string;
   readonly related: LiveRelatedIndex;
   readonly typeWeights: Readonly<Record<string, number>>;
+  /** The content folder's aliases now, applied to `queryParameters.facetFilters`. */
+  readonly aliases?: () => AliasTable;
 }
 
 async function recommendOne(deps: RecommendDeps, raw: unknown) {
@@ -55,7 +58,7 @@ async function recommendOne(deps: RecommendDeps, raw: unknown) {
     throw new AlgoliaError(400, "objectID must be a non-empty string");
   const threshold = readNumber("threshold", request["threshold"], 0, 100, 0);
   const max = Math.round(readNumber("maxRecommendations", request["maxRecommendations"], 1, MAX_RELATED_LIMIT, 30));
-  const query = readAlgoliaParams(asObject(request["queryParameters"], "queryParameters"));
+  const query = readAlgoliaParams(asObject(request["queryParameters"], "queryParameters"), deps.aliases?.());
   const filters = toFacetSelection(query.facetFilters);
   const startedAt = performance.now();
   const relatedIndex = await deps.related.current();
@@ -84,10 +87,10 @@ async function recommendOne(deps: RecommendDeps, raw: unknown) {
       };
     });
   if (hits.length === 0 && request["fallbackParameters"] !== undefined) {
-    const fallback = readAlgoliaParams({
-      hitsPerPage: max,
-      ...asObject(request["fallbackParameters"], "fallbackParameters"),
-    });
+    const fallback = readAlgoliaParams(
+      { hitsPerPage: max, ...asObject(request["fallbackParameters"], "fallbackParameters") },
+      deps.aliases?.(),
+    );
     const plan = planSearch(deps.indexUid, index, fallback);
     const [result] = await runSearches(deps.client, deps.indexUid, [plan]);
     const searchHits = ((result?.["hits"] ?? []) as Record<string, unknown>[])

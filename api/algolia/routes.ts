@@ -89,7 +89,7 @@ export function algoliaPreflight(policy: CorsPolicy): RequestHandler {
 export function algoliaRoutes(context: ApiContext, options: AlgoliaRouteOptions = {}): Router {
   const { client, indexUid, related } = context;
   const { retryAfterSeconds, typeWeights } = context.options;
-  const recommendDeps = { client, indexUid, related, typeWeights };
+  const recommendDeps = { client, indexUid, related, typeWeights, aliases: context.aliases };
   const router = Router();
   router.use(instantSearchPageRoutes(indexUid, options.publicKey));
   const handle =
@@ -117,7 +117,7 @@ export function algoliaRoutes(context: ApiContext, options: AlgoliaRouteOptions 
   router.use("/1", express.text({ type: () => true, limit: options.bodyLimitBytes ?? 64 * 1024 }));
   router.post(
     QUERIES,
-    handle((req) => runMultiQuery(client, indexUid, jsonBody(req))),
+    handle((req) => runMultiQuery(client, indexUid, jsonBody(req), context.aliases())),
   );
   router.post(
     RECOMMENDATIONS,
@@ -125,12 +125,19 @@ export function algoliaRoutes(context: ApiContext, options: AlgoliaRouteOptions 
   );
   router.post(
     "/1/indexes/:index/query",
-    handle((req) => runSingleQuery(client, indexUid, String(req.params["index"]), jsonBody(req))),
+    handle((req) => runSingleQuery(client, indexUid, String(req.params["index"]), jsonBody(req), context.aliases())),
   );
   router.post(
     "/1/indexes/:index/facets/:facet/query",
     handle((req) =>
-      runFacetQuery(client, indexUid, String(req.params["index"]), String(req.params["facet"]), jsonBody(req)),
+      runFacetQuery(
+        client,
+        indexUid,
+        String(req.params["index"]),
+        String(req.params["facet"]),
+        jsonBody(req),
+        context.aliases(),
+      ),
     ),
   );
   router.all("/1/*rest", (req, res) => {

@@ -18,7 +18,8 @@ import {
 import { AlgoliaError } from "./errors.js";
 import { toMeiliFilter } from "./filters.js";
 import { resolveIndex, type AlgoliaIndex } from "./indexes.js";
-import { readAlgoliaParams, type AlgoliaParams } from "./params.js";
+import { NO_ALIASES, readAlgoliaParams, type AlgoliaParams } from "./params.js";
+import type { AliasTable } from "../../src/check/content-config.js";
 import { relaxedQueryText } from "./relax.js";
 
 /**
@@ -128,14 +129,14 @@ function readFacetName(name: unknown): Facet {
 }
 
 /** The `requests` of `POST /1/indexes/*\/queries`, read and planned. @throws AlgoliaError 400/404 */
-export function planMultiQuery(indexUid: string, body: unknown): Planned[] {
+export function planMultiQuery(indexUid: string, body: unknown, aliases: AliasTable = NO_ALIASES): Planned[] {
   const requests = asObject(body, "body")["requests"];
   if (!Array.isArray(requests)) throw new AlgoliaError(400, "requests must be a list");
   if (requests.length > 50) throw new AlgoliaError(400, "requests may hold at most 50 queries");
   return requests.map((raw: unknown): Planned => {
     const request = asObject(raw, "each request");
     const index = resolveIndex(indexUid, request["indexName"]);
-    const params = readAlgoliaParams(request);
+    const params = readAlgoliaParams(request, aliases);
     if (request["type"] === "facet")
       return { kind: "facet", facet: readFacetName(request["facet"] ?? request["facetName"]), index, params };
     return { kind: "search", plan: planSearch(indexUid, index, params) };
@@ -184,8 +185,13 @@ export async function runSearches(client: MeiliClient, indexUid: string, plans: 
 }
 
 /** `POST /1/indexes/*\/queries`: `{"results": [...]}` in the order of the requests. */
-export async function runMultiQuery(client: MeiliClient, indexUid: string, body: unknown) {
-  const planned = planMultiQuery(indexUid, body);
+export async function runMultiQuery(
+  client: MeiliClient,
+  indexUid: string,
+  body: unknown,
+  aliases: AliasTable = NO_ALIASES,
+) {
+  const planned = planMultiQuery(indexUid, body, aliases);
   const searches = planned.flatMap((item) => (item.kind === "search" ? [item.plan] : []));
   const facetSearches = planned.map((item) =>
     item.kind === "facet" ? searchFacetValues(client, indexUid, item.facet, item.params) : Promise.resolve(undefined),
@@ -232,9 +238,15 @@ async function searchFacetValues(client: MeiliClient, indexUid: string, facet: F
 }
 
 /** `POST /1/indexes/:index/query`: one search. */
-export async function runSingleQuery(client: MeiliClient, indexUid: string, indexName: string, body: unknown) {
+export async function runSingleQuery(
+  client: MeiliClient,
+  indexUid: string,
+  indexName: string,
+  body: unknown,
+  aliases: AliasTable = NO_ALIASES,
+) {
   const index = resolveIndex(indexUid, indexName);
-  const params = readAlgoliaParams(asObject(body, "body"));
+  const params = readAlgoliaParams(asObject(body, "body"), aliases);
   const [result] = await runSearches(client, indexUid, [planSearch(indexUid, index, params)]);
   return result;
 }
@@ -246,8 +258,9 @@ export async function runFacetQuery(
   indexName: string,
   facetName: string,
   body: unknown,
+  aliases: AliasTable = NO_ALIASES,
 ) {
   resolveIndex(indexUid, indexName);
   const facet = readFacetName(facetName);
-  return searchFacetValues(client, indexUid, facet, readAlgoliaParams(asObject(body, "body")));
+  return searchFacetValues(client, indexUid, facet, readAlgoliaParams(asObject(body, "body"), aliases));
 }

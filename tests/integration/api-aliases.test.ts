@@ -67,6 +67,41 @@ describe("aliases in the API", () => {
     expect(JSON.stringify(values.body)).not.toContain("k8s");
   });
 
+  test("the Algolia routes apply them to facetFilters, negated ones too, and to Recommend's filters", async () => {
+    const { dir, uid } = await site();
+    const { app, close } = await testApp(meili, uid, { contentDir: dir });
+    closers.push(close);
+    const multi = async (facetFilters: unknown) => {
+      const body = JSON.stringify({ requests: [{ indexName: uid, facetFilters, hitsPerPage: 20 }] });
+      const { body: answer } = await request(app)
+        .post("/1/indexes/*/queries")
+        .set("content-type", "text/plain")
+        .send(body)
+        .expect(200);
+      return (answer.results[0].hits as { objectID: string }[]).map((hit) => hit.objectID).sort();
+    };
+    expect(await multi(["tools:k8s"])).toEqual(["kube-1", "kube-2"]);
+    expect(await multi([["tools:K8s", "tools:pg"]])).toEqual(["kube-1", "kube-2", "pg-1"]);
+    expect(await multi(["tools:-k8s"])).toEqual(["other-1", "pg-1"]);
+    const { body: recommended } = await request(app)
+      .post("/1/indexes/*/recommendations")
+      .set("content-type", "text/plain")
+      .send(
+        JSON.stringify({
+          requests: [
+            {
+              indexName: uid,
+              model: "related-products",
+              objectID: "other-1",
+              queryParameters: { facetFilters: ["tools:pg"] },
+            },
+          ],
+        }),
+      )
+      .expect(200);
+    expect(recommended.results[0].hits.map((hit: { objectID: string }) => hit.objectID)).toEqual(["pg-1"]);
+  });
+
   test("without the folder's configuration an alias is just another value; an edit applies within seconds", async () => {
     const { dir, uid } = await site();
     const plain = await testApp(meili, uid);
