@@ -1,5 +1,5 @@
 import { filterAllOf, filterAnyOf, entityFilter, excludeIds, type FilterClause } from "../meili/filter.js";
-import { compareRelated, scoreCandidate, type CandidateScore, type WeightedEntity } from "./score.js";
+import { below, compareRelated, scoreCandidate, type CandidateScore, type WeightedEntity } from "./score.js";
 
 /**
  * Related-posts retrieval, MaxScore style: rare entities find the candidates, common ones only add
@@ -10,13 +10,6 @@ import { compareRelated, scoreCandidate, type CandidateScore, type WeightedEntit
  * {@link fallbackPlan}. When `isExact` is false (index statistics moved under us), plan again
  * with `prune: false` and fetch again.
  */
-
-/** Relative slack on score comparisons, so floating-point summation order never prunes a tie. */
-const SCORE_TOLERANCE = 1e-9;
-
-function below(bound: number, threshold: number): boolean {
-  return bound < threshold * (1 - SCORE_TOLERANCE);
-}
 
 export interface RelatedPlanOptions {
   /** How many related posts are wanted (≥ 1). */

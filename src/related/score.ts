@@ -168,3 +168,11 @@ export function compareRelated(a: RankedFields, b: RankedFields): number {
   if (aTime !== bTime) return aTime > bTime ? -1 : 1;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
+
+/** Relative slack on score bounds, so floating-point summation order never prunes a tie. */
+const SCORE_TOLERANCE = 1e-9;
+
+/** Whether a score bound is surely below `threshold` (by more than the summation slack): pruning may skip it. */
+export function below(bound: number, threshold: number): boolean {
+  return bound < threshold * (1 - SCORE_TOLERANCE);
+}

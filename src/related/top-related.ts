@@ -1,6 +1,6 @@
 import { entityKey } from "../document.js";
 import { lowerBound, type PostingList, type RelatedDocument, type RelatedIndex } from "./related-index.js";
-import { scoreCandidate, type CandidateScore, type WeightedEntity } from "./score.js";
+import { below, scoreCandidate, type CandidateScore, type WeightedEntity } from "./score.js";
 
 /**
  * The exact top k related posts from a {@link RelatedIndex}: MaxScore over its posting lists,
@@ -19,13 +19,6 @@ import { scoreCandidate, type CandidateScore, type WeightedEntity } from "./scor
  * prunes a tie. The order is `compareRelated`'s: score, then more shared entities, then fresher,
  * then id. Every random access to a post happens only for a candidate that could make the top k.
  */
-
-/** Relative slack on score bounds, so floating-point summation order never prunes a tie. */
-const SCORE_TOLERANCE = 1e-9;
-
-function below(bound: number, threshold: number): boolean {
-  return bound < threshold * (1 - SCORE_TOLERANCE);
-}
 
 /** Options for {@link topRelated}. */
 export interface TopRelatedOptions {
