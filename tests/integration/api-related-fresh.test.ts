@@ -7,6 +7,7 @@ import { LiveRelatedIndex } from "../../api/related-refresher.js";
 import { relatedForDocument } from "../../src/index.js";
 import { reindexFolder } from "../../indexer/reindex.js";
 import { syncFolder } from "../../indexer/sync.js";
+import type { IndexerContext } from "../../indexer/context.js";
 import { apiClientFor, silentLog } from "../helpers/api.js";
 import { makeContentDir, ndjson, writeContentFiles } from "../helpers/content-dir.js";
 import { makeIndexerContext } from "../helpers/indexer-context.js";
@@ -78,6 +79,21 @@ async function servedSite(fillers = 30) {
   });
   onTestFinished(() => api.close());
   return { uid, context, dir, api };
+}
+
+/**
+ * A reindex whose swap changes the related posts of `q`: `near` is gone and `newcomer`, sharing
+ * more of `q`'s rare topics than anyone, arrives. `q`'s top 3 then reads newcomer, far, filler-0000.
+ */
+async function reindexWithNewcomer(context: IndexerContext, dir: string): Promise<void> {
+  await rm(path.join(dir, "near.json"));
+  const entities: [string, string][] = [
+    ["topic", "rare"],
+    ["topic", "rarer"],
+    ["area", "backend"],
+  ];
+  await writeContentFiles(dir, { "newcomer.json": JSON.stringify(post("newcomer", { entities })) });
+  await reindexFolder(context, dir);
 }
 
 async function relatedIds(url: string, id: string, limit = 3): Promise<string> {
@@ -157,19 +173,7 @@ describe("related answers follow the indexer within a second", () => {
 
   test("a reindex's swap: the rebuilt index's posts, and only those, are related", async () => {
     const { context, dir, api } = await servedSite(300);
-    await rm(path.join(dir, "near.json"));
-    await writeContentFiles(dir, {
-      "newcomer.json": JSON.stringify(
-        post("newcomer", {
-          entities: [
-            ["topic", "rare"],
-            ["topic", "rarer"],
-            ["area", "backend"],
-          ],
-        }),
-      ),
-    });
-    await reindexFolder(context, dir);
+    await reindexWithNewcomer(context, dir);
     await expectSoon(api.url, "q", "newcomer,far,filler-0000", "the swapped-in index is related");
   });
 
@@ -212,19 +216,7 @@ describe("the refresher on its own", () => {
         .related.map((item) => item.id)
         .join(",");
     expect(await ids()).toBe("near,far,filler-0000");
-    await rm(path.join(dir, "near.json"));
-    await writeContentFiles(dir, {
-      "newcomer.json": JSON.stringify(
-        post("newcomer", {
-          entities: [
-            ["topic", "rare"],
-            ["topic", "rarer"],
-            ["area", "backend"],
-          ],
-        }),
-      ),
-    });
-    await reindexFolder(context, dir);
+    await reindexWithNewcomer(context, dir);
     await expect
       .poll(ids, { message: "the swapped-in index is loaded", timeout: FRESH_WITHIN_MS, interval: 25 })
       .toBe("newcomer,far,filler-0000");
