@@ -29,15 +29,18 @@ const RECHECK_MS = 1_000;
 /**
  * The aliases `dir/postindex.config.json` declares, as the API reads them: looked at again at most
  * once a second (an edit applies within a second, as the indexer reapplies it), the last valid ones
- * kept while the file does not parse. No folder: no aliases.
+ * kept while the file does not parse. No folder: no aliases. `clock`: milliseconds (tests pass their own).
  */
-export function folderAliases(dir: string | undefined): () => AliasTable {
+export function folderAliases(
+  dir: string | undefined,
+  clock: () => number = () => performance.now(),
+): () => AliasTable {
   const none: AliasTable = { facets: new Map(), entities: new Map(), empty: true };
   if (dir === undefined) return () => none;
   let current = none;
   let checkedAt = Number.NEGATIVE_INFINITY;
   return () => {
-    const now = performance.now();
+    const now = clock();
     if (now - checkedAt < RECHECK_MS) return current;
     checkedAt = now;
     const loaded = loadContentConfig(dir);
