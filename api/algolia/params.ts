@@ -1,4 +1,4 @@
-import type { AliasTable } from "../../src/check/content-config.js";
+import { NO_ALIASES, type AliasTable } from "../../src/check/content-config.js";
 import { isFacet, normaliseFacetValue } from "../../src/index.js";
 import { SEARCH_LIMITS } from "../queries.js";
 import { AlgoliaError } from "./errors.js";
@@ -249,9 +249,6 @@ function echoParams(params: Omit<AlgoliaParams, "echo">): string {
   if (params.filters !== "") add("filters", params.filters);
   return pairs.join("&");
 }
-
-/** No aliases declared (the default of the readers). */
-export const NO_ALIASES: AliasTable = { facets: new Map(), entities: new Map(), empty: true };
 
 /**
  * `facetFilters` with the content folder's aliases applied to their values (`tools:k8s` →

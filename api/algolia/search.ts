@@ -18,8 +18,8 @@ import {
 import { AlgoliaError } from "./errors.js";
 import { toMeiliFilter } from "./filters.js";
 import { resolveIndex, type AlgoliaIndex } from "./indexes.js";
-import { NO_ALIASES, readAlgoliaParams, type AlgoliaParams } from "./params.js";
-import type { AliasTable } from "../../src/check/content-config.js";
+import { readAlgoliaParams, type AlgoliaParams } from "./params.js";
+import { NO_ALIASES, type AliasTable } from "../../src/check/content-config.js";
 import { relaxedQueryText } from "./relax.js";
 
 /**

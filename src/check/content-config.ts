@@ -90,7 +90,8 @@ export interface LoadedConfig {
   problems: Finding[];
 }
 
-const NO_ALIASES: AliasTable = { facets: new Map(), entities: new Map(), empty: true };
+/** No alias declared: what a folder without (or with an invalid) postindex.config.json applies. */
+export const NO_ALIASES: AliasTable = Object.freeze({ facets: new Map(), entities: new Map(), empty: true });
 
 function defaultLintSettings(): LintSettings {
   return {

@@ -1,5 +1,5 @@
 import type { Facet } from "../document-types.js";
-import { loadContentConfig, type AliasTable } from "./content-config.js";
+import { loadContentConfig, NO_ALIASES, type AliasTable } from "./content-config.js";
 
 /**
  * The values a reader's facet filters mean, with the content folder's declared aliases applied
@@ -35,9 +35,8 @@ export function folderAliases(
   dir: string | undefined,
   clock: () => number = () => performance.now(),
 ): () => AliasTable {
-  const none: AliasTable = { facets: new Map(), entities: new Map(), empty: true };
-  if (dir === undefined) return () => none;
-  let current = none;
+  if (dir === undefined) return () => NO_ALIASES;
+  let current = NO_ALIASES;
   let checkedAt = Number.NEGATIVE_INFINITY;
   return () => {
     const now = clock();
