@@ -25,21 +25,26 @@ export type RecordOutcome = RecordLocation &
       }
   );
 
-/** Normalises, validates and classifies one parsed record. Pure: never throws for any input. */
+/**
+ * Normalises, validates and classifies one parsed record. Pure: never throws for any input.
+ * Outcomes are written out field by field rather than spread from `location`: an object spread
+ * is a generic property copy, and this runs for every record of every pass.
+ */
 export function evaluateRecord(raw: unknown, location: RecordLocation): RecordOutcome {
+  const { file, line } = location;
   const normalised = normaliseRecord(raw);
-  const id = readableId(normalised);
   const validation = validateRecord(normalised);
   if (!validation.ok) {
     const { field, message } = validation.problem;
-    return { ...location, kind: "rejected", id, field: field === "" ? null : field, message, scope: "record" };
+    const id = readableId(normalised);
+    return { file, line, kind: "rejected", id, field: field === "" ? null : field, message, scope: "record" };
   }
   const { record, warnings } = validation;
   const classification = classifyRecord(record);
   if (classification.status === "excluded") {
-    return { ...location, kind: "excluded", id: record.id, reason: classification.reason, record, warnings };
+    return { file, line, kind: "excluded", id: record.id, reason: classification.reason, record, warnings };
   }
-  return { ...location, kind: "indexed", id: record.id, record, warnings };
+  return { file, line, kind: "indexed", id: record.id, record, warnings };
 }
 
 /** The id a record was meant to have, when one can be read, so the editor can find a rejected one. */

@@ -86,6 +86,8 @@ const FLAG_ALIASES: Record<string, string> = {
   do_not_index: "noindex",
   never_related: "no_related",
 };
+/** No other spellings: the group's keys are its fields. */
+const NO_OTHER_SPELLINGS: Record<string, string> = {};
 const PAYLOAD_FIELDS: Record<string, FieldReader> = {
   source_id: readText,
   generator: readText,
@@ -125,19 +127,27 @@ function normaliseMeta(meta: Map<string, unknown>, payload: unknown): Record<str
  * A key-value group with its known fields read; `aliases` maps other spellings of a field to it.
  * Unknown keys are dropped. Returns the input unchanged when it is not a group at all.
  */
-function group(value: unknown, fields: Record<string, FieldReader>, aliases: Record<string, string> = {}): unknown {
+function group(
+  value: unknown,
+  fields: Record<string, FieldReader>,
+  aliases: Record<string, string> = NO_OTHER_SPELLINGS,
+): unknown {
   if (value === undefined || value === null) return undefined;
   const pairs = readKeyValues(value);
   if (!(pairs instanceof Map)) return pairs;
-  const byField = new Map<string, unknown>();
-  for (const [key, entry] of pairs) {
-    const field = aliases[key] ?? key;
-    if (!byField.has(field)) byField.set(field, entry);
+  let byField = pairs;
+  if (aliases !== NO_OTHER_SPELLINGS) {
+    byField = new Map<string, unknown>();
+    for (const [key, entry] of pairs) {
+      const field = aliases[key] ?? key;
+      if (!byField.has(field)) byField.set(field, entry);
+    }
   }
   // Fields in declaration order, so that the same content always serialises (and hashes) the same.
   const out: Record<string, unknown> = {};
-  for (const [field, read] of Object.entries(fields)) {
-    if (byField.has(field)) setDefined(out, field, read(byField.get(field)));
+  for (const field in fields) {
+    const entry = byField.get(field);
+    if (entry !== undefined) setDefined(out, field, (fields[field] as FieldReader)(entry));
   }
   return out;
 }

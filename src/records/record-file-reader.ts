@@ -2,8 +2,14 @@ import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { fileStamp } from "./find-files.js";
 import { parseLine, parseWholeFile, readFailure, type ParsedEntry } from "./parse-file.js";
 
-/** Bytes read at a time from an NDJSON file, and the size of the buffer kept between files. */
-const CHUNK_BYTES = 1 << 20;
+/**
+ * Bytes read at a time from an NDJSON file, and the size of the buffer kept between files. Small
+ * on purpose: every record of a chunk is parsed before the first is evaluated, so a chunk's records
+ * are alive together, and each young-generation collection copies what is alive. 64 KiB (~25
+ * records) instead of 1 MiB halved the collector's time in a `check` of 20,000 NDJSON records
+ * (scavenges ~960 ms → ~450 ms, `node --trace-gc`); the extra `read` calls cost nothing measurable.
+ */
+const CHUNK_BYTES = 1 << 16;
 /** A buffer grown past this for one large file is dropped after it rather than kept for the scan. */
 const KEPT_BUFFER_BYTES = 4 * CHUNK_BYTES;
 const LF = 0x0a;
@@ -11,7 +17,7 @@ const CR = 0x0d;
 
 /**
  * Reads record files one after another, synchronously, into {@link ParsedEntry} batches: a
- * `*.json` file whole (one batch), an NDJSON file a 1 MiB chunk at a time (one batch of lines per
+ * `*.json` file whole (one batch), an NDJSON file a 64 KiB chunk at a time (one batch of lines per
  * chunk, blank lines skipped, LF or CRLF), so memory stays flat however large the file.
  *
  * Why synchronous: reading a small file is four system calls (open, fstat, read, close). Through
