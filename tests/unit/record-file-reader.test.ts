@@ -2,7 +2,7 @@ import { mkdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { EventLoopSlices } from "../../src/records/event-loop-slices.js";
-import { RecordFileReader } from "../../src/records/record-file-reader.js";
+import { CHUNK_BYTES, RecordFileReader } from "../../src/records/record-file-reader.js";
 import type { ParsedEntry } from "../../src/records/parse-file.js";
 import { scanWithProgress, type ScanOutcome } from "../../src/records/scan-folder.js";
 import { makeContentDir, ndjson } from "../helpers/content-dir.js";
@@ -46,7 +46,7 @@ describe("RecordFileReader", () => {
   });
 
   test("a large NDJSON file comes in bounded batches, every line once, in order, with its number; CRLF split across chunks", async () => {
-    // ~3 MB of ~40 KB lines: more than one 1 MiB chunk, so lines (and some CR LF pairs) straddle chunk ends.
+    // ~3 MB of ~40 KB lines: many read chunks, so lines (and some CR LF pairs) straddle chunk ends.
     const records = Array.from({ length: 80 }, (_, i) => paddedPost(`p${i}`, 40_000 + i));
     const text = records.map((record) => JSON.stringify(record)).join("\r\n") + "\r\n";
     const dir = await makeContentDir({ "big.ndjson": text });
@@ -59,10 +59,10 @@ describe("RecordFileReader", () => {
     expect(entries.map((entry) => entry.line)).toEqual(records.map((_, i) => i + 1));
   });
 
-  test("a CR LF pair split by the end of a read chunk (1 MiB) ends its line, the CR dropped", async () => {
+  test("a CR LF pair split by the end of a read chunk ends its line, the CR dropped", async () => {
     const first = JSON.stringify(makePost("one"));
     // The second line's CR is the chunk's last byte, its LF the next chunk's first.
-    const secondLength = 2 ** 20 - (first.length + 2) - 1;
+    const secondLength = CHUNK_BYTES - (first.length + 2) - 1;
     const bare = JSON.stringify(makePost("two", { intro: "" }));
     const second = JSON.stringify(makePost("two", { intro: "x".repeat(secondLength - bare.length) }));
     expect(second.length).toBe(secondLength);
