@@ -31,6 +31,8 @@ interface WriteJob {
   readonly description: string;
   readonly documents: number;
   readonly send: () => TaskRef;
+  /** Told once Meilisearch has accepted the write: its payload is no longer needed. */
+  readonly sent?: () => void;
 }
 
 /** Payloads waiting to be sent at once (the rest of the memory bound: `batchBytes` each). */
@@ -99,11 +101,11 @@ export class DocumentPusher {
     if (this.#batch.lines === 0) return;
     const documents = this.#batch.lines;
     const body = this.#batch.take();
-    const index = this.#client.index(this.#indexUid);
     await this.#enqueue({
       description: `writing ${documents} documents`,
       documents,
-      send: () => index.addDocumentsFromString(body, "application/x-ndjson", { primaryKey: "id" }),
+      send: () => this.#client.addNdjsonDocuments(this.#indexUid, body),
+      sent: () => this.#batch.recycle(body),
     });
   }
 
@@ -123,6 +125,7 @@ export class DocumentPusher {
       () => this.#client.waitForEnqueued(job.send(), action),
       this.#options.retry,
     );
+    job.sent?.();
     this.#track(taskUid, job.documents, action);
   }
 

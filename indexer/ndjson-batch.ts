@@ -1,6 +1,8 @@
 const LF = 0x0a;
 /** UTF-8 needs at most 3 bytes per UTF-16 code unit. */
 const MAX_BYTES_PER_UNIT = 3;
+/** Buffers kept for reuse: as many as batches may be in hand at once (see the pusher's unsent limit). */
+const MAX_SPARES = 3;
 
 /**
  * NDJSON lines written straight into one reused buffer, as UTF-8, counting bytes as they are
@@ -13,6 +15,9 @@ export class NdjsonBatch {
   /** Bytes written: the lines and the LF between them. */
   #written = 0;
   #lines = 0;
+  /** Buffers whose bytes were taken and not yet handed back, by the bytes given out. */
+  readonly #lent = new Map<Buffer, Buffer>();
+  readonly #spares: Buffer[] = [];
 
   constructor(initialBytes: number) {
     this.#buffer = Buffer.allocUnsafe(initialBytes);
@@ -37,12 +42,28 @@ export class NdjsonBatch {
     this.#lines += 1;
   }
 
-  /** The batch's text (lines joined by LF), and the batch emptied for the next lines. */
-  take(): string {
-    const text = this.#buffer.toString("utf8", 0, this.#written);
+  /**
+   * The batch's bytes (lines joined by LF, UTF-8), and the batch emptied for the next lines, which
+   * go into another buffer: a spare one handed back by {@link NdjsonBatch.recycle}, or a new one.
+   * Bytes, not text: decoding 8 MiB into a string and encoding it again on the way to the socket
+   * cost ~2 s of CPU over a 20,000-article reindex. Not copied, and buffers reused, because on
+   * these machines copying 8 MiB takes ~15 ms and first touching a new 8 MiB buffer ~50 ms.
+   */
+  take(): Buffer {
+    const bytes = this.#buffer.subarray(0, this.#written);
+    this.#lent.set(bytes, this.#buffer);
+    this.#buffer = this.#spares.pop() ?? Buffer.allocUnsafe(this.#buffer.length);
     this.#written = 0;
     this.#lines = 0;
-    return text;
+    return bytes;
+  }
+
+  /** Hands back bytes {@link NdjsonBatch.take} gave, once nothing reads them any more, for later batches. */
+  recycle(taken: Buffer): void {
+    const buffer = this.#lent.get(taken);
+    if (buffer === undefined) return;
+    this.#lent.delete(taken);
+    if (this.#spares.length < MAX_SPARES) this.#spares.push(buffer);
   }
 
   #makeRoom(bytes: number): void {

@@ -51,8 +51,11 @@ export interface BytesRequest {
   readonly path: string;
   /** Request headers as they go out (lower-case names): built once by the caller, not per request. */
   readonly headers: Readonly<Record<string, string>>;
-  /** The JSON body. */
-  readonly body: string;
+  /**
+   * The body: JSON text, or bytes as they are to go out (an NDJSON batch: sending a Buffer costs
+   * a third of the CPU of sending the same text, which must be encoded on the way to the socket).
+   */
+  readonly body: string | Buffer;
   /**
    * The longest the answer may take from now, to its last byte; then the request is aborted and
    * the promise rejects with a {@link MeiliUnavailableError}, on time (a timer of its own, where

@@ -12,23 +12,47 @@ describe("NdjsonBatch", () => {
     for (const line of lines) batch.add(line);
     expect(batch.lines).toBe(3);
     expect(batch.size).toBe(lines.reduce((bytes, line) => bytes + Buffer.byteLength(line) + 1, 0));
-    expect(batch.take()).toBe(lines.join("\n"));
+    expect(batch.take().toString("utf8")).toBe(lines.join("\n"));
   });
 
   test("take empties the batch; the next lines start a new text", () => {
     const batch = new NdjsonBatch(16);
     batch.add('{"id":"a"}');
-    expect(batch.take()).toBe('{"id":"a"}');
+    expect(batch.take().toString("utf8")).toBe('{"id":"a"}');
     expect(batch.lines).toBe(0);
     expect(batch.size).toBe(0);
     batch.add('{"id":"b"}');
-    expect(batch.take()).toBe('{"id":"b"}');
+    expect(batch.take().toString("utf8")).toBe('{"id":"b"}');
+  });
+
+  test("a batch taken stays as it was while the next lines are written (it may still be on its way)", () => {
+    const batch = new NdjsonBatch(64);
+    batch.add('{"id":"first"}');
+    const sent = batch.take();
+    batch.add('{"id":"XXXXX"}');
+    expect(sent.toString("utf8")).toBe('{"id":"first"}');
   });
 
   test("grows past its first size, keeping what was written", () => {
     const batch = new NdjsonBatch(8);
     const lines = Array.from({ length: 50 }, (_, i) => JSON.stringify({ id: `post-${i}`, body: "ü".repeat(i * 10) }));
     for (const line of lines) batch.add(line);
-    expect(batch.take()).toBe(lines.join("\n"));
+    expect(batch.take().toString("utf8")).toBe(lines.join("\n"));
+  });
+
+  test("a batch handed back is reused for a later one, and a batch still out is never written over", () => {
+    // Larger than Node's shared pool serves (4 KiB), so each buffer has a memory of its own.
+    const batch = new NdjsonBatch(16_384);
+    batch.add('{"id":"one"}');
+    const first = batch.take();
+    batch.add('{"id":"two"}');
+    const second = batch.take();
+    batch.recycle(first);
+    batch.add('{"id":"three"}');
+    const third = batch.take();
+    expect(third.buffer).toBe(first.buffer);
+    expect(second.buffer).not.toBe(first.buffer);
+    expect(third.toString("utf8")).toBe('{"id":"three"}');
+    expect(second.toString("utf8")).toBe('{"id":"two"}');
   });
 });
