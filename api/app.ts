@@ -20,6 +20,7 @@ import { securityHeaders, securityHeadersMiddleware } from "./security-headers.j
 import { demoPageRoutes } from "./routes/demo-page.js";
 import { LiveRelatedIndex } from "./related-refresher.js";
 import { algoliaPreflight, algoliaRoutes } from "./algolia/routes.js";
+import { leanAlgoliaRoute } from "./algolia/lean-queries.js";
 
 /** What {@link createApp} builds the API from. */
 export interface AppDeps {
@@ -96,5 +97,8 @@ export function createApp(deps: AppDeps): Express {
     retryAfterSeconds: options.retryAfterSeconds,
     trustProxy: options.trustProxy,
   });
-  return serveFirst(app, [leanSearchRoute(context, kit)]);
+  return serveFirst(app, [
+    leanSearchRoute(context, kit),
+    leanAlgoliaRoute(context, kit, { publicKey: options.algoliaApiKey }),
+  ]);
 }

@@ -96,6 +96,23 @@ export class LeanKit {
     this.#finished(exchange, status);
   }
 
+  /**
+   * Sends `body` (JSON) with `status` and `headers`, then `Content-Type` and `Content-Length`
+   * (and an `ETag` with `etag`, as Express's `res.json` adds), and accounts for it: the Algolia
+   * routes' answers to POSTs, which no client revalidates.
+   */
+  send(exchange: LeanExchange, status: number, headers: string[], body: Buffer, options: { etag: boolean }): void {
+    const { req, res } = exchange;
+    let sent = status;
+    if (options.etag) sent = writeJson(req, res, status, headers, body);
+    else {
+      headers.push("Content-Type", "application/json; charset=utf-8", "Content-Length", String(body.length));
+      res.writeHead(status, headers);
+      res.end(body);
+    }
+    this.#finished(exchange, sent);
+  }
+
   /** Answers `error` as the error middleware would: mapped, counted, logged when it is the server's, uncached. */
   fail(exchange: LeanExchange, error: unknown): void {
     const { req, res } = exchange;

@@ -30,7 +30,10 @@ export interface AlgoliaRouteOptions {
   readonly bodyLimitBytes?: number;
 }
 
-const QUERIES = /^\/1\/indexes\/(?:\*|%2A)\/queries\/?$/i;
+/** The path of the multi-query, as Express matches it (any case, `*` escaped or not, one trailing slash). */
+export const QUERIES_PATH = /^\/1\/indexes\/(?:\*|%2A)\/queries\/?$/i;
+/** The default {@link AlgoliaRouteOptions.bodyLimitBytes}. */
+export const ALGOLIA_BODY_LIMIT_BYTES = 64 * 1024;
 const RECOMMENDATIONS = /^\/1\/indexes\/(?:\*|%2A)\/recommendations\/?$/i;
 /** Headers the Algolia clients send that a preflight must allow. */
 const ALLOWED_HEADERS =
@@ -55,7 +58,12 @@ function credential(req: Request, name: string): string | undefined {
 /** The body as JSON: any content type, empty = `{}`. */
 function jsonBody(req: Request): unknown {
   const text: unknown = req.body;
-  if (typeof text !== "string" || text.trim() === "") return {};
+  return parseJsonBody(typeof text === "string" ? text : "");
+}
+
+/** A body's text as JSON, empty (or blank) = `{}`. @throws AlgoliaError 400 when it is not JSON */
+export function parseJsonBody(text: string): unknown {
+  if (text.trim() === "") return {};
   try {
     return JSON.parse(text) as unknown;
   } catch {
@@ -114,9 +122,9 @@ export function algoliaRoutes(context: ApiContext, options: AlgoliaRouteOptions 
     }
     next();
   });
-  router.use("/1", express.text({ type: () => true, limit: options.bodyLimitBytes ?? 64 * 1024 }));
+  router.use("/1", express.text({ type: () => true, limit: options.bodyLimitBytes ?? ALGOLIA_BODY_LIMIT_BYTES }));
   router.post(
-    QUERIES,
+    QUERIES_PATH,
     handle((req) => runMultiQuery(client, indexUid, jsonBody(req), context.aliases())),
   );
   router.post(

@@ -144,11 +144,15 @@ export function planMultiQuery(indexUid: string, body: unknown, aliases: AliasTa
 }
 
 /** Runs the Meilisearch queries of `plans` as one multi-search (raw bytes over the API's keep-alive transport). */
-async function multiSearch(client: MeiliClient, plans: readonly PlannedSearch[]): Promise<MeiliResult[]> {
+async function multiSearch(
+  client: MeiliClient,
+  plans: readonly PlannedSearch[],
+  timeoutMs: number | undefined,
+): Promise<MeiliResult[]> {
   if (plans.length === 0) return [];
   let bytes: Buffer;
   try {
-    bytes = await client.multiSearchBytes(JSON.stringify({ queries: plans.map((plan) => plan.meili) }));
+    bytes = await client.multiSearchBytes(JSON.stringify({ queries: plans.map((plan) => plan.meili) }), timeoutMs);
   } catch (error) {
     throw toMeiliError(error, "searching (multi-search)");
   }
@@ -159,9 +163,15 @@ async function multiSearch(client: MeiliClient, plans: readonly PlannedSearch[])
  * Runs planned searches; each answer in Algolia's shape, in the order planned. A search that
  * found nothing is retried once with its words reordered (see `relax.ts`, one more multi-search
  * for all of them); an answer found that way carries `relaxed: true`.
+ * @param timeoutMs the longest each Meilisearch request may take @default the client's
  */
-export async function runSearches(client: MeiliClient, indexUid: string, plans: readonly PlannedSearch[]) {
-  const results = await multiSearch(client, plans);
+export async function runSearches(
+  client: MeiliClient,
+  indexUid: string,
+  plans: readonly PlannedSearch[],
+  timeoutMs?: number,
+) {
+  const results = await multiSearch(client, plans, timeoutMs);
   const contexts = plans.map((plan) => plan.context);
   const retries = plans.flatMap((plan, i) => {
     const result = results[i];
@@ -173,6 +183,7 @@ export async function runSearches(client: MeiliClient, indexUid: string, plans: 
     const again = await multiSearch(
       client,
       retries.map((retry) => retry.plan),
+      timeoutMs,
     );
     retries.forEach((retry, j) => {
       const result = again[j];
@@ -184,12 +195,16 @@ export async function runSearches(client: MeiliClient, indexUid: string, plans: 
   return plans.map((_, i) => toAlgoliaResult(results[i] as MeiliResult, contexts[i] as SearchContext));
 }
 
-/** `POST /1/indexes/*\/queries`: `{"results": [...]}` in the order of the requests. */
+/**
+ * `POST /1/indexes/*\/queries`: `{"results": [...]}` in the order of the requests.
+ * @param timeoutMs the longest each Meilisearch request may take @default the client's
+ */
 export async function runMultiQuery(
   client: MeiliClient,
   indexUid: string,
   body: unknown,
   aliases: AliasTable = NO_ALIASES,
+  timeoutMs?: number,
 ) {
   const planned = planMultiQuery(indexUid, body, aliases);
   const searches = planned.flatMap((item) => (item.kind === "search" ? [item.plan] : []));
@@ -197,7 +212,7 @@ export async function runMultiQuery(
     item.kind === "facet" ? searchFacetValues(client, indexUid, item.facet, item.params) : Promise.resolve(undefined),
   );
   const [searchResults, facetResults] = await Promise.all([
-    runSearches(client, indexUid, searches),
+    runSearches(client, indexUid, searches, timeoutMs),
     Promise.all(facetSearches),
   ]);
   let next = 0;
@@ -244,10 +259,11 @@ export async function runSingleQuery(
   indexName: string,
   body: unknown,
   aliases: AliasTable = NO_ALIASES,
+  timeoutMs?: number,
 ) {
   const index = resolveIndex(indexUid, indexName);
   const params = readAlgoliaParams(asObject(body, "body"), aliases);
-  const [result] = await runSearches(client, indexUid, [planSearch(indexUid, index, params)]);
+  const [result] = await runSearches(client, indexUid, [planSearch(indexUid, index, params)], timeoutMs);
   return result;
 }
 
