@@ -6,15 +6,14 @@ import { CommanderError } from "commander";
 import { LiveRelatedIndex } from "../../api/related-refresher.js";
 import { DEFAULT_TYPE_WEIGHTS, type RelatedIndex } from "../../src/index.js";
 import {
+  addExportCounts,
   emptyExportCounts,
-  exportOrder,
-  exportText,
-  relatedAnswers,
-  relatedIndexFromFolder,
+  exportEnd,
   type RelatedExportCounts,
-} from "../../src/related/related-export.js";
+} from "../../src/related/export-ranking.js";
+import { RankingThreads } from "../../src/related/ranking-threads.js";
+import { relatedIndexFromFolder } from "../../src/related/related-export.js";
 import {
-  diffEntriesOf,
   diffExports,
   formatDiff,
   parseExport,
@@ -70,45 +69,62 @@ export async function runRelated(
   const before = options.diff === undefined ? undefined : await readOldExport(options.diff);
   const folder = dir === undefined ? undefined : await requireFolder(dir);
 
-  const loaded = folder === undefined ? await loadLiveIndex(config) : await loadFolderIndex(folder);
-  const loadMs = performance.now() - startedAt;
+  // The lists are ranked on every core (the threads take the posts as they are read).
+  const threads = new RankingThreads({ workers: workersFromEnv() });
+  try {
+    const loaded = folder === undefined ? await loadLiveIndex(config, threads) : await loadFolderIndex(folder, threads);
+    const loadMs = performance.now() - startedAt;
 
-  const exportStartedAt = performance.now();
-  const counts = emptyExportCounts();
-  const after: ExportLists | undefined = before === undefined ? undefined : new Map();
-  const ids = exportOrder(loaded.index);
-  const bar = createProgressBar("related", process.stderr, "posts");
-  const answers = relatedAnswers(
-    loaded.index,
-    { limit: options.limit, typeWeights: config.api.typeWeights ?? DEFAULT_TYPE_WEIGHTS, minScore },
-    counts,
-    ids,
-  );
-  const tapped = (function* () {
-    for (const answer of answers) {
-      if (after !== undefined && answer.id !== null) after.set(answer.id, diffEntriesOf(answer));
-      if (counts.posts % 2_000 === 0) bar.update(counts.posts, ids.length, `${counts.entries} entries`);
-      yield answer;
-    }
-  })();
-  if (options.out === undefined) for (const _ of tapped);
-  else await writeAll(exportText(tapped, options.format), toStdout ? process.stdout : createWriteStream(options.out));
-  bar.stop();
-  const exportMs = performance.now() - exportStartedAt;
+    const exportStartedAt = performance.now();
+    const counts = emptyExportCounts();
+    const after: ExportLists | undefined = before === undefined ? undefined : new Map();
+    const posts = loaded.index.size;
+    const bar = createProgressBar("related", process.stderr, "posts");
+    const chunks = threads.export(
+      loaded.index,
+      { limit: options.limit, typeWeights: config.api.typeWeights ?? DEFAULT_TYPE_WEIGHTS, minScore },
+      options.format,
+      after !== undefined,
+    );
+    const pieces = (async function* () {
+      for await (const chunk of chunks) {
+        addExportCounts(counts, chunk.counts);
+        for (const [id, entries] of chunk.lists ?? []) after?.set(id, entries);
+        bar.update(counts.posts, posts, `${counts.entries} entries`);
+        yield chunk.text;
+      }
+      yield exportEnd(options.format, counts.posts);
+    })();
+    if (options.out === undefined) for await (const _ of pieces);
+    else await writeAll(pieces, toStdout ? process.stdout : createWriteStream(options.out));
+    bar.stop();
+    const exportMs = performance.now() - exportStartedAt;
 
-  const report: RelatedReport = {
-    source: folder === undefined ? { index: config.indexUid } : { folder },
-    out: options.out ?? null,
-    format: options.format,
-    limit: options.limit,
-    minScore: minScore ?? null,
-    ...(loaded.records === undefined ? {} : { records: loaded.records }),
-    export: counts,
-    timings: { loadMs: Math.round(loadMs), exportMs: Math.round(exportMs), totalMs: Math.round(loadMs + exportMs) },
-    ...(before === undefined || after === undefined ? {} : { diff: diffExports(before, after) }),
-  };
-  reportStream.write(`${options.json ? JSON.stringify(report) : summary(report)}\n`);
-  return EXIT.ok;
+    const report: RelatedReport = {
+      source: folder === undefined ? { index: config.indexUid } : { folder },
+      out: options.out ?? null,
+      format: options.format,
+      limit: options.limit,
+      minScore: minScore ?? null,
+      ...(loaded.records === undefined ? {} : { records: loaded.records }),
+      export: counts,
+      timings: { loadMs: Math.round(loadMs), exportMs: Math.round(exportMs), totalMs: Math.round(loadMs + exportMs) },
+      ...(before === undefined || after === undefined ? {} : { diff: diffExports(before, after) }),
+    };
+    reportStream.write(`${options.json ? JSON.stringify(report) : summary(report)}\n`);
+    return EXIT.ok;
+  } finally {
+    await threads.close();
+  }
+}
+
+/** POSTINDEX_RELATED_WORKERS: ranking worker threads besides the main thread (0: none); unset: one per other core. */
+function workersFromEnv(): number | undefined {
+  const value = process.env["POSTINDEX_RELATED_WORKERS"];
+  if (value === undefined || value === "") return undefined;
+  if (!/^\d{1,2}$/.test(value))
+    throw usage(`POSTINDEX_RELATED_WORKERS must be a whole number, got ${JSON.stringify(value)}`);
+  return Number(value);
 }
 
 function usage(message: string): CommanderError {
@@ -130,22 +146,26 @@ interface LoadedIndex {
   readonly records?: { indexed: number; excluded: number; rejected: number; duplicates: number };
 }
 
-async function loadFolderIndex(folder: string): Promise<LoadedIndex> {
+async function loadFolderIndex(folder: string, threads: RankingThreads): Promise<LoadedIndex> {
   const bar = createProgressBar("reading", process.stderr);
-  const { index, counts } = await relatedIndexFromFolder(folder, (p) =>
-    bar.update(p.doneFiles, p.totalFiles, `${p.records} records`),
+  const { index, counts } = await relatedIndexFromFolder(
+    folder,
+    (p) => bar.update(p.doneFiles, p.totalFiles, `${p.records} records`),
+    (document) => threads.add(document),
   );
   bar.stop();
   return { index, records: counts };
 }
 
-/** The live index's posts, read as the API reads them at start-up. */
-async function loadLiveIndex(config: Config): Promise<LoadedIndex> {
+/** The live index's posts, read as the API reads them at start-up (and handed on to the ranking threads). */
+async function loadLiveIndex(config: Config, threads: RankingThreads): Promise<LoadedIndex> {
   const log = loggerFor(config, { quietOnTerminal: true });
   const connection = await connectFromConfig(config, log);
   const live = new LiveRelatedIndex({ client: connection.client, indexUid: config.indexUid, log });
   try {
-    return { index: await live.current() };
+    const index = await live.current();
+    for (const document of index.documents()) threads.add(document);
+    return { index };
   } finally {
     await live.close();
     await connection.close();
@@ -153,11 +173,11 @@ async function loadLiveIndex(config: Config): Promise<LoadedIndex> {
 }
 
 /** Writes every piece, a chunk at a time, waiting whenever the stream asks to; ends a file (never stdout). */
-async function writeAll(pieces: Iterable<string>, stream: Writable): Promise<void> {
+async function writeAll(pieces: AsyncIterable<string>, stream: Writable): Promise<void> {
   const failed = new Promise<never>((_, reject) => stream.once("error", reject));
   failed.catch(() => undefined);
   let chunk = "";
-  for (const piece of pieces) {
+  for await (const piece of pieces) {
     chunk += piece;
     if (chunk.length < WRITE_CHUNK) continue;
     if (!stream.write(chunk)) await Promise.race([once(stream, "drain"), failed]);
