@@ -239,12 +239,18 @@ describe("errors, in Algolia's shape", () => {
   });
 });
 
+/** The headers of an answer but `Date` (which differs between any two answers). */
+function comparable(answer: RawAnswer) {
+  const { date: _date, ...headers } = answer.headers;
+  return headers;
+}
+
+/** The body with its processing times taken out (they differ between any two searches). */
+function withoutTime(answer: RawAnswer): string {
+  return answer.body.replace(/"processingTimeMS":\d+/g, "");
+}
+
 describe("the same answer as the Express route", () => {
-  /** Headers that differ between any two answers. */
-  const comparable = (answer: RawAnswer) => {
-    const { date: _date, ...headers } = answer.headers;
-    return headers;
-  };
   // `charset=latin1` is read by Express's text parser (the body is ASCII: the same text).
   const viaExpress = { "content-type": "text/plain; charset=latin1" };
 
@@ -254,7 +260,6 @@ describe("the same answer as the Express route", () => {
     });
     const lean = await queries(body, { origin: ORIGIN });
     const express = await queries(body, { origin: ORIGIN, ...viaExpress });
-    const withoutTime = (answer: RawAnswer) => answer.body.replace(/"processingTimeMS":\d+/g, "");
     expect(withoutTime(lean)).toBe(withoutTime(express));
     const { "content-length": _lean, ...leanHeaders } = comparable(lean);
     const { "content-length": _express, ...expressHeaders } = comparable(express);
