@@ -1,6 +1,8 @@
 import { request as httpRequest } from "node:http";
+import { createServer, type Server, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createApp, startServer, type RunningServer } from "../../api/index.js";
+import { createMeiliClient } from "../../src/index.js";
 import { apiClientFor, silentLog } from "../helpers/api.js";
 import { rawRequest, type RawAnswer } from "../helpers/raw-http.js";
 import { post, seedIndex } from "../helpers/seed-index.js";
@@ -249,6 +251,36 @@ function comparable(answer: RawAnswer) {
 function withoutTime(answer: RawAnswer): string {
   return answer.body.replace(/"processingTimeMS":\d+/g, "");
 }
+
+describe("Meilisearch not answering", () => {
+  test("a multi-query past the request's deadline is a 503 with Retry-After, in Algolia's shape", async () => {
+    // A Meilisearch that accepts connections and never answers.
+    const sockets: Socket[] = [];
+    const silent: Server = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((done) => silent.listen(0, "127.0.0.1", done));
+    const port = (silent.address() as { port: number }).port;
+    const client = createMeiliClient({ url: `http://127.0.0.1:${port}`, timeoutMs: 10_000 });
+    const app = createApp({ client, indexUid: uid, log: silentLog(), options: { requestTimeoutMs: 300 } });
+    const stuck = await startServer(app, 0, { host: "127.0.0.1" });
+    try {
+      const answer = await rawRequest(stuck.url, "POST", QUERIES, {
+        body: JSON.stringify({ requests: [{ indexName: uid, query: "redis" }] }),
+      });
+      expect(answer.status).toBe(503);
+      expect(JSON.parse(answer.body)).toEqual({
+        message: "the search service is unavailable; try again shortly",
+        status: 503,
+      });
+      expect(answer.headers["retry-after"]).toBe("5");
+      expect(answer.headers["cache-control"]).toBe("no-store");
+    } finally {
+      await stuck.close();
+      await client.close();
+      for (const socket of sockets) socket.destroy();
+      await new Promise((done) => silent.close(done));
+    }
+  });
+});
 
 describe("the same answer as the Express route", () => {
   // `charset=latin1` is read by Express's text parser (the body is ASCII: the same text).
