@@ -66,7 +66,7 @@ function startWorker(): Worker {
   return new Worker(code, { eval: true, execArgv: [] });
 }
 
-/** Whether JSON carries the number (or what is not a number) as it is: not NaN, ±Infinity or −0. */
+/** Whether JSON carries the value as it is (a number that is not NaN, ±Infinity or −0, or no number). */
 function jsonKeeps(value: unknown): boolean {
   return typeof value !== "number" || (Number.isFinite(value) && !Object.is(value, -0));
 }
@@ -87,6 +87,8 @@ export class RankingThreads {
   readonly #workers: RankingWorker[] = [];
   #batch: RelatedDocument[] = [];
   #posts = 0;
+  /** No workers for this export (none wanted, or a post JSON cannot carry). */
+  #alone: boolean;
   #failure: unknown;
   #onChange: (() => void) | undefined;
 
@@ -97,11 +99,22 @@ export class RankingThreads {
     );
     this.#minPosts = options.minPosts ?? DEFAULT_MIN_POSTS;
     this.#mainThreadRanks = options.mainThreadRanks ?? true;
+    this.#alone = this.#wanted === 0;
   }
 
-  /** A post the export's index holds (in the order the index is built from): handed on to the workers. */
+  /**
+   * A post the export's index holds (in the order the index is built from): handed on to the
+   * workers. Posts go as JSON, so a post whose numbers JSON would change (never one read from a
+   * folder or from Meilisearch) leaves the export to this thread alone.
+   */
   add(document: RelatedDocument): void {
-    if (this.#wanted === 0) return;
+    if (this.#alone) return;
+    if (!jsonKeepsNumbers(document)) {
+      this.#alone = true;
+      this.#batch = [];
+      void this.close();
+      return;
+    }
     this.#batch.push(document);
     this.#posts += 1;
     if (this.#workers.length === 0) {
@@ -214,13 +227,7 @@ export class RankingThreads {
   /** Hands the posts gathered so far on to every worker. */
   #send(): void {
     if (this.#batch.length === 0 || this.#workers.length === 0) return;
-    const exotic: [number, RelatedDocument][] = [];
-    const plain = this.#batch.map((document, at) => {
-      if (jsonKeepsNumbers(document)) return document;
-      exotic.push([at, document]);
-      return null;
-    });
-    this.#post({ kind: "documents", json: JSON.stringify(plain), exotic });
+    this.#post({ kind: "documents", json: JSON.stringify(this.#batch) });
     this.#batch = [];
   }
 

@@ -8,7 +8,7 @@ import { relatedForDocument } from "../../src/related/retrieve.js";
  * A site of `count` posts with what makes related lists differ: rare and common entities, posts
  * asking the same question (same entities and stack), pins, exclusions, posts kept out of every
  * list, posts with nothing shared (fallbacks), unknown review dates, ids that are encoded; with
- * `oddDate`, one post's date is NaN (which JSON cannot carry to a worker).
+ * `oddDate`, one post's date is NaN (which JSON cannot carry to a worker: that export stays in one thread).
  */
 function site(count: number, oddDate = false): RelatedDocument[] {
   // A fixed pseudo-random sequence, so the site is the same on every run.
