@@ -39,8 +39,9 @@ export interface AppDeps {
 /**
  * Builds the HTTP API without listening (`startServer` listens): security headers, CORS
  * allow-list, a deadline on every request, a bounded JSON body parser, the routes, a JSON 404 for
- * anything else, and the one error middleware. `GET /search` is served before Express (see
- * `lean-routes.ts`), with the same headers, errors, metrics and access log.
+ * anything else, and the one error middleware. `GET /search` and the Algolia searches
+ * (`POST /1/indexes/*\/queries`, `/1/indexes/:index/query`) are served before Express (see
+ * `lean-routes.ts`, `algolia/lean-queries.ts`), with the same headers, errors, metrics and access log.
  * @see README.md "HTTP API"
  */
 export function createApp(deps: AppDeps): Express {
