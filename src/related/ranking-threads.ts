@@ -134,6 +134,9 @@ export class RankingThreads {
     format: RelatedExportFormat,
     withLists = false,
   ): AsyncGenerator<ExportChunk> {
+    // The workers plan the export while this thread does.
+    this.#send();
+    this.#post({ kind: "start", options, format, withLists });
     const plan = planExport(index);
     const ranker = new ExportRanker(index, plan, options);
     const posts = plan.ids.length;
@@ -144,8 +147,6 @@ export class RankingThreads {
       return;
     }
     try {
-      this.#send();
-      this.#post({ kind: "start", options, format, withLists });
       const done = new Map<number, ExportChunk>();
       let next = 0;
       const handOut = () => {
