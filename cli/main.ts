@@ -2,14 +2,18 @@ import { Command, CommanderError } from "commander";
 import { EXIT, portOption, withReportOptions, type ReportOptions } from "./options.js";
 import { withCheckOptions, type CheckOptions } from "./check-options.js";
 import { withRelatedOptions, type RelatedCommandOptions } from "./related-options.js";
+import { prestartCheckWorker } from "../src/records/check-workers-start.js";
 
 // Each command's module is imported when that command runs, so `check` does not load the
 // Meilisearch client, the logger or the API (express, prom-client): ~0.3 s of its start-up.
 // The commands that talk to Meilisearch get the configuration, read here once from the
 // environment (`check` needs none, so a bad MEILI_URL does not stop it).
 const config = async () => (await import("./config.js")).readConfig(process.env);
-const runCheck = async (dir: string, options: CheckOptions) =>
-  (await import("./commands/check.js")).runCheck(dir, options);
+// A large folder's worker thread loads zod and the normaliser while this thread loads `check`.
+const runCheck = async (dir: string, options: CheckOptions) => {
+  prestartCheckWorker(dir);
+  return (await import("./commands/check.js")).runCheck(dir, options);
+};
 const runIndexCommand = async (kind: "reindex" | "sync", dir: string, options: ReportOptions) =>
   (await import("./commands/index-folder.js")).runIndexCommand(await config(), kind, dir, options);
 const runWatch = async (dir: string) => (await import("./commands/watch.js")).runWatch(await config(), dir);

@@ -2,7 +2,7 @@
 import { appendFile, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { CommanderError } from "commander";
-import { checkFolder } from "../../src/records/check-folder.js";
+import { checkFolderInParallel } from "../../src/records/check-folder.js";
 import { CONFIG_FILE, loadContentConfig } from "../../src/check/content-config.js";
 import { ContentLints } from "../../src/check/content-lints.js";
 import { findingsOf, gate, type Finding, type GateResult } from "../../src/check/findings.js";
@@ -82,11 +82,10 @@ export async function runCheck(dir: string, options: CheckOptions): Promise<numb
     ? new ContentLints(loaded.config.lints, loaded.config.aliases, options.today ? new Date(options.today) : new Date())
     : undefined;
   const bar = createProgressBar("check");
-  const report = await checkFolder(
-    folder,
-    (p) => bar.update(p.doneFiles, p.totalFiles, `${p.records} records`),
-    lints === undefined ? undefined : (outcome) => lints.observe(outcome),
-  );
+  const report = await checkFolderInParallel(folder, {
+    onProgress: (p) => bar.update(p.doneFiles, p.totalFiles, `${p.records} records`),
+    ...(lints && { observe: (outcome) => lints.observe(outcome) }),
+  });
   bar.stop();
   // The config file's errors are reported as a record's would be: file, line, field, message.
   for (const problem of loaded.problems) {

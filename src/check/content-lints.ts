@@ -1,6 +1,5 @@
 import type { Facet } from "../document-types.js";
-import type { ArticleRecord } from "../records/schema.js";
-import type { ScanOutcome } from "../records/scan-folder.js";
+import type { CheckOutcome, RecordFacts } from "../records/check-outcome.js";
 import type { AliasTable, LintSettings, RecommendableField } from "./content-config.js";
 import type { Finding } from "./findings.js";
 import { foldValue } from "./fold-value.js";
@@ -91,7 +90,7 @@ export class ContentLints {
   }
 
   /** Takes one scanned record; anything but an indexed post is passed over. */
-  observe(outcome: ScanOutcome): void {
+  observe(outcome: CheckOutcome): void {
     if (outcome.kind !== "indexed") return;
     const { record } = outcome;
     // The outcome itself stands for the post's site; a copy is taken only where one is kept.
@@ -284,7 +283,7 @@ function describeUse(use: ValueUse): string {
 const blank = (text: string | undefined): boolean => text === undefined || text.trim() === "";
 const none = (list: readonly unknown[] | undefined): boolean => list === undefined || list.length === 0;
 
-const IS_MISSING: Record<RecommendableField, (record: ArticleRecord) => boolean> = {
+const IS_MISSING: Record<RecommendableField, (record: RecordFacts) => boolean> = {
   summary: (record) => blank(record.meta.summary),
   intro: (record) => blank(record.intro),
   difficulty: (record) => blank(record.meta.difficulty),
@@ -294,6 +293,6 @@ const IS_MISSING: Record<RecommendableField, (record: ArticleRecord) => boolean>
   last_reviewed: (record) => record.meta.revision.last_reviewed === undefined,
 };
 
-function isMissing(record: ArticleRecord, field: RecommendableField): boolean {
+function isMissing(record: RecordFacts, field: RecommendableField): boolean {
   return IS_MISSING[field](record);
 }

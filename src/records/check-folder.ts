@@ -1,34 +1,120 @@
+import type { Worker } from "node:worker_threads";
+import { loadContentConfig } from "../check/content-config.js";
 import { emptyReport, type RunReport } from "../report.js";
 import { PinnedIdCheck } from "../related/pinned-check.js";
+import type { BatchResult } from "./check-batch.js";
+import type { CheckOutcome } from "./check-outcome.js";
+import { CheckPool } from "./check-pool.js";
+import { startCheckWorker, takePrestartedWorker, worthWorkers } from "./check-workers-start.js";
+import { findRecordFiles, type IgnoredEntry } from "./find-files.js";
 import { addToReport } from "./report-builder.js";
-import { scanWithProgress, type ScanOutcome, type ScanProgress } from "./scan-folder.js";
+import { resolveDuplicate, scanWithProgress, type ScanOutcome, type ScanProgress } from "./scan-folder.js";
+
+/**
+ * `check`'s bookkeeping of one pass, fed each outcome in path order once duplicate ids are
+ * resolved: the report, the pinned-id check, and the caller's `observe` (the content lints).
+ */
+class CheckBook<Outcome extends CheckOutcome> {
+  readonly report = emptyReport();
+  // Pinned related posts that cannot be listed are warned about once every record is known.
+  readonly #pins = new PinnedIdCheck();
+  readonly #observe: ((outcome: Outcome) => void) | undefined;
+
+  constructor(observe: ((outcome: Outcome) => void) | undefined) {
+    this.#observe = observe;
+  }
+
+  take(outcome: Outcome): void {
+    addToReport(this.report, outcome);
+    this.#pins.note(outcome);
+    this.#observe?.(outcome);
+  }
+
+  finish(ignored: readonly IgnoredEntry[]): RunReport {
+    this.report.warnings.push(...this.#pins.warnings());
+    this.report.ignored.push(...ignored);
+    return this.report;
+  }
+}
 
 /**
  * `postindex check`: parse, normalise, validate and classify every record under `dir`, with no
  * server. `onProgress` is called after each file; `observe` sees every outcome in the same pass
- * (the content lints), so nothing is read twice.
+ * (the content lints), so nothing is read twice. One thread, full outcomes: the library's and the
+ * tests' way; the CLI uses {@link checkFolderInParallel}.
  */
 export async function checkFolder(
   dir: string,
   onProgress?: (progress: ScanProgress) => void,
   observe?: (outcome: ScanOutcome) => void,
 ): Promise<RunReport> {
-  const report = emptyReport();
-  // Pinned related posts that cannot be listed are warned about once every record is known.
-  const pins = new PinnedIdCheck();
-  const onRecord =
-    observe === undefined
-      ? (outcome: ScanOutcome) => {
-          addToReport(report, outcome);
-          pins.note(outcome);
+  const book = new CheckBook(observe);
+  const ignored = await scanWithProgress(dir, { onRecord: (outcome) => book.take(outcome), onProgress });
+  return book.finish(ignored);
+}
+
+/** Options of {@link checkFolderInParallel}. */
+export interface ParallelCheckOptions {
+  /** After the folder is listed and after each file, in path order. */
+  onProgress?: (progress: ScanProgress) => void;
+  /** Every outcome, in path order, duplicates resolved (the slim kind: {@link CheckOutcome}). */
+  observe?: (outcome: CheckOutcome) => void;
+  /**
+   * Worker threads. Default: one (with the main thread, both cores) when the folder is large
+   * enough to repay its start-up ({@link worthWorkers}), none for a small one. A number is used
+   * whatever the folder's size (tests).
+   */
+  workers?: number;
+}
+
+/**
+ * {@link checkFolder} on both cores: the same report, in the same order, from records read and
+ * evaluated by a worker thread and the main thread at once (a worker sends back only what the
+ * report, duplicate ids, pinned ids and lints read: {@link CheckOutcome}); duplicates, the report
+ * and `observe` are done on the main thread in path order. The worker is started before the
+ * folder is listed — by the CLI before it even loads `check` (`prestartCheckWorker`) — and a
+ * small folder is checked on the main thread alone, with no worker started.
+ */
+export async function checkFolderInParallel(dir: string, options: ParallelCheckOptions = {}): Promise<RunReport> {
+  const { onProgress, observe } = options;
+  const prestarted = takePrestartedWorker(dir);
+  let workers: Worker[] = [];
+  if (options.workers !== undefined) {
+    workers = prestarted === undefined ? [] : [prestarted];
+    while (workers.length < options.workers) workers.push(startCheckWorker(dir));
+  } else if (prestarted !== undefined) {
+    workers = [prestarted];
+  } else if (worthWorkers(dir)) {
+    workers = [startCheckWorker(dir)];
+  }
+  let pool: CheckPool | undefined;
+  try {
+    const aliases = loadContentConfig(dir).config.aliases;
+    const { files, ignored } = await findRecordFiles(dir);
+    if (options.workers === undefined && workers.length > 0 && !worthWorkers(dir, files)) {
+      for (const worker of workers) void worker.terminate();
+      workers = [];
+    }
+    pool = new CheckPool(dir, workers);
+    const book = new CheckBook(observe);
+    const progress: ScanProgress = { totalFiles: files.length, doneFiles: 0, records: 0 };
+    onProgress?.(progress);
+    const owners = new Map<string, string>();
+    const onBatch = ({ outcomes, counts }: BatchResult): void => {
+      let at = 0;
+      for (const count of counts) {
+        for (const end = at + count; at < end; at += 1) {
+          book.take(resolveDuplicate(outcomes[at] as Exclude<CheckOutcome, { kind: "duplicate" }>, owners));
         }
-      : (outcome: ScanOutcome) => {
-          addToReport(report, outcome);
-          pins.note(outcome);
-          observe(outcome);
-        };
-  const ignored = await scanWithProgress(dir, { onRecord, onProgress });
-  report.warnings.push(...pins.warnings());
-  report.ignored.push(...ignored);
-  return report;
+        progress.records += count;
+        progress.doneFiles += 1;
+        onProgress?.(progress);
+      }
+    };
+    await pool.run(files, { aliases, facts: observe !== undefined, onBatch });
+    return book.finish(ignored);
+  } finally {
+    if (pool === undefined) for (const worker of workers) void worker.terminate();
+    pool?.close();
+  }
 }

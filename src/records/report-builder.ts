@@ -1,8 +1,8 @@
 import type { RunReport } from "../report.js";
-import type { ScanOutcome } from "./scan-folder.js";
+import type { CheckOutcome } from "./check-outcome.js";
 
 /** Adds one scanned record to a run report, in the contract's shape. */
-export function addToReport(report: RunReport, outcome: ScanOutcome): void {
+export function addToReport(report: RunReport, outcome: CheckOutcome): void {
   const { file, line } = outcome;
   switch (outcome.kind) {
     case "indexed":

@@ -5,6 +5,7 @@ import { EventLoopSlices } from "./event-loop-slices.js";
 import { RecordFileReader } from "./record-file-reader.js";
 import { applyAliases } from "../check/aliases.js";
 import { loadContentConfig, type AliasTable } from "../check/content-config.js";
+import type { CheckOutcome } from "./check-outcome.js";
 
 /** A record outcome once duplicate ids are resolved: a later file's copy of a seen id is a duplicate. */
 export type ScanOutcome =
@@ -56,7 +57,7 @@ export async function* evaluateFile(dir: string, file: string): AsyncGenerator<R
 }
 
 /** One parsed entry evaluated, with the content folder's declared aliases applied (postindex.config.json). */
-function outcomeOf(entry: ParsedEntry, file: string, aliases: AliasTable): RecordOutcome {
+export function outcomeOf(entry: ParsedEntry, file: string, aliases: AliasTable): RecordOutcome {
   if ("error" in entry) {
     return {
       kind: "rejected",
@@ -73,7 +74,14 @@ function outcomeOf(entry: ParsedEntry, file: string, aliases: AliasTable): Recor
   return outcome;
 }
 
-function resolveDuplicate(outcome: RecordOutcome, owners: Map<string, string>): ScanOutcome {
+/**
+ * The first file (in path order) to hold an id wins it (`owners`: id → file); a later copy becomes
+ * a duplicate. Any outcome with the same fields works: the full ones of a scan, the slim ones of `check`'s workers.
+ */
+export function resolveDuplicate<Outcome extends RecordOutcome | Exclude<CheckOutcome, { kind: "duplicate" }>>(
+  outcome: Outcome,
+  owners: Map<string, string>,
+): Outcome | Extract<ScanOutcome, { kind: "duplicate" }> {
   if (outcome.kind === "rejected") return outcome;
   const owner = owners.get(outcome.id);
   if (owner === undefined) {

@@ -1,5 +1,5 @@
 import type { RunReport } from "../report.js";
-import type { ScanOutcome } from "../records/scan-folder.js";
+import type { CheckOutcome } from "../records/check-outcome.js";
 
 /** A warning of the run report. */
 type Warning = RunReport["warnings"][number];
@@ -26,7 +26,7 @@ export class PinnedIdCheck {
   readonly #notIndexed = new Map<string, string>();
   readonly #pins: Pins[] = [];
 
-  note(outcome: ScanOutcome): void {
+  note(outcome: CheckOutcome): void {
     switch (outcome.kind) {
       case "indexed": {
         this.#indexed.add(outcome.id);

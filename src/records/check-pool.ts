@@ -1,0 +1,218 @@
+import type { Worker } from "node:worker_threads";
+import type { AliasTable } from "../check/content-config.js";
+import { evaluateBatch, type BatchResult, type FileBatch } from "./check-batch.js";
+import { slimOutcome, type CheckOutcome } from "./check-outcome.js";
+import type { CheckWorkerSetup, WorkerBatchResult } from "./check-worker.js";
+import { OutcomeDecoder } from "./outcome-codec.js";
+import { isLineDelimited } from "./parse-file.js";
+import { RecordFileReader } from "./record-file-reader.js";
+
+/** Batches a worker holds at once: the one it evaluates and the next, so it never waits for the main thread. */
+const BATCHES_IN_FLIGHT = 2;
+/** Most files in one batch: few enough that the last batches balance, enough that a message carries real work. */
+const MAX_BATCH_FILES = 48;
+/** Batches per thread the remaining files are cut into (guided scheduling: batches shrink towards the end). */
+const BATCHES_PER_THREAD = 4;
+
+/** What a {@link CheckPool} run needs besides the files. */
+export interface PoolRun {
+  aliases: AliasTable;
+  /** Whether the content lints run (what they read of each record is then sent back too). */
+  facts: boolean;
+  /** Each batch's outcomes, in path order. */
+  onBatch: (result: BatchResult) => void;
+}
+
+interface PoolWorker {
+  readonly worker: Worker;
+  /** Whether its modules are loaded (it said so): until then it is sent nothing. */
+  ready: boolean;
+  /** Set once it failed: its batches in flight are evaluated again by the main thread. */
+  failed: boolean;
+  readonly inFlight: Map<number, FileBatch>;
+  /** Its outcomes, decoded in the order it sent them, as its string table needs. */
+  decoder: OutcomeDecoder;
+}
+
+/**
+ * Worker threads that read and evaluate `check`'s record files, and the main thread's share of
+ * the same work. The workers are started before the folder is listed (they load zod and the
+ * normaliser on the other core meanwhile); {@link run} hands out consecutive batches of the
+ * path-sorted files, the batches shrinking towards the end so the threads finish together, and
+ * passes each batch's outcomes on in path order, whichever thread finished first. A worker that
+ * fails is replaced by the main thread for its batches, so a check never loses records to a thread.
+ */
+export class CheckPool {
+  readonly #dir: string;
+  readonly #workers: PoolWorker[] = [];
+  readonly #reader = new RecordFileReader();
+  /** Batches of failed workers, waiting for the main thread. */
+  readonly #retry: FileBatch[] = [];
+  /**
+   * Finished batches not yet passed on, by position. A worker's are decoded only when passed on
+   * (in path order, which is also the order each worker sent them), so the outcomes of a batch
+   * that waits for an earlier one are not kept as objects meanwhile.
+   */
+  readonly #results = new Map<number, () => BatchResult>();
+  /** What runs when a worker reports back (the current {@link run}'s step). */
+  #wake: () => void = () => {};
+
+  /** `workers`: started with `startCheckWorker` for the same folder (none: the main thread alone). */
+  constructor(dir: string, workers: readonly Worker[]) {
+    this.#dir = dir;
+    for (const worker of workers) this.#adopt(worker);
+  }
+
+  #adopt(worker: Worker): void {
+    const entry: PoolWorker = {
+      worker,
+      ready: false,
+      failed: false,
+      inFlight: new Map(),
+      decoder: new OutcomeDecoder(false),
+    };
+    const fail = (): void => {
+      if (entry.failed) return;
+      entry.failed = true;
+      this.#retry.push(...entry.inFlight.values());
+      entry.inFlight.clear();
+      this.#wake();
+    };
+    worker.on("message", (message: { ready: true } | WorkerBatchResult) => {
+      if ("ready" in message) {
+        entry.ready = true;
+      } else if (!entry.failed) {
+        entry.inFlight.delete(message.seq);
+        const { encoded, counts } = message;
+        this.#results.set(message.seq, () => ({ outcomes: entry.decoder.decode(encoded), counts }));
+      }
+      this.#wake();
+    });
+    worker.on("error", fail);
+    worker.on("exit", fail);
+    // One that failed before it was adopted has exited already.
+    if (worker.threadId === -1) entry.failed = true;
+    this.#workers.push(entry);
+  }
+
+  /**
+   * Evaluates `files` (path order), passing each batch's outcomes to `onBatch` in path order. The
+   * main thread takes a batch itself whenever the workers hold theirs (on 2 cores, the main thread
+   * and one worker beat two workers: one start-up less, and the bookkeeping is light), and all of
+   * them when no worker is left.
+   */
+  run(files: readonly string[], options: PoolRun): Promise<void> {
+    const { aliases, facts, onBatch } = options;
+    const setup: CheckWorkerSetup = { aliases, facts };
+    for (const entry of this.#workers) {
+      entry.decoder = new OutcomeDecoder(facts);
+      entry.worker.ref();
+      // oxlint-disable-next-line unicorn/require-post-message-target-origin -- a worker's port has no origin
+      entry.worker.postMessage(setup);
+    }
+    const plan = new BatchPlan(files, this.#workers.length + 1);
+    let delivered = 0;
+    return new Promise<void>((resolve, reject) => {
+      let pending: NodeJS.Immediate | undefined;
+      const finish = (error?: Error): void => {
+        this.#wake = () => {};
+        for (const entry of this.#workers) entry.worker.unref();
+        if (error === undefined) resolve();
+        else reject(error);
+      };
+      const step = (): void => {
+        pending = undefined;
+        try {
+          this.#feed(plan);
+          for (let result = this.#results.get(delivered); result !== undefined; result = this.#results.get(delivered)) {
+            this.#results.delete(delivered);
+            onBatch(result());
+            delivered += 1;
+          }
+          if (plan.done && delivered === plan.count) {
+            finish();
+            return;
+          }
+          const batch = this.#retry.shift() ?? plan.take();
+          if (batch === undefined) return;
+          const outcomes: CheckOutcome[] = [];
+          const counts = evaluateBatch(this.#dir, batch.files, aliases, this.#reader, (outcome) => {
+            outcomes.push(slimOutcome(outcome, facts));
+          });
+          this.#results.set(batch.seq, () => ({ outcomes, counts }));
+          // Let the workers' answers in before the next batch.
+          pending ??= setImmediate(step);
+        } catch (error) {
+          finish(error as Error);
+        }
+      };
+      this.#wake = () => {
+        pending ??= setImmediate(step);
+      };
+      step();
+    });
+  }
+
+  /** Gives each ready worker batches until it holds {@link BATCHES_IN_FLIGHT}. */
+  #feed(plan: BatchPlan): void {
+    for (const worker of this.#workers) {
+      if (!worker.ready || worker.failed) continue;
+      while (worker.inFlight.size < BATCHES_IN_FLIGHT) {
+        const batch = plan.take();
+        if (batch === undefined) return;
+        worker.inFlight.set(batch.seq, batch);
+        // oxlint-disable-next-line unicorn/require-post-message-target-origin -- a worker's port has no origin
+        worker.worker.postMessage(batch);
+      }
+    }
+  }
+
+  /** Stops the workers (without waiting for their threads to end: nothing of theirs is pending). */
+  close(): void {
+    this.#wake = () => {};
+    for (const entry of this.#workers) {
+      entry.failed = true;
+      entry.worker.unref();
+      void entry.worker.terminate();
+    }
+  }
+}
+
+/**
+ * Cuts the path-sorted files into consecutive batches as they are asked for: about
+ * 1/({@link BATCHES_PER_THREAD} × threads) of what is left each, at most {@link MAX_BATCH_FILES},
+ * an NDJSON file (usually an export of many records) in a batch of its own.
+ */
+class BatchPlan {
+  readonly #files: readonly string[];
+  readonly #threads: number;
+  #next = 0;
+  /** Batches handed out so far. */
+  count = 0;
+
+  constructor(files: readonly string[], threads: number) {
+    this.#files = files;
+    this.#threads = threads;
+  }
+
+  get done(): boolean {
+    return this.#next === this.#files.length;
+  }
+
+  take(): FileBatch | undefined {
+    const left = this.#files.length - this.#next;
+    if (left === 0) return undefined;
+    const size = Math.min(MAX_BATCH_FILES, Math.max(1, Math.ceil(left / (this.#threads * BATCHES_PER_THREAD))));
+    const files: string[] = [];
+    while (files.length < size && this.#next < this.#files.length) {
+      const file = this.#files[this.#next] as string;
+      if (files.length > 0 && isLineDelimited(file)) break;
+      files.push(file);
+      this.#next += 1;
+      if (isLineDelimited(file)) break;
+    }
+    const batch = { seq: this.count, files };
+    this.count += 1;
+    return batch;
+  }
+}

@@ -1,0 +1,113 @@
+// Light on purpose (Node built-ins only): the CLI imports it before `check`'s own modules, so the
+// worker thread loads zod and the normaliser on the other core while the main thread loads them too.
+import { readdirSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+
+/** A folder with at least this many record files repays a worker's start-up (~0.25 s of CPU). */
+const MIN_FILES_FOR_WORKERS = 200;
+/** Or with at least this many bytes of records (~1,000 records of 3 KB, ~0.1 s on one thread). */
+const MIN_BYTES_FOR_WORKERS = 3 * 2 ** 20;
+/** Folders {@link worthWorkers} reads before it takes a folder tree for a large one. */
+const PROBED_FOLDERS = 32;
+const RECORD_FILE = /\.(json|ndjson|jsonl)$/i;
+
+/** What a `check` worker is started with. */
+export interface CheckWorkerData {
+  dir: string;
+}
+
+/**
+ * Starts a `check` worker thread for `dir`: the compiled `check-worker.js` next to this module;
+ * when this module is the TypeScript source (vitest, tsx), `check-worker.ts` through tsx's loader,
+ * which a worker does not inherit for its entry file. Unreferenced: it keeps no process alive
+ * until a pool runs it.
+ */
+export function startCheckWorker(dir: string): Worker {
+  const here = import.meta.url;
+  const data: CheckWorkerData = { dir };
+  let worker: Worker;
+  if (here.endsWith(".ts")) {
+    // tsx's ESM entry (its CommonJS one cannot register from inside a process that runs tsx already).
+    const tsx = import.meta.resolve?.("tsx/esm/api") ?? pathToFileURL(createRequire(here).resolve("tsx/esm/api")).href;
+    const entry = new URL("./check-worker.ts", here).href;
+    const code = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
+    worker = new Worker(code, { eval: true, execArgv: [], workerData: data });
+  } else {
+    worker = new Worker(new URL("./check-worker.js", here), { workerData: data });
+  }
+  // A worker that fails before a pool adopts it is simply not used (the pool sees it has exited).
+  worker.on("error", () => {});
+  worker.unref();
+  return worker;
+}
+
+let prestarted: { dir: string; worker: Worker } | undefined;
+
+/**
+ * Starts `check`'s worker thread for `dir` before anything else is loaded, when the folder looks
+ * large enough to repay it ({@link worthWorkers}); {@link takePrestartedWorker} hands it over.
+ */
+export function prestartCheckWorker(dir: string): void {
+  if (prestarted === undefined && worthWorkers(dir))
+    prestarted = { dir: path.resolve(dir), worker: startCheckWorker(dir) };
+}
+
+/** The worker {@link prestartCheckWorker} started for `dir`, once. */
+export function takePrestartedWorker(dir: string): Worker | undefined {
+  if (prestarted === undefined || prestarted.dir !== path.resolve(dir)) return undefined;
+  const { worker } = prestarted;
+  prestarted = undefined;
+  return worker;
+}
+
+/**
+ * Whether `dir` holds enough records to repay a worker thread's start-up, judged before the
+ * listing from a look at its first {@link PROBED_FOLDERS} folders: at least
+ * {@link MIN_FILES_FOR_WORKERS} record files, more folders than that, or
+ * {@link MIN_BYTES_FOR_WORKERS} of record files. `files`: the listing, when it is known.
+ */
+export function worthWorkers(dir: string, files?: readonly string[]): boolean {
+  const found = files === undefined ? probe(dir) : [...files];
+  if (found === undefined || found.length >= MIN_FILES_FOR_WORKERS) return true;
+  let bytes = 0;
+  for (const file of found) {
+    try {
+      bytes += statSync(`${dir}/${file}`).size;
+    } catch {
+      // A file that cannot be read is reported by the scan.
+    }
+    if (bytes >= MIN_BYTES_FOR_WORKERS) return true;
+  }
+  return false;
+}
+
+/**
+ * The record files of a small folder tree (at most {@link MIN_FILES_FOR_WORKERS} files in at most
+ * {@link PROBED_FOLDERS} folders); undefined when there is more than that, or (empty list) when
+ * the folder cannot be read: the listing will say why.
+ */
+function probe(dir: string): string[] | undefined {
+  const files: string[] = [];
+  const folders = [""];
+  for (let read = 0; folders.length > 0; read += 1) {
+    if (read === PROBED_FOLDERS) return undefined;
+    const folder = folders.shift() as string;
+    let entries;
+    try {
+      entries = readdirSync(folder === "" ? dir : `${dir}/${folder}`, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const entry of entries) {
+      if (entry.name.startsWith(".")) continue;
+      const relative = folder === "" ? entry.name : `${folder}/${entry.name}`;
+      if (entry.isDirectory()) folders.push(relative);
+      else if (RECORD_FILE.test(entry.name)) files.push(relative);
+    }
+    if (files.length >= MIN_FILES_FOR_WORKERS) return undefined;
+  }
+  return files;
+}

@@ -1,0 +1,161 @@
+import { describe, expect, test } from "vitest";
+import { loadContentConfig } from "../../src/check/content-config.js";
+import { ContentLints } from "../../src/check/content-lints.js";
+import { checkFolder, checkFolderInParallel } from "../../src/records/check-folder.js";
+import type { ScanProgress } from "../../src/records/scan-folder.js";
+import { makeContentDir, ndjson } from "../helpers/content-dir.js";
+import { makePost } from "../helpers/records.js";
+import { runCli } from "../helpers/run-cli.js";
+
+const POSTS = 220;
+const postId = (n: number): string => `p-${String(n).padStart(3, "0")}`;
+
+/**
+ * A folder of 226 files in path order: `aaa-first.json`, `exports/a.ndjson`, `exports/array.json`,
+ * `posts/broken.json`, `posts/p-000.json` … `posts/p-219.json`, `zzz/late.json`. Planted: ids
+ * held by two files (the path that sorts first wins, also against a later file of another kind),
+ * a duplicate inside one array file, a file that does not parse, a broken NDJSON line, a record
+ * without a title, two excluded posts, pins of an unknown and of an excluded post, a facet value
+ * spelled two ways and one used once (for the lints).
+ */
+function plantedFolder(): Record<string, string> {
+  const files: Record<string, string> = {
+    "aaa-first.json": JSON.stringify(makePost("dup-1", {}, { stack: ["JavaScript"] })),
+    "exports/a.ndjson": [
+      JSON.stringify(makePost("p-100", {}, { stack: ["javascript"] })),
+      JSON.stringify(makePost("x-1", {}, { stack: ["Java Script"] })),
+      '{"id": "x-2", "title": ',
+      JSON.stringify({ id: "x-3", meta: { revision: { status: "reviewed" } } }),
+    ].join("\r\n"),
+    "exports/array.json": JSON.stringify([makePost("y-1"), makePost("y-2"), makePost("y-1"), makePost("y-3")]),
+    "posts/broken.json": '{ "id": "b-1", ',
+    "zzz/late.json": JSON.stringify(makePost("dup-1")),
+  };
+  for (let n = 0; n < POSTS; n += 1) {
+    const meta: Record<string, unknown> = { stack: [n % 2 === 0 ? "python" : "rust"], tools: ["git"] };
+    if (n === 7) meta["revision"] = { status: "draft" };
+    if (n === 13) meta["flags"] = { noindex: true };
+    if (n === 21) meta["related"] = { pinned: ["p-022", "ghost", "p-007"] };
+    if (n === 42) meta["tools"] = ["gti"];
+    files[`posts/${postId(n)}.json`] = JSON.stringify(makePost(postId(n), {}, meta));
+  }
+  return files;
+}
+
+/** The posts/ ids indexed, in path order: all but the excluded p-007 and p-013 and p-100 (a duplicate there). */
+const indexedPosts = Array.from({ length: POSTS }, (_, n) => n)
+  .filter((n) => n !== 7 && n !== 13 && n !== 100)
+  .map((n) => ({ id: postId(n), file: `posts/${postId(n)}.json` }));
+
+describe("check on two threads", () => {
+  test("a folder of many files gives the single-threaded report: order, duplicates, rejections, pins", async () => {
+    const dir = await makeContentDir(plantedFolder());
+    const single = await checkFolder(dir);
+    for (const workers of [1, 2]) {
+      const report = await checkFolderInParallel(dir, { workers });
+      expect(report).toEqual(single);
+      expect(report.indexed).toEqual([
+        { id: "dup-1", file: "aaa-first.json" },
+        { id: "p-100", file: "exports/a.ndjson" },
+        { id: "x-1", file: "exports/a.ndjson" },
+        { id: "y-1", file: "exports/array.json" },
+        { id: "y-2", file: "exports/array.json" },
+        { id: "y-3", file: "exports/array.json" },
+        ...indexedPosts,
+      ]);
+      expect(report.duplicates).toEqual([
+        { id: "y-1", file: "exports/array.json", kept: "exports/array.json" },
+        { id: "p-100", file: "posts/p-100.json", kept: "exports/a.ndjson" },
+        { id: "dup-1", file: "zzz/late.json", kept: "aaa-first.json" },
+      ]);
+      expect(report.excluded).toEqual([
+        { id: "p-007", file: "posts/p-007.json", reason: "unreviewed" },
+        { id: "p-013", file: "posts/p-013.json", reason: "noindex" },
+      ]);
+      expect(report.rejected.map(({ file, line, id, field }) => ({ file, line, id, field }))).toEqual([
+        { file: "exports/a.ndjson", line: 3, id: "x-2", field: null },
+        { file: "exports/a.ndjson", line: 4, id: "x-3", field: "title" },
+        { file: "posts/broken.json", line: null, id: null, field: null },
+      ]);
+      expect(report.rejected[0]?.message).toMatch(/^not valid JSON/);
+      expect(report.rejected[2]?.message).toMatch(/^not valid JSON/);
+      expect(report.warnings.map(({ file, id, field }) => ({ file, id, field }))).toEqual([
+        { file: "posts/p-021.json", id: "p-021", field: "meta.related.pinned.1" },
+        { file: "posts/p-021.json", id: "p-021", field: "meta.related.pinned.2" },
+      ]);
+      expect(report.warnings[1]?.message).toContain("excluded: unreviewed");
+    }
+  });
+
+  test("progress after each file, in path order, as on one thread", async () => {
+    const dir = await makeContentDir(plantedFolder());
+    const seen = (into: [number, number][]) => (progress: ScanProgress) =>
+      into.push([progress.doneFiles, progress.records]);
+    const single: [number, number][] = [];
+    await checkFolder(dir, seen(single));
+    const parallel: [number, number][] = [];
+    await checkFolderInParallel(dir, { workers: 1, onProgress: seen(parallel) });
+    expect(parallel).toEqual(single);
+    expect(parallel.slice(0, 4)).toEqual([
+      [0, 0],
+      [1, 1],
+      [2, 5],
+      [3, 9],
+    ]);
+    expect(parallel.at(-1)).toEqual([POSTS + 5, POSTS + 11]);
+  });
+
+  test("the content lints see what they see on one thread", async () => {
+    const dir = await makeContentDir(plantedFolder());
+    const { config } = loadContentConfig(dir);
+    const today = new Date("2026-06-01");
+    const single = new ContentLints(config.lints, config.aliases, today);
+    await checkFolder(dir, undefined, (outcome) => single.observe(outcome));
+    const parallel = new ContentLints(config.lints, config.aliases, today);
+    await checkFolderInParallel(dir, { workers: 1, observe: (outcome) => parallel.observe(outcome) });
+    const findings = parallel.finish();
+    expect(findings).toEqual(single.finish());
+    const near = findings.filter(
+      (finding) => finding.rule === "near-duplicate-value" && finding.field === "meta.stack",
+    );
+    // `JavaScript` and `javascript` are one value once normalised; `Java Script` is not.
+    expect(near.map((finding) => [finding.id, finding.message.slice(0, 43)])).toEqual([
+      ["x-1", 'stack "java script" looks like "javascript"'],
+    ]);
+    const once = findings.filter((finding) => finding.rule === "single-use-value" && finding.field === "meta.tools");
+    expect(once.map((finding) => finding.id)).toEqual(["p-042"]);
+  });
+
+  test("a small folder is checked the same without any worker", async () => {
+    const dir = await makeContentDir({
+      "a.json": JSON.stringify(makePost("a")),
+      "b.ndjson": ndjson(makePost("b"), makePost("a")),
+    });
+    expect(await checkFolderInParallel(dir)).toEqual({
+      indexed: [
+        { id: "a", file: "a.json" },
+        { id: "b", file: "b.ndjson" },
+      ],
+      excluded: [],
+      rejected: [],
+      duplicates: [{ id: "a", file: "b.ndjson", kept: "a.json" }],
+      warnings: [],
+      ignored: [],
+    });
+  });
+
+  test("the CLI on a folder large enough for a worker: the same --json report, the broken file named", async () => {
+    const dir = await makeContentDir(plantedFolder());
+    const result = await runCli(["check", dir, "--json"]);
+    expect(result.status).toBe(1);
+    const report = JSON.parse(result.stdout);
+    expect(report).toEqual(await checkFolder(dir));
+    expect(report.rejected[1]).toEqual({
+      file: "exports/a.ndjson",
+      line: 4,
+      id: "x-3",
+      field: "title",
+      message: "title is missing",
+    });
+  });
+});
