@@ -30,7 +30,9 @@ export async function relatedIndexFromFolder(
   onProgress?: (progress: ScanProgress) => void,
   onDocument?: (document: RelatedDocument) => void,
 ): Promise<FolderRelatedIndex> {
-  const documents: RelatedDocument[] = [];
+  // Filled as the posts are read, so no post is held twice: its posts are numbered in reading
+  // order rather than freshest first, which changes no answer (see `ranking-worker.ts`).
+  const index = new RelatedIndex();
   const counts = { indexed: 0, excluded: 0, rejected: 0, duplicates: 0 };
   await scanWithProgress(dir, {
     onRecord(outcome) {
@@ -40,13 +42,13 @@ export async function relatedIndexFromFolder(
       else {
         counts.indexed += 1;
         const document = toRelatedFields(outcome.record);
-        documents.push(document);
+        index.upsert(document);
         onDocument?.(document);
       }
     },
     onProgress,
   });
-  return { index: RelatedIndex.of(documents), counts };
+  return { index, counts };
 }
 
 /**
