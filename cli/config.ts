@@ -42,6 +42,11 @@ export interface Config {
   readonly meiliRetryMs: number;
   /** `LOG_LEVEL`; undefined when unset (then `info`, or `warn` for `start` on a terminal). */
   readonly logLevel: LogLevel | undefined;
+  /**
+   * Worker threads `postindex related` ranks with besides the main thread
+   * (`POSTINDEX_RELATED_WORKERS`, 0: none); undefined: one per other core.
+   */
+  readonly relatedWorkers: number | undefined;
   /** The API's options the environment sets (`POSTINDEX_CACHE_MAX_AGE` …); the rest keep their defaults. */
   readonly api: Partial<ApiOptions>;
 }
@@ -101,6 +106,7 @@ const configSchema = z.object({
   POSTINDEX_TYPE_WEIGHTS: typeWeights.optional(),
   POSTINDEX_ALGOLIA_API_KEY: z.string().trim().min(1).optional(),
   POSTINDEX_RELATED_MIN_SCORE: z.coerce.number().min(0).max(1).optional(),
+  POSTINDEX_RELATED_WORKERS: z.coerce.number().int().min(0).max(16).optional(),
 });
 
 /**
@@ -125,6 +131,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     contentDir: path.resolve(vars.CONTENT_DIR ?? EXAMPLE_CONTENT_DIR),
     meiliRetryMs: vars.POSTINDEX_MEILI_RETRY_MS,
     logLevel: vars.LOG_LEVEL,
+    relatedWorkers: vars.POSTINDEX_RELATED_WORKERS,
     api: Object.freeze({
       cacheMaxAgeSeconds: vars.POSTINDEX_CACHE_MAX_AGE,
       corsOrigins: vars.POSTINDEX_CORS_ORIGINS,

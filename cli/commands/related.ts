@@ -70,7 +70,7 @@ export async function runRelated(
   const folder = dir === undefined ? undefined : await requireFolder(dir);
 
   // The lists are ranked on every core (the threads take the posts as they are read).
-  const threads = new RankingThreads({ workers: workersFromEnv() });
+  const threads = new RankingThreads({ workers: config.relatedWorkers });
   try {
     const loaded = folder === undefined ? await loadLiveIndex(config, threads) : await loadFolderIndex(folder, threads);
     const loadMs = performance.now() - startedAt;
@@ -116,15 +116,6 @@ export async function runRelated(
   } finally {
     await threads.close();
   }
-}
-
-/** POSTINDEX_RELATED_WORKERS: ranking worker threads besides the main thread (0: none); unset: one per other core. */
-function workersFromEnv(): number | undefined {
-  const value = process.env["POSTINDEX_RELATED_WORKERS"];
-  if (value === undefined || value === "") return undefined;
-  if (!/^\d{1,2}$/.test(value))
-    throw usage(`POSTINDEX_RELATED_WORKERS must be a whole number, got ${JSON.stringify(value)}`);
-  return Number(value);
 }
 
 function usage(message: string): CommanderError {

@@ -47,6 +47,13 @@ describe("API options", () => {
     expect(() => readConfig({ POSTINDEX_TYPE_WEIGHTS: "area=-1" }).api).toThrow(/POSTINDEX_TYPE_WEIGHTS/);
     expect(() => readConfig({ POSTINDEX_REQUEST_TIMEOUT_MS: "5" }).api).toThrow(/POSTINDEX_REQUEST_TIMEOUT_MS/);
     expect(() => readConfig({ POSTINDEX_RELATED_MIN_SCORE: "1.5" }).api).toThrow(/POSTINDEX_RELATED_MIN_SCORE/);
+    expect(() => readConfig({ POSTINDEX_RELATED_WORKERS: "two" })).toThrow(/POSTINDEX_RELATED_WORKERS/);
+  });
+
+  test("POSTINDEX_RELATED_WORKERS: a count of ranking threads for `postindex related`, unset by default", () => {
+    expect(readConfig({ POSTINDEX_RELATED_WORKERS: "0" }).relatedWorkers).toBe(0);
+    expect(readConfig({ POSTINDEX_RELATED_WORKERS: "2" }).relatedWorkers).toBe(2);
+    expect(readConfig({}).relatedWorkers).toBeUndefined();
   });
 
   test("Cache-Control: a max-age, or revalidate every time at 0", () => {
