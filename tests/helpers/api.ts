@@ -1,5 +1,5 @@
 import { pino } from "pino";
-import { createApp, API_KEY_ACTIONS, type ApiOptions } from "../../api/index.js";
+import { createApp, startServer, API_KEY_ACTIONS, type ApiOptions, type RunningServer } from "../../api/index.js";
 import { createMeiliClient, type Logger, type MeiliClient } from "../../src/index.js";
 import type { MeiliHandle } from "./start-meili.js";
 
@@ -19,4 +19,27 @@ export async function testApp(meili: MeiliHandle, uid: string, options: Partial<
   const client = await apiClientFor(meili, uid);
   const app = createApp({ client, indexUid: uid, log: silentLog(), options });
   return { app, client, close: () => client.close() };
+}
+
+/**
+ * The API over index `uid` listening twice, as the Algolia tests need it: `open` allows the browser
+ * origin `origin` (CORS) and takes any Algolia key, `keyed` requires the public key `key`.
+ * `close()` closes both and their client.
+ */
+export async function algoliaServers(meili: MeiliHandle, uid: string, origin: string, key: string) {
+  const client = await apiClientFor(meili, uid);
+  const log = silentLog();
+  const listen = (options: Partial<ApiOptions>): Promise<RunningServer> =>
+    startServer(createApp({ client, indexUid: uid, log, options }), 0, { host: "127.0.0.1" });
+  const open = await listen({ corsOrigins: [origin] });
+  const keyed = await listen({ algoliaApiKey: key });
+  return {
+    open,
+    keyed,
+    async close(): Promise<void> {
+      await open.close();
+      await keyed.close();
+      await client.close();
+    },
+  };
 }

@@ -1,13 +1,13 @@
 // oxlint-disable vitest/valid-expect -- vitest takes a failure message as expect's second argument
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { createApp, startServer, type RunningServer } from "../../api/index.js";
+import type { RunningServer } from "../../api/index.js";
 import { normaliseFacetValue } from "../../src/index.js";
-import { apiClientFor, silentLog } from "../helpers/api.js";
+import { algoliaServers } from "../helpers/api.js";
 import { hostileText, SEED } from "../helpers/hostile.js";
 import { rawRequest } from "../helpers/raw-http.js";
 import { post, seedIndex } from "../helpers/seed-index.js";
-import { freshIndexUid, startMeili, type TestMeili } from "../helpers/start-meili.js";
+import { freshIndexUid, sharedMeili } from "../helpers/start-meili.js";
 
 /**
  * The Algolia routes under hostile input, over raw HTTP: facet values that look like filter
@@ -37,34 +37,22 @@ const PLANTED = [
 const ORIGIN = "https://blog.example";
 const KEY = "public-key-1";
 
-let meili: TestMeili;
+const meili = sharedMeili();
 let server: RunningServer;
 let keyed: RunningServer;
-let closeClient: () => Promise<void>;
+let servers: Awaited<ReturnType<typeof algoliaServers>> | undefined;
 let uid: string;
 
 beforeAll(async () => {
-  meili = await startMeili();
   uid = freshIndexUid("algolia_hostile");
   const planted = PLANTED.map((value, i) => post(`h${i}`, { stack: [value, "shared"], tools: ["t"] }));
   await seedIndex(meili.client, uid, [...planted, post("quiet", { stack: ["other"] })]);
-  const client = await apiClientFor(meili, uid);
-  closeClient = () => client.close();
-  const log = silentLog();
-  server = await startServer(createApp({ client, indexUid: uid, log, options: { corsOrigins: [ORIGIN] } }), 0, {
-    host: "127.0.0.1",
-  });
-  keyed = await startServer(createApp({ client, indexUid: uid, log, options: { algoliaApiKey: KEY } }), 0, {
-    host: "127.0.0.1",
-  });
+  servers = await algoliaServers(meili, uid, ORIGIN, KEY);
+  server = servers.open;
+  keyed = servers.keyed;
 });
 
-afterAll(async () => {
-  await server?.close();
-  await keyed?.close();
-  await closeClient?.();
-  await meili?.stop();
-});
+afterAll(() => servers?.close());
 
 /** The posts whose stack holds `value` (as the records normalise it): planted `[value, "shared"]`, quiet `["other"]`. */
 function carrying(value: string): string[] {

@@ -3,10 +3,10 @@ import { createServer, type Server, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createApp, startServer, type RunningServer } from "../../api/index.js";
 import { createMeiliClient } from "../../src/index.js";
-import { apiClientFor, silentLog } from "../helpers/api.js";
+import { algoliaServers, silentLog } from "../helpers/api.js";
 import { rawRequest, type RawAnswer } from "../helpers/raw-http.js";
 import { post, seedIndex } from "../helpers/seed-index.js";
-import { freshIndexUid, startMeili, type TestMeili } from "../helpers/start-meili.js";
+import { freshIndexUid, sharedMeili } from "../helpers/start-meili.js";
 
 /**
  * The Algolia searches (`POST /1/indexes/*\/queries`, `POST /1/indexes/:index/query`) are served
@@ -19,14 +19,13 @@ import { freshIndexUid, startMeili, type TestMeili } from "../helpers/start-meil
 const ORIGIN = "https://blog.example";
 const KEY = "public-key-2";
 
-let meili: TestMeili;
+const meili = sharedMeili();
 let server: RunningServer;
 let keyed: RunningServer;
-let closeClient: () => Promise<void>;
+let servers: Awaited<ReturnType<typeof algoliaServers>> | undefined;
 let uid: string;
 
 beforeAll(async () => {
-  meili = await startMeili();
   uid = freshIndexUid("algolia_lean");
   await seedIndex(meili.client, uid, [
     post("b1", {
@@ -38,23 +37,12 @@ beforeAll(async () => {
     post("b2", { title: "Redis cluster sizing", stack: ["go services"], tools: ["redis"], lastReviewed: "2024-03-01" }),
     post("b3", { title: "Kubernetes rollout", stack: ["go services"], tools: ["kubectl"], lastReviewed: "2023-06-01" }),
   ]);
-  const client = await apiClientFor(meili, uid);
-  closeClient = () => client.close();
-  const log = silentLog();
-  server = await startServer(createApp({ client, indexUid: uid, log, options: { corsOrigins: [ORIGIN] } }), 0, {
-    host: "127.0.0.1",
-  });
-  keyed = await startServer(createApp({ client, indexUid: uid, log, options: { algoliaApiKey: KEY } }), 0, {
-    host: "127.0.0.1",
-  });
+  servers = await algoliaServers(meili, uid, ORIGIN, KEY);
+  server = servers.open;
+  keyed = servers.keyed;
 });
 
-afterAll(async () => {
-  await server?.close();
-  await keyed?.close();
-  await closeClient?.();
-  await meili?.stop();
-});
+afterAll(() => servers?.close());
 
 const QUERIES = "/1/indexes/*/queries";
 
