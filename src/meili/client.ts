@@ -82,8 +82,11 @@ export class MeiliClient {
   readonly url: string;
   readonly #http: MeiliHttpClient;
   readonly #taskPollMs: number;
-  /** Origin, path prefix and headers of {@link MeiliClient.searchBytes}, built once. */
-  readonly #searchTarget: { origin: string; prefix: string; headers: Readonly<Record<string, string>> };
+  /**
+   * Origin, path prefix and JSON headers of the requests sent past the meilisearch client
+   * ({@link MeiliClient.searchBytes}, {@link MeiliClient.addNdjsonDocuments}), built once.
+   */
+  readonly #directTarget: { origin: string; prefix: string; headers: Readonly<Record<string, string>> };
 
   constructor(options: MeiliClientOptions) {
     this.url = options.url;
@@ -105,7 +108,7 @@ export class MeiliClient {
       const base = new URL(/^https?:\/\//.test(options.url) ? options.url : `http://${options.url}`);
       const headers: Record<string, string> = { "content-type": "application/json" };
       if (options.apiKey) headers["authorization"] = `Bearer ${options.apiKey}`;
-      this.#searchTarget = { origin: base.origin, prefix: base.pathname.replace(/\/*$/, "/"), headers };
+      this.#directTarget = { origin: base.origin, prefix: base.pathname.replace(/\/*$/, "/"), headers };
     } catch (error) {
       throw new PostindexError("config_invalid", `not a Meilisearch URL: ${options.url}`, { cause: error });
     }
@@ -120,7 +123,7 @@ export class MeiliClient {
    *   the client's `MeilisearchApiError` for a refused request (pass both through `toMeiliError`)
    */
   searchBytes(uid: string, body: string, timeoutMs?: number): Promise<Buffer> {
-    const { origin, prefix, headers } = this.#searchTarget;
+    const { origin, prefix, headers } = this.#directTarget;
     return this.#http.postBytes({
       origin,
       path: `${prefix}indexes/${encodeURIComponent(uid)}/search`,
@@ -138,7 +141,7 @@ export class MeiliClient {
    * @throws as {@link MeiliClient.searchBytes}
    */
   multiSearchBytes(body: string, timeoutMs?: number): Promise<Buffer> {
-    const { origin, prefix, headers } = this.#searchTarget;
+    const { origin, prefix, headers } = this.#directTarget;
     return this.#http.postBytes({ origin, path: `${prefix}multi-search`, headers, body, timeoutMs });
   }
 
@@ -150,7 +153,7 @@ export class MeiliClient {
    * @throws as {@link MeiliClient.searchBytes}
    */
   async addNdjsonDocuments(uid: string, ndjson: Buffer, timeoutMs?: number): Promise<number> {
-    const { origin, prefix, headers } = this.#searchTarget;
+    const { origin, prefix, headers } = this.#directTarget;
     const answer = await this.#http.postBytes({
       origin,
       path: `${prefix}indexes/${encodeURIComponent(uid)}/documents?primaryKey=id`,
