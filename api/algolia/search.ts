@@ -1,6 +1,7 @@
 import {
   FACETS,
   isFacet,
+  normaliseFacetValue,
   SEARCH_HIT_ATTRIBUTES,
   searchRequestFor,
   toMeiliError,
@@ -20,6 +21,7 @@ import { toMeiliFilter } from "./filters.js";
 import { resolveIndex, type AlgoliaIndex } from "./indexes.js";
 import { readAlgoliaParams, type AlgoliaParams } from "./params.js";
 import { NO_ALIASES, type AliasTable } from "../../src/check/content-config.js";
+import { facetQueryMeant } from "../../src/check/filter-aliases.js";
 import { relaxedQueryText } from "./relax.js";
 
 /**
@@ -209,7 +211,9 @@ export async function runMultiQuery(
   const planned = planMultiQuery(indexUid, body, aliases);
   const searches = planned.flatMap((item) => (item.kind === "search" ? [item.plan] : []));
   const facetSearches = planned.map((item) =>
-    item.kind === "facet" ? searchFacetValues(client, indexUid, item.facet, item.params) : Promise.resolve(undefined),
+    item.kind === "facet"
+      ? searchFacetValues(client, indexUid, item.facet, item.params, aliases)
+      : Promise.resolve(undefined),
   );
   const [searchResults, facetResults] = await Promise.all([
     runSearches(client, indexUid, searches, timeoutMs),
@@ -224,9 +228,19 @@ export async function runMultiQuery(
 /**
  * Search for facet values (`POST /1/indexes/:index/facets/:facet/query`, or a `type: "facet"`
  * request): the values of `facet` starting with `facetQuery`, counted over the posts the search's
- * query and filters match, most frequent first.
+ * query and filters match, most frequent first. A `facetQuery` that is a declared alias of the
+ * facet (`k8s`) looks for the value it stands for (`kubernetes`), as `GET /facets/:facet` does.
  */
-async function searchFacetValues(client: MeiliClient, indexUid: string, facet: Facet, params: AlgoliaParams) {
+async function searchFacetValues(
+  client: MeiliClient,
+  indexUid: string,
+  facet: Facet,
+  given: AlgoliaParams,
+  aliases: AliasTable,
+) {
+  const typed = normaliseFacetValue(given.facetQuery);
+  const meant = facetQueryMeant(facet, typed, aliases);
+  const params = meant === typed ? given : { ...given, facetQuery: meant };
   const filter = toMeiliFilter(params);
   let answer: { facetHits: { value: string; count: number }[]; processingTimeMs?: number };
   try {
@@ -278,5 +292,5 @@ export async function runFacetQuery(
 ) {
   resolveIndex(indexUid, indexName);
   const facet = readFacetName(facetName);
-  return searchFacetValues(client, indexUid, facet, readAlgoliaParams(asObject(body, "body"), aliases));
+  return searchFacetValues(client, indexUid, facet, readAlgoliaParams(asObject(body, "body"), aliases), aliases);
 }

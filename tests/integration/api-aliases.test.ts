@@ -100,6 +100,21 @@ describe("aliases in the API", () => {
       )
       .expect(200);
     expect(recommended.results[0].hits.map((hit: { objectID: string }) => hit.objectID)).toEqual(["pg-1"]);
+    // Searching for facet values with an alias finds the value it stands for, in both forms of the request.
+    const { body: values } = await request(app)
+      .post(`/1/indexes/${uid}/facets/tools/query`)
+      .set("content-type", "text/plain")
+      .send(JSON.stringify({ facetQuery: "K8s" }))
+      .expect(200);
+    expect(values.facetHits.map((hit: { value: string; count: number }) => [hit.value, hit.count])).toEqual([
+      ["kubernetes", 2],
+    ]);
+    const { body: inMulti } = await request(app)
+      .post("/1/indexes/*/queries")
+      .set("content-type", "text/plain")
+      .send(JSON.stringify({ requests: [{ indexName: uid, type: "facet", facet: "tools", facetQuery: "k8s" }] }))
+      .expect(200);
+    expect(inMulti.results[0].facetHits.map((hit: { value: string }) => hit.value)).toEqual(["kubernetes"]);
   });
 
   test("without the folder's configuration an alias is just another value; an edit applies within seconds", async () => {
