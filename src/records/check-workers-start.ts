@@ -1,10 +1,9 @@
 // Light on purpose (Node built-ins only): the CLI imports it before `check`'s own modules, so the
 // worker thread loads zod and the normaliser on the other core while the main thread loads them too.
 import { readdirSync, statSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { startModuleWorker } from "../module-worker.js";
 
 /** A folder with at least this many record files repays a worker's start-up (~0.25 s of CPU). */
 const MIN_FILES_FOR_WORKERS = 200;
@@ -20,24 +19,12 @@ export interface CheckWorkerData {
 }
 
 /**
- * Starts a `check` worker thread for `dir`: the compiled `check-worker.js` next to this module;
- * when this module is the TypeScript source (vitest, tsx), `check-worker.ts` through tsx's loader,
- * which a worker does not inherit for its entry file. Unreferenced: it keeps no process alive
- * until a pool runs it.
+ * Starts a `check` worker thread for `dir` (`check-worker`, see {@link startModuleWorker}).
+ * Unreferenced: it keeps no process alive until a pool runs it.
  */
 export function startCheckWorker(dir: string): Worker {
-  const here = import.meta.url;
-  const data: CheckWorkerData = { dir };
-  let worker: Worker;
-  if (here.endsWith(".ts")) {
-    // tsx's ESM entry (its CommonJS one cannot register from inside a process that runs tsx already).
-    const tsx = import.meta.resolve?.("tsx/esm/api") ?? pathToFileURL(createRequire(here).resolve("tsx/esm/api")).href;
-    const entry = new URL("./check-worker.ts", here).href;
-    const code = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
-    worker = new Worker(code, { eval: true, execArgv: [], workerData: data });
-  } else {
-    worker = new Worker(new URL("./check-worker.js", here), { workerData: data });
-  }
+  const workerData: CheckWorkerData = { dir };
+  const worker = startModuleWorker(import.meta.url, "check-worker", { workerData });
   // A worker that fails before a pool adopts it is simply not used (the pool sees it has exited).
   worker.on("error", () => {});
   worker.unref();

@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { setImmediate as nextTurn } from "node:timers/promises";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
+import { startModuleWorker } from "../module-worker.js";
 import {
   ExportRanker,
   planExport,
@@ -53,17 +54,6 @@ interface RankingWorker {
   ready: boolean;
   /** Runs given and not answered yet. */
   queued: number;
-}
-
-/** Where a TypeScript source runs (tests, `tsx`), the worker loads its entry through tsx, registered in the worker itself. */
-function startWorker(): Worker {
-  const here = import.meta.url;
-  if (!here.endsWith(".ts")) return new Worker(new URL("./ranking-worker.js", here));
-  const tsx = import.meta.resolve("tsx/esm/api");
-  const entry = new URL("./ranking-worker.ts", here).href;
-  const code = `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(entry)}); });`;
-  // Not the parent's flags: a test runner's (module conditions, loaders) are not for this worker.
-  return new Worker(code, { eval: true, execArgv: [] });
 }
 
 /** Whether JSON carries the value as it is (a number that is not NaN, ±Infinity or −0, or no number). */
@@ -210,7 +200,7 @@ export class RankingThreads {
 
   #start(): void {
     for (let started = 0; started < this.#wanted; started += 1) {
-      const worker = startWorker();
+      const worker = startModuleWorker(import.meta.url, "ranking-worker");
       worker.on("error", (error) => this.#fail(error));
       worker.on("exit", (code) => {
         if (this.#workers.some((entry) => entry.worker === worker))
