@@ -3,6 +3,7 @@ import type { AliasTable } from "../check/content-config.js";
 import { evaluateBatch, type BatchResult, type FileBatch } from "./check-batch.js";
 import { slimOutcome, type CheckOutcome } from "./check-outcome.js";
 import type { CheckWorkerSetup, WorkerBatchResult } from "./check-worker.js";
+import { isCheckWorkerReady, isReadyMessage, type WorkerReadyMessage } from "./check-workers-start.js";
 import { OutcomeDecoder } from "./outcome-codec.js";
 import { isLineDelimited } from "./parse-file.js";
 import { RecordFileReader } from "./record-file-reader.js";
@@ -54,6 +55,8 @@ export class CheckPool {
    * that waits for an earlier one are not kept as objects meanwhile.
    */
   readonly #results = new Map<number, () => BatchResult>();
+  /** Files the worker threads evaluated, over every run: how much of the work they took. */
+  filesByWorkers = 0;
   /** What runs when a worker reports back (the current {@link run}'s step). */
   #wake: () => void = () => {};
 
@@ -66,7 +69,8 @@ export class CheckPool {
   #adopt(worker: Worker): void {
     const entry: PoolWorker = {
       worker,
-      ready: false,
+      // It may have said so before this pool existed (see `isCheckWorkerReady`).
+      ready: isCheckWorkerReady(worker),
       failed: false,
       inFlight: new Map(),
       decoder: new OutcomeDecoder(false),
@@ -78,10 +82,11 @@ export class CheckPool {
       entry.inFlight.clear();
       this.#wake();
     };
-    worker.on("message", (message: { ready: true } | WorkerBatchResult) => {
-      if ("ready" in message) {
+    worker.on("message", (message: WorkerReadyMessage | WorkerBatchResult) => {
+      if (isReadyMessage(message)) {
         entry.ready = true;
       } else if (!entry.failed) {
+        this.filesByWorkers += entry.inFlight.get(message.seq)?.files.length ?? 0;
         entry.inFlight.delete(message.seq);
         const { encoded, counts } = message;
         this.#results.set(message.seq, () => ({ outcomes: entry.decoder.decode(encoded), counts }));

@@ -4,7 +4,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { AliasTable } from "../check/content-config.js";
 import { evaluateBatch, type FileBatch } from "./check-batch.js";
-import type { CheckWorkerData } from "./check-workers-start.js";
+import type { CheckWorkerData, WorkerReadyMessage } from "./check-workers-start.js";
 import { OutcomeEncoder, type EncodedOutcomes } from "./outcome-codec.js";
 import { RecordFileReader } from "./record-file-reader.js";
 
@@ -44,5 +44,6 @@ port.on("message", (message: CheckWorkerSetup | FileBatch) => {
   port.postMessage(result, [encoded.codes.buffer]);
 });
 // Its modules are loaded: it can be given work.
+const ready: WorkerReadyMessage = { ready: true };
 // oxlint-disable-next-line unicorn/require-post-message-target-origin -- a worker's port has no origin
-port.postMessage({ ready: true });
+port.postMessage(ready);

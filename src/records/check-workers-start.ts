@@ -27,8 +27,38 @@ export function startCheckWorker(dir: string): Worker {
   const worker = startModuleWorker(import.meta.url, "check-worker", { workerData });
   // A worker that fails before a pool adopts it is simply not used (the pool sees it has exited).
   worker.on("error", () => {});
+  const onReady = (message: unknown): void => {
+    if (!isReadyMessage(message)) return;
+    readyWorkers.add(worker);
+    worker.off("message", onReady);
+  };
+  worker.on("message", onReady);
   worker.unref();
   return worker;
+}
+
+/**
+ * Workers that said their modules are loaded. Recorded here, from the start, not by the pool: a
+ * `Worker` emits a message to whoever listens at that moment, and the listing of a large folder
+ * tree lets the event loop turn before the pool exists, so a pool that listened only from then on
+ * missed the message and never gave the worker a file (a `check` of 20,000 one-article files ran
+ * on the main thread alone).
+ */
+const readyWorkers = new WeakSet<Worker>();
+
+/** What a `check` worker posts once its modules are loaded. */
+export interface WorkerReadyMessage {
+  ready: true;
+}
+
+/** Whether a worker's message is its {@link WorkerReadyMessage}. */
+export function isReadyMessage(message: unknown): message is WorkerReadyMessage {
+  return typeof message === "object" && message !== null && "ready" in message;
+}
+
+/** Whether a worker {@link startCheckWorker} started has loaded its modules (said it is ready). */
+export function isCheckWorkerReady(worker: Worker): boolean {
+  return readyWorkers.has(worker);
 }
 
 let prestarted: { dir: string; worker: Worker } | undefined;

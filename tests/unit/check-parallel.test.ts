@@ -2,6 +2,9 @@ import { describe, expect, test } from "vitest";
 import { loadContentConfig } from "../../src/check/content-config.js";
 import { ContentLints } from "../../src/check/content-lints.js";
 import { checkFolder, checkFolderInParallel } from "../../src/records/check-folder.js";
+import { CheckPool } from "../../src/records/check-pool.js";
+import { startCheckWorker } from "../../src/records/check-workers-start.js";
+import { findRecordFiles } from "../../src/records/find-files.js";
 import type { ScanProgress } from "../../src/records/scan-folder.js";
 import { makeContentDir, ndjson } from "../helpers/content-dir.js";
 import { makePost } from "../helpers/records.js";
@@ -124,6 +127,29 @@ describe("check on two threads", () => {
     ]);
     const once = findings.filter((finding) => finding.rule === "single-use-value" && finding.field === "meta.tools");
     expect(once.map((finding) => finding.id)).toEqual(["p-042"]);
+  });
+
+  test("a worker that finished loading before the pool existed still takes its share of the files", async () => {
+    // As when the listing of a large folder tree lets the event loop turn: the worker says it is
+    // ready before anything listens for it in the pool.
+    const dir = await makeContentDir(plantedFolder());
+    const worker = startCheckWorker(dir);
+    await new Promise<void>((resolve) => worker.on("message", () => resolve()));
+    const { files } = await findRecordFiles(dir);
+    const pool = new CheckPool(dir, [worker]);
+    const ids: string[] = [];
+    try {
+      await pool.run(files, {
+        aliases: loadContentConfig(dir).config.aliases,
+        facts: false,
+        onBatch: ({ outcomes }) =>
+          ids.push(...outcomes.flatMap((outcome) => (outcome.id === null ? [] : [outcome.id]))),
+      });
+    } finally {
+      pool.close();
+    }
+    expect(pool.filesByWorkers).toBeGreaterThan(0);
+    for (const id of ["dup-1", "x-1", "y-3", "p-000", "p-219"]) expect(ids).toContain(id);
   });
 
   test("a small folder is checked the same without any worker", async () => {
