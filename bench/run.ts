@@ -12,7 +12,7 @@ import { benchWatch } from "./sections/watch.js";
 import { benchLoad } from "./sections/load.js";
 import { benchRelated, casesFromCorpus } from "./sections/related.js";
 import { benchSearch, type BenchTarget } from "./sections/search.js";
-import { startApiProcess } from "./api-process.js";
+import { startApiProcess, startPassThroughProcess } from "./api-process.js";
 import { benchAlgolia } from "./sections/algolia.js";
 import { benchRelatedExport } from "./sections/related-export.js";
 
@@ -102,6 +102,7 @@ async function withApi(bench: BenchContext, run: (target: BenchTarget) => Promis
   const server = await filledServer(bench);
   const indexUid = indexUidFor(bench.primary);
   const api = await startApiProcess(server, indexUid);
+  const passThrough = await startPassThroughProcess(server);
   try {
     await run({
       meiliUrl: server.url,
@@ -110,9 +111,10 @@ async function withApi(bench: BenchContext, run: (target: BenchTarget) => Promis
       apiUrl: api.url,
       meiliPid: server.pid,
       apiPid: api.pid,
+      passThrough: { url: passThrough.url, pid: passThrough.pid },
     });
   } finally {
-    await api.stop();
+    await Promise.all([api.stop(), passThrough.stop()]);
   }
 }
 

@@ -96,7 +96,11 @@ interface Level {
   readonly connections: number;
   readonly direct: Run;
   readonly api: Run;
+  readonly passThrough?: Run | undefined;
 }
+
+/** Where a run's requests go: Meilisearch itself, the API, or the pass-through process (the direct requests, forwarded). */
+type Side = "direct" | "api" | "passThrough";
 
 /** One load run, with each process's CPU per request when the pids are known. */
 interface Run {
@@ -121,20 +125,22 @@ export async function benchAlgolia(target: BenchTarget, articles: number, option
   const rounds = options.rounds ?? 3;
   const direct = { url: target.meiliUrl, requests: directRequests(target) };
   const api = { url: target.apiUrl, requests: apiRequests(target) };
-  for (const warm of [direct, api]) check("warm-up", await runLoad({ ...warm, connections: 16, durationSeconds: 2 }));
-  const kept = new Map<number, { direct?: Run; api?: Run }>();
-  const measure = async (side: "direct" | "api", once: () => Promise<LoadResult>): Promise<Run> => {
+  const sides: [Side, { url: string; requests: LoadRequest[] }][] = [
+    ["direct", direct],
+    ["api", api],
+  ];
+  if (target.passThrough) sides.push(["passThrough", { ...direct, url: target.passThrough.url }]);
+  for (const [, warm] of sides) check("warm-up", await runLoad({ ...warm, connections: 16, durationSeconds: 2 }));
+  const kept = new Map<number, { direct?: Run; api?: Run; passThrough?: Run }>();
+  const inPath = { direct: undefined, api: target.apiPid, passThrough: target.passThrough?.pid };
+  const measure = async (side: Side, once: () => Promise<LoadResult>): Promise<Run> => {
     if (target.meiliPid === undefined) return { result: await once() };
-    const pids = side === "api" ? { meili: target.meiliPid, api: target.apiPid } : { meili: target.meiliPid };
-    return withCpuPerRequest(pids, once);
+    return withCpuPerRequest({ meili: target.meiliPid, api: inPath[side] }, once);
   };
   for (let round = 0; round < rounds; round += 1) {
     for (const connections of levels) {
       const level = kept.get(connections) ?? {};
-      for (const [side, load] of [
-        ["direct", direct],
-        ["api", api],
-      ] as const) {
+      for (const [side, load] of sides) {
         const run = await measure(side, () => runLoad({ ...load, connections, durationSeconds: duration }));
         const result = check(`${side} at ${connections}`, run.result);
         const previous = level[side];
@@ -152,48 +158,58 @@ export async function benchAlgolia(target: BenchTarget, articles: number, option
   const measured: Level[] = levels.map((connections) => {
     const level = kept.get(connections);
     if (level?.direct === undefined || level.api === undefined) throw new Error("algolia: a level was not measured");
-    return { connections, direct: level.direct, api: level.api };
+    return { connections, direct: level.direct, api: level.api, passThrough: level.passThrough };
   });
-  const figures: Figure[] = measured.flatMap(({ connections, direct: directRun, api: apiRun }): Figure[] => {
-    const level = { connections, direct: directRun.result, api: apiRun.result };
-    const ratio = level.api.requestsPerSecond / level.direct.requestsPerSecond;
-    const cpu =
-      directRun.cpu && apiRun.cpu
-        ? [
-            {
-              name: `CPU per multi-query at ${connections} connections: Meilisearch direct / via the API; the API; load generator direct / API`,
-              value: `${ms(directRun.cpu.meili)} / ${ms(apiRun.cpu.meili)}; ${ms(apiRun.cpu.api)}; ${ms(directRun.cpu.load)} / ${ms(apiRun.cpu.load)}`,
-            },
-            {
-              name: `Algolia route / Meilisearch that this CPU allows when the cores are the limit, ${connections} connections`,
-              value: `${(
-                (directRun.cpu.meili + directRun.cpu.load) /
-                (apiRun.cpu.meili + apiRun.cpu.api + apiRun.cpu.load)
-              ).toFixed(2)}×`,
-            },
-          ]
-        : [];
-    return [
-      {
-        name: `throughput at ${level.connections} connections, Meilisearch multi-search / Algolia route`,
-        value: `${reqs(level.direct)} / ${reqs(level.api)}`,
-      },
-      {
-        name: `Algolia route / Meilisearch at ${level.connections} connections`,
-        value: `${ratio.toFixed(2)}×`,
-        target: `≥ ${ALGOLIA_TARGET.minRatio}×`,
-        met: ratio >= ALGOLIA_TARGET.minRatio,
-      },
-      {
-        name: `p50 / p99 at ${level.connections} connections, Meilisearch / Algolia route`,
-        value: `${ms(level.direct.p50)} / ${ms(level.direct.p99)}, ${ms(level.api.p50)} / ${ms(level.api.p99)}`,
-      },
-      ...cpu,
-    ];
-  });
+  const figures: Figure[] = measured.flatMap(
+    ({ connections, direct: directRun, api: apiRun, passThrough }): Figure[] => {
+      const level = { connections, direct: directRun.result, api: apiRun.result };
+      const ratio = level.api.requestsPerSecond / level.direct.requestsPerSecond;
+      const cpu =
+        directRun.cpu && apiRun.cpu
+          ? [
+              {
+                name: `CPU per multi-query at ${connections} connections: Meilisearch direct / via the API; the API; load generator direct / API`,
+                value: `${ms(directRun.cpu.meili)} / ${ms(apiRun.cpu.meili)}; ${ms(apiRun.cpu.api)}; ${ms(directRun.cpu.load)} / ${ms(apiRun.cpu.load)}`,
+              },
+              {
+                name: `Algolia route / Meilisearch that this CPU allows when the cores are the limit, ${connections} connections`,
+                value: `${(
+                  (directRun.cpu.meili + directRun.cpu.load) /
+                  (apiRun.cpu.meili + apiRun.cpu.api + apiRun.cpu.load)
+                ).toFixed(2)}×`,
+              },
+            ]
+          : [];
+      return [
+        {
+          name: `throughput at ${level.connections} connections, Meilisearch multi-search / Algolia route`,
+          value: `${reqs(level.direct)} / ${reqs(level.api)}`,
+        },
+        {
+          name: `Algolia route / Meilisearch at ${level.connections} connections`,
+          value: `${ratio.toFixed(2)}×`,
+          target: `≥ ${ALGOLIA_TARGET.minRatio}×`,
+          met: ratio >= ALGOLIA_TARGET.minRatio,
+        },
+        {
+          name: `p50 / p99 at ${level.connections} connections, Meilisearch / Algolia route`,
+          value: `${ms(level.direct.p50)} / ${ms(level.direct.p99)}, ${ms(level.api.p50)} / ${ms(level.api.p99)}`,
+        },
+        ...cpu,
+        ...(passThrough
+          ? [
+              {
+                name: `a process that only forwards the multi-search / Meilisearch at ${connections} connections (the floor of any process in the path)`,
+                value: `${(passThrough.result.requestsPerSecond / level.direct.requestsPerSecond).toFixed(2)}× (${reqs(passThrough.result)})`,
+              },
+            ]
+          : []),
+      ];
+    },
+  );
   await saveSection("algolia", {
     title: "algolia: the InstantSearch route vs. the Meilisearch request it makes",
-    method: `autocannon on loopback against \`postindex serve\` (own process) over an index of ${articles.toLocaleString("en-US")} generated articles, cycling through the search section's ${SEARCHES.length} searches sent as InstantSearch multi-queries (POST /1/indexes/*/queries, text/plain, with the extra facet query InstantSearch adds per refined facet). Direct: POST /multi-search with the very queries the API plans for each (its own planning code). ${levels.join(" and ")} connections, ${duration} s per run, ${rounds} alternating rounds after a 2 s warm-up of each, best of the rounds.`,
+    method: `autocannon on loopback against \`postindex serve\` (own process) over an index of ${articles.toLocaleString("en-US")} generated articles, cycling through the search section's ${SEARCHES.length} searches sent as InstantSearch multi-queries (POST /1/indexes/*/queries, text/plain, with the extra facet query InstantSearch adds per refined facet). Direct: POST /multi-search with the very queries the API plans for each (its own planning code). Pass-through: the direct requests sent through \`bench/pass-through-proxy.mjs\`, a process that only forwards each request to Meilisearch and the answer back (the floor of any HTTP process in the path). ${levels.join(" and ")} connections, ${duration} s per run, ${rounds} alternating rounds (direct, API, pass-through) after a 2 s warm-up of each, best of the rounds.`,
     measuredAt: new Date().toISOString().slice(0, 10),
     machine: machineLine(),
     figures,

@@ -15,6 +15,11 @@ export interface BenchTarget {
   /** Process ids of Meilisearch and the API, when known: their CPU time per request is measured. */
   readonly meiliPid?: number | undefined;
   readonly apiPid?: number | undefined;
+  /**
+   * A process that forwards requests to Meilisearch unchanged (`bench/pass-through-proxy.mjs`),
+   * when started: measured beside the API, it is the floor for any HTTP process in the path.
+   */
+  readonly passThrough?: { readonly url: string; readonly pid: number } | undefined;
 }
 
 /**
@@ -100,6 +105,8 @@ export interface SearchComparison {
   readonly overheadMs: number;
   /** CPU ms per request of each process in the kept direct and API runs (when the pids are known). */
   readonly cpu?: { readonly direct: CpuPerRequest; readonly api: CpuPerRequest };
+  /** The best run through the pass-through process (the direct requests, forwarded), when measured. */
+  readonly passThrough?: { readonly result: LoadResult; readonly ratio: number; readonly overheadMs: number };
 }
 
 /** What {@link measureSearch} found: one connection (latency) first, then each throughput level. */
@@ -112,6 +119,9 @@ export interface SearchMeasurement {
 
 /** Targets of issue 12: throughput at every load level, and the median added at one connection. */
 const SEARCH_TARGETS = { minRatio: 0.9, maxOverheadMs: 0.5 } as const;
+
+/** Where a run's requests go: Meilisearch itself, the API, or the pass-through process. */
+type Side = "direct" | "api" | "passThrough";
 
 /** One load run, with the CPU each process spent on it when measured. */
 interface Measured {
@@ -139,21 +149,26 @@ async function measureSearch(target: BenchTarget, options: SearchBenchOptions = 
   const rounds = options.rounds ?? 3;
   const direct = { url: target.meiliUrl, requests: directRequests(target) };
   const api = { url: target.apiUrl, requests: apiRequests() };
+  const sides: [Side, { url: string; requests: LoadRequest[] }][] = [
+    ["direct", direct],
+    ["api", api],
+  ];
+  if (target.passThrough) sides.push(["passThrough", { ...direct, url: target.passThrough.url }]);
   const maxConnections = Math.max(...levels);
-  for (const warm of [direct, api]) await runLoad({ ...warm, connections: maxConnections, durationSeconds: 2 });
+  for (const [, warm] of sides) await runLoad({ ...warm, connections: maxConnections, durationSeconds: 2 });
 
-  const runs = new Map(levels.map((level) => [level, { direct: [] as Measured[], api: [] as Measured[] }]));
-  const pids = target.meiliPid ? { meili: target.meiliPid, api: target.apiPid } : undefined;
+  const runs = new Map(
+    levels.map((level) => [level, { direct: [] as Measured[], api: [] as Measured[], passThrough: [] as Measured[] }]),
+  );
+  const meiliPid = target.meiliPid;
+  const inPath = { direct: undefined, api: target.apiPid, passThrough: target.passThrough?.pid };
   for (let round = 0; round < rounds; round += 1) {
     for (const level of levels) {
       const kept = runs.get(level)!;
-      for (const [side, load] of [
-        ["direct", direct],
-        ["api", api],
-      ] as const) {
+      for (const [side, load] of sides) {
         const once = () => runLoad({ ...load, connections: level, durationSeconds: duration });
-        const measured: Measured = pids
-          ? await withCpuPerRequest(side === "api" ? pids : { meili: pids.meili }, once)
+        const measured: Measured = meiliPid
+          ? await withCpuPerRequest({ meili: meiliPid, api: inPath[side] }, once)
           : { result: await once() };
         const { result } = measured;
         assertClean(`${side} at ${level}`, result);
@@ -167,6 +182,7 @@ async function measureSearch(target: BenchTarget, options: SearchBenchOptions = 
     const directBest = best(kept.direct, better);
     const apiBest = best(kept.api, better);
     const cpu = directBest.cpu && apiBest.cpu ? { direct: directBest.cpu, api: apiBest.cpu } : undefined;
+    const passBest = kept.passThrough.length > 0 ? best(kept.passThrough, better).result : undefined;
     return {
       connections: level,
       direct: directBest.result,
@@ -174,6 +190,15 @@ async function measureSearch(target: BenchTarget, options: SearchBenchOptions = 
       ratio: apiBest.result.requestsPerSecond / directBest.result.requestsPerSecond,
       overheadMs: apiBest.result.p50 - directBest.result.p50,
       ...(cpu ? { cpu } : {}),
+      ...(passBest
+        ? {
+            passThrough: {
+              result: passBest,
+              ratio: passBest.requestsPerSecond / directBest.result.requestsPerSecond,
+              overheadMs: passBest.p50 - directBest.result.p50,
+            },
+          }
+        : {}),
     };
   };
   return {
@@ -205,6 +230,11 @@ export async function benchSearch(
       met: latency.overheadMs <= SEARCH_TARGETS.maxOverheadMs,
     },
   ];
+  if (latency.passThrough)
+    figures.push({
+      name: "p50 overhead at 1 connection of a process that only forwards the request (the floor of any process in the path)",
+      value: ms(latency.passThrough.overheadMs),
+    });
   for (const level of measured.load) {
     figures.push(
       {
@@ -222,6 +252,11 @@ export async function benchSearch(
         value: `${ms(level.direct.p50)} / ${ms(level.direct.p99)}, ${ms(level.api.p50)} / ${ms(level.api.p99)}`,
       },
     );
+    if (level.passThrough)
+      figures.push({
+        name: `a process that only forwards the request / direct at ${level.connections} connections (the floor of any process in the path)`,
+        value: `${level.passThrough.ratio.toFixed(2)}× (${reqs(level.passThrough.result)})`,
+      });
   }
   for (const level of measured.load) {
     if (!level.cpu) continue;
@@ -247,13 +282,17 @@ export async function benchSearch(
   await saveSection(`search/${articles}`, {
     title: `search: the API vs. Meilisearch directly, ${articles.toLocaleString("en-US")} articles`,
     command: benchCommand(),
-    method: `autocannon on loopback against \`postindex serve\` (own process) over an index of ${articles.toLocaleString("en-US")} generated articles, cycling through ${SEARCHES.length} searches of a search box (words, typos, a word being typed, facet filters, sorts, pages). Direct: the very Meilisearch request the API sends (POST /indexes/…/search, same body). Latency: 1 connection; throughput: ${levels} connections; ${measured.durationSeconds} s per run, every response timed. ${measured.rounds} rounds, each running every level direct then API, after a 2 s warm-up of each; best of the rounds. CPU per search: user + system time of each process (/proc/PID/stat, all threads) over the kept run, divided by the requests answered; it moves far less than wall time when other load shares the machine, and on a machine whose two cores are busy the throughput ratio cannot exceed (Meilisearch + load generator CPU, direct) / (Meilisearch + API + load generator CPU, via the API).`,
+    method: `autocannon on loopback against \`postindex serve\` (own process) over an index of ${articles.toLocaleString("en-US")} generated articles, cycling through ${SEARCHES.length} searches of a search box (words, typos, a word being typed, facet filters, sorts, pages). Direct: the very Meilisearch request the API sends (POST /indexes/…/search, same body). Pass-through: the same direct requests sent through \`bench/pass-through-proxy.mjs\`, a process of its own that only forwards each request to Meilisearch and the answer back (node:http and undici, no parsing): what any HTTP process in the path costs on this machine. Latency: 1 connection; throughput: ${levels} connections; ${measured.durationSeconds} s per run, every response timed. ${measured.rounds} rounds, each running every level direct, API, pass-through, after a 2 s warm-up of each; best of the rounds. CPU per search: user + system time of each process (/proc/PID/stat, all threads) over the kept run, divided by the requests answered; it moves far less than wall time when other load shares the machine, and on a machine whose two cores are busy the throughput ratio cannot exceed (Meilisearch + load generator CPU, direct) / (Meilisearch + API + load generator CPU, via the API).`,
     measuredAt: new Date().toISOString().slice(0, 10),
     machine: machineLine(),
     figures,
   });
   const ratios = measured.load.map((level) => `${level.ratio.toFixed(2)}× at ${level.connections}`).join(", ");
   console.log(`search: API / direct ${ratios}; p50 overhead at 1 connection ${ms(latency.overheadMs)}`);
+  if (latency.passThrough) {
+    const floors = measured.load.map((level) => `${level.passThrough?.ratio.toFixed(2)}× at ${level.connections}`);
+    console.log(`  pass-through / direct ${floors.join(", ")}; p50 overhead ${ms(latency.passThrough.overheadMs)}`);
+  }
   for (const level of measured.load) {
     if (level.cpu)
       console.log(
