@@ -2,6 +2,7 @@ import { parseSearchQuery } from "../../api/queries.js";
 import { parseQueryString } from "../../api/read-query.js";
 import { searchRequestFor } from "../../src/index.js";
 import { ms, runLoad, type LoadRequest, type LoadResult } from "../load.js";
+import { measureInStep } from "../in-step-latency.js";
 import { benchCommand, machineLine, saveSection, type Figure } from "../results.js";
 import { withCpuPerRequest, type CpuPerRequest } from "../process-cpu.js";
 
@@ -133,18 +134,19 @@ function best(runs: readonly Measured[], better: (a: LoadResult, b: LoadResult) 
   return runs.reduce((kept, run) => (better(run.result, kept.result) ? run : kept));
 }
 
-const fastest = (a: LoadResult, b: LoadResult): boolean => a.p50 < b.p50;
 const busiest = (a: LoadResult, b: LoadResult): boolean => a.requestsPerSecond > b.requestsPerSecond;
 
 /**
  * `/search` through the API vs. the same Meilisearch request sent directly: the median latency at
  * one connection (what the API adds to each request), and throughput at each of `connections`
  * (on a machine the API shares with Meilisearch, every CPU-millisecond the API spends is taken
- * from Meilisearch). Within a round every level runs direct then API back to back; each figure is
- * the best of its rounds, so a burst of unrelated load on the machine does not decide the result.
+ * from Meilisearch), each beside the pass-through process when there is one. Throughput: within a
+ * round every level runs direct, API, pass-through back to back; each figure is the best of its
+ * rounds, so a burst of unrelated load on the machine does not decide the result. Latency: every
+ * side in step ({@link measureInStep}), so the machine's drift cancels out of the difference.
  */
 async function measureSearch(target: BenchTarget, options: SearchBenchOptions = {}): Promise<SearchMeasurement> {
-  const levels = [1, ...(options.connections ?? [8, 16])];
+  const levels = options.connections ?? [8, 16];
   const duration = options.durationSeconds ?? 5;
   const rounds = options.rounds ?? 3;
   const direct = { url: target.meiliUrl, requests: directRequests(target) };
@@ -177,7 +179,7 @@ async function measureSearch(target: BenchTarget, options: SearchBenchOptions = 
       }
     }
   }
-  const compare = (level: number, better: typeof fastest): SearchComparison => {
+  const compare = (level: number, better: typeof busiest): SearchComparison => {
     const kept = runs.get(level)!;
     const directBest = best(kept.direct, better);
     const apiBest = best(kept.api, better);
@@ -202,10 +204,45 @@ async function measureSearch(target: BenchTarget, options: SearchBenchOptions = 
     };
   };
   return {
-    latency: compare(1, fastest),
-    load: levels.slice(1).map((level) => compare(level, busiest)),
+    latency: await latencyInStep(sides, rounds * LATENCY_CYCLES_PER_ROUND),
+    load: levels.map((level) => compare(level, busiest)),
     rounds,
     durationSeconds: duration,
+  };
+}
+
+/** Cycles through every search, per round, of the in-step latency measurement (~5 s a round). */
+const LATENCY_CYCLES_PER_ROUND = 12;
+
+/** The latency comparison at one connection, every side measured in step ({@link measureInStep}). */
+async function latencyInStep(
+  sides: readonly [Side, { url: string; requests: LoadRequest[] }][],
+  cycles: number,
+): Promise<SearchComparison> {
+  const results = await measureInStep(
+    sides.map(([, load]) => load),
+    { cycles },
+  );
+  const of = (side: Side): LoadResult | undefined => results[sides.findIndex(([name]) => name === side)];
+  const direct = of("direct") as LoadResult;
+  const api = of("api") as LoadResult;
+  const passThrough = of("passThrough");
+  for (const [side] of sides) assertClean(`${side} at 1 connection`, of(side) as LoadResult);
+  return {
+    connections: 1,
+    direct,
+    api,
+    ratio: api.requestsPerSecond / direct.requestsPerSecond,
+    overheadMs: api.p50 - direct.p50,
+    ...(passThrough
+      ? {
+          passThrough: {
+            result: passThrough,
+            ratio: passThrough.requestsPerSecond / direct.requestsPerSecond,
+            overheadMs: passThrough.p50 - direct.p50,
+          },
+        }
+      : {}),
   };
 }
 
@@ -282,7 +319,7 @@ export async function benchSearch(
   await saveSection(`search/${articles}`, {
     title: `search: the API vs. Meilisearch directly, ${articles.toLocaleString("en-US")} articles`,
     command: benchCommand(),
-    method: `autocannon on loopback against \`postindex serve\` (own process) over an index of ${articles.toLocaleString("en-US")} generated articles, cycling through ${SEARCHES.length} searches of a search box (words, typos, a word being typed, facet filters, sorts, pages). Direct: the very Meilisearch request the API sends (POST /indexes/…/search, same body). Pass-through: the same direct requests sent through \`bench/pass-through-proxy.mjs\`, a process of its own that only forwards each request to Meilisearch and the answer back (node:http and undici, no parsing): what any HTTP process in the path costs on this machine. Latency: 1 connection; throughput: ${levels} connections; ${measured.durationSeconds} s per run, every response timed. ${measured.rounds} rounds, each running every level direct, API, pass-through, after a 2 s warm-up of each; best of the rounds. CPU per search: user + system time of each process (/proc/PID/stat, all threads) over the kept run, divided by the requests answered; it moves far less than wall time when other load shares the machine, and on a machine whose two cores are busy the throughput ratio cannot exceed (Meilisearch + load generator CPU, direct) / (Meilisearch + API + load generator CPU, via the API).`,
+    method: `autocannon on loopback against \`postindex serve\` (own process) over an index of ${articles.toLocaleString("en-US")} generated articles, cycling through ${SEARCHES.length} searches of a search box (words, typos, a word being typed, facet filters, sorts, pages). Direct: the very Meilisearch request the API sends (POST /indexes/…/search, same body). Pass-through: the same direct requests sent through \`bench/pass-through-proxy.mjs\`, a process of its own that only forwards each request to Meilisearch and the answer back (node:http and undici, no parsing): what any HTTP process in the path costs on this machine. Latency: 1 connection, measured in step (bench/in-step-latency.ts): one request at a time, in turn to Meilisearch, the API and the pass-through (the same search to each, then the next), ${measured.rounds * LATENCY_CYCLES_PER_ROUND} cycles through the searches, medians compared; back-to-back runs of a few seconds met the machine at different moments and moved the difference by up to a millisecond. Throughput: ${levels} connections; ${measured.durationSeconds} s per run, every response timed; ${measured.rounds} rounds, each running every level direct, API, pass-through, after a 2 s warm-up of each; best of the rounds. CPU per search: user + system time of each process (/proc/PID/stat, all threads) over the kept run, divided by the requests answered; it moves far less than wall time when other load shares the machine, and on a machine whose two cores are busy the throughput ratio cannot exceed (Meilisearch + load generator CPU, direct) / (Meilisearch + API + load generator CPU, via the API).`,
     measuredAt: new Date().toISOString().slice(0, 10),
     machine: machineLine(),
     figures,
