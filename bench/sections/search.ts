@@ -179,33 +179,17 @@ async function measureSearch(target: BenchTarget, options: SearchBenchOptions = 
       }
     }
   }
-  const compare = (level: number, better: typeof busiest): SearchComparison => {
+  const compare = (level: number): SearchComparison => {
     const kept = runs.get(level)!;
-    const directBest = best(kept.direct, better);
-    const apiBest = best(kept.api, better);
+    const directBest = best(kept.direct, busiest);
+    const apiBest = best(kept.api, busiest);
     const cpu = directBest.cpu && apiBest.cpu ? { direct: directBest.cpu, api: apiBest.cpu } : undefined;
-    const passBest = kept.passThrough.length > 0 ? best(kept.passThrough, better).result : undefined;
-    return {
-      connections: level,
-      direct: directBest.result,
-      api: apiBest.result,
-      ratio: apiBest.result.requestsPerSecond / directBest.result.requestsPerSecond,
-      overheadMs: apiBest.result.p50 - directBest.result.p50,
-      ...(cpu ? { cpu } : {}),
-      ...(passBest
-        ? {
-            passThrough: {
-              result: passBest,
-              ratio: passBest.requestsPerSecond / directBest.result.requestsPerSecond,
-              overheadMs: passBest.p50 - directBest.result.p50,
-            },
-          }
-        : {}),
-    };
+    const passBest = kept.passThrough.length > 0 ? best(kept.passThrough, busiest).result : undefined;
+    return { ...comparison(level, directBest.result, apiBest.result, passBest), ...(cpu ? { cpu } : {}) };
   };
   return {
     latency: await latencyInStep(sides, rounds * LATENCY_CYCLES_PER_ROUND),
-    load: levels.map((level) => compare(level, busiest)),
+    load: levels.map((level) => compare(level)),
     rounds,
     durationSeconds: duration,
   };
@@ -228,21 +212,26 @@ async function latencyInStep(
   const api = of("api") as LoadResult;
   const passThrough = of("passThrough");
   for (const [side] of sides) assertClean(`${side} at 1 connection`, of(side) as LoadResult);
+  return comparison(1, direct, api, passThrough);
+}
+
+/** The API's and the pass-through's results against the direct one at one connection count. */
+function comparison(
+  connections: number,
+  direct: LoadResult,
+  api: LoadResult,
+  passThrough: LoadResult | undefined,
+): SearchComparison {
+  const against = (result: LoadResult) => ({
+    ratio: result.requestsPerSecond / direct.requestsPerSecond,
+    overheadMs: result.p50 - direct.p50,
+  });
   return {
-    connections: 1,
+    connections,
     direct,
     api,
-    ratio: api.requestsPerSecond / direct.requestsPerSecond,
-    overheadMs: api.p50 - direct.p50,
-    ...(passThrough
-      ? {
-          passThrough: {
-            result: passThrough,
-            ratio: passThrough.requestsPerSecond / direct.requestsPerSecond,
-            overheadMs: passThrough.p50 - direct.p50,
-          },
-        }
-      : {}),
+    ...against(api),
+    ...(passThrough ? { passThrough: { result: passThrough, ...against(passThrough) } } : {}),
   };
 }
 
