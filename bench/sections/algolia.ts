@@ -2,7 +2,7 @@ import { planMultiQuery } from "../../api/algolia/search.js";
 import { ms, runLoad, type LoadRequest, type LoadResult } from "../load.js";
 import { withCpuPerRequest, type CpuPerRequest } from "../process-cpu.js";
 import { machineLine, saveSection, type Figure } from "../results.js";
-import { SEARCHES, type BenchTarget } from "./search.js";
+import { SEARCHES, type BenchTarget, type Side } from "./search.js";
 
 /**
  * The Algolia route (`POST /1/indexes/*\/queries`, issue 13) vs. the Meilisearch request it makes
@@ -98,9 +98,6 @@ interface Level {
   readonly api: Run;
   readonly passThrough?: Run | undefined;
 }
-
-/** Where a run's requests go: Meilisearch itself, the API, or the pass-through process (the direct requests, forwarded). */
-type Side = "direct" | "api" | "passThrough";
 
 /** One load run, with each process's CPU per request when the pids are known. */
 interface Run {

@@ -122,7 +122,7 @@ export interface SearchMeasurement {
 const SEARCH_TARGETS = { minRatio: 0.9, maxOverheadMs: 0.5 } as const;
 
 /** Where a run's requests go: Meilisearch itself, the API, or the pass-through process. */
-type Side = "direct" | "api" | "passThrough";
+export type Side = "direct" | "api" | "passThrough";
 
 /** One load run, with the CPU each process spent on it when measured. */
 interface Measured {

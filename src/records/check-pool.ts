@@ -55,10 +55,14 @@ export class CheckPool {
    * that waits for an earlier one are not kept as objects meanwhile.
    */
   readonly #results = new Map<number, () => BatchResult>();
-  /** Files the worker threads evaluated, over every run: how much of the work they took. */
-  filesByWorkers = 0;
+  #filesByWorkers = 0;
   /** What runs when a worker reports back (the current {@link run}'s step). */
   #wake: () => void = () => {};
+
+  /** Files the worker threads evaluated, over every run: how much of the work they took. */
+  get filesByWorkers(): number {
+    return this.#filesByWorkers;
+  }
 
   /** `workers`: started with `startCheckWorker` for the same folder (none: the main thread alone). */
   constructor(dir: string, workers: readonly Worker[]) {
@@ -86,7 +90,7 @@ export class CheckPool {
       if (isReadyMessage(message)) {
         entry.ready = true;
       } else if (!entry.failed) {
-        this.filesByWorkers += entry.inFlight.get(message.seq)?.files.length ?? 0;
+        this.#filesByWorkers += entry.inFlight.get(message.seq)?.files.length ?? 0;
         entry.inFlight.delete(message.seq);
         const { encoded, counts } = message;
         this.#results.set(message.seq, () => ({ outcomes: entry.decoder.decode(encoded), counts }));
