@@ -33,7 +33,7 @@ export function toSearchDocument(record: ArticleRecord, sourceFile: string): Sea
     stack: meta.stack ?? [],
     tools: meta.tools ?? [],
     difficulty: meta.difficulty ?? null,
-    scenario: meta.payload?.scenario ?? scenarioFromOutline(meta.ai_outline?.context),
+    scenario: scenarioOf(meta),
     code_language: meta.code_language ?? null,
     entities: meta.entities ?? [],
     entity_keys: (meta.entities ?? []).map(entityKey),
@@ -107,7 +107,7 @@ export function toRelatedFields(
     stack: meta.stack ?? [],
     tools: meta.tools ?? [],
     difficulty: meta.difficulty ?? null,
-    scenario: meta.payload?.scenario ?? scenarioFromOutline(meta.ai_outline?.context),
+    scenario: scenarioOf(meta),
     code_language: meta.code_language ?? null,
     last_reviewed_at: lastReviewed ? Date.parse(`${lastReviewed}T00:00:00Z`) / 1000 : null,
     ...(pinned.length > 0 || excluded.length > 0 ? { related: { pinned, excluded } } : {}),
@@ -131,7 +131,15 @@ function siteFromId(id: string): string | null {
   return /^([a-z][a-z0-9]*)-\d+$/i.exec(id)?.[1]?.toLowerCase() ?? null;
 }
 
-function scenarioFromOutline(context: string | undefined): string | null {
+/**
+ * A record's "scenario" facet value: `meta.payload.scenario`, else its outline's context read as a
+ * facet value (the input contract's fallback), else null.
+ */
+export function scenarioOf(meta: Pick<ArticleRecord["meta"], "payload" | "ai_outline">): string | null {
+  return meta.payload?.scenario ?? scenarioFromOutline(meta.ai_outline?.context);
+}
+
+export function scenarioFromOutline(context: string | undefined): string | null {
   const value = context === undefined ? "" : normaliseFacetValue(context);
   return value === "" ? null : value;
 }

@@ -5,6 +5,7 @@ import { CommanderError } from "commander";
 import { checkFolderInParallel } from "../../src/records/check-folder.js";
 import { CONFIG_FILE, loadContentConfig } from "../../src/check/content-config.js";
 import { ContentLints } from "../../src/check/content-lints.js";
+import { withJsonLines } from "../../src/check/finding-lines.js";
 import { findingsOf, gate, type Finding, type GateResult } from "../../src/check/findings.js";
 import { annotationMessage, githubAnnotations, stepSummary } from "../../src/check/github.js";
 import { junitXml } from "../../src/check/junit.js";
@@ -98,7 +99,9 @@ export async function runCheck(dir: string, options: CheckOptions): Promise<numb
     });
   }
   const lintFindings = lints?.finish() ?? [];
-  const findings = findingsOf(report, lintFindings);
+  const reported = findingsOf(report, lintFindings);
+  // Annotations, JUnit and SARIF point at a line in `.json` files too (the report gives NDJSON's only).
+  const findings = plan.github || plan.files.size > 0 ? await withJsonLines(folder, reported) : reported;
   const result = gate(findings, { strict: options.strict, maxWarnings: options.maxWarnings });
   const root = path.resolve(options.root ?? process.cwd());
   const pathOf = (file: string): string => path.relative(root, path.join(folder, file)).split(path.sep).join("/");

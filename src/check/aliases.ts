@@ -1,3 +1,4 @@
+import { scenarioFromOutline } from "../document.js";
 import type { Facet } from "../document-types.js";
 import type { ArticleRecord } from "../records/schema.js";
 import type { AliasTable } from "./content-config.js";
@@ -30,6 +31,14 @@ export function applyAliases(record: ArticleRecord, aliases: AliasTable): AliasR
     meta.code_language = mapOne(meta.code_language, facets, "code_language", replaced);
   const payload = meta.payload;
   if (payload?.scenario !== undefined) payload.scenario = mapOne(payload.scenario, facets, "scenario", replaced);
+  else if (meta.ai_outline?.context !== undefined) {
+    // The scenario comes from the outline's context: an alias there names the scenario meant.
+    const scenario = scenarioFromOutline(meta.ai_outline.context);
+    if (scenario !== null) {
+      const meant = mapOne(scenario, facets, "scenario", replaced);
+      if (meant !== scenario) meta.ai_outline.context = meant;
+    }
+  }
   if (meta.entities !== undefined && aliases.entities.size > 0) {
     let changed = false;
     for (const entity of meta.entities) {

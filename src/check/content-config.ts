@@ -2,6 +2,7 @@ import { readFileSync, statSync } from "node:fs";
 import { z } from "zod";
 import { FACETS, type Facet } from "../document-types.js";
 import { normaliseFacetValue } from "../text/normalise-facet-value.js";
+import { errorOffset, JsonPositions } from "../text/json-positions.js";
 import type { Finding } from "./findings.js";
 import { LINT_RULES, type LintRuleId, type RuleSetting } from "./rules.js";
 
@@ -219,28 +220,13 @@ function configProblem(field: string | null, message: string, line: number | nul
 function lineOfKey(text: string, key: PropertyKey | undefined): number | null {
   if (typeof key !== "string") return null;
   const at = text.indexOf(JSON.stringify(key));
-  return at < 0 ? null : lineAt(text, at);
+  return at < 0 ? null : new JsonPositions(text).lineAt(at);
 }
 
-/**
- * The line of a JSON.parse error: from the `position N` its message names, or else from the
- * excerpt V8 quotes around an unexpected token (up to 10 characters either side of it).
- */
+/** The line a JSON.parse error points at, when its message says where. */
 function lineOfPosition(text: string, message: string): number | null {
-  const position = /position (\d+)/.exec(message);
-  if (position) return lineAt(text, Number(position[1]));
-  const excerpt = /Unexpected token '(.+?)', (\.\.\.)?"([\s\S]*?)"(?:\.\.\.)? is not valid JSON/.exec(message);
-  if (!excerpt) return null;
-  const [, token = "", cut, quoted = ""] = excerpt;
-  const at = text.indexOf(quoted);
-  if (at < 0) return null;
-  return lineAt(text, at + (cut === undefined ? Math.max(0, quoted.indexOf(token)) : 10));
-}
-
-function lineAt(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf("\n"); i >= 0 && i < offset; i = text.indexOf("\n", i + 1)) line += 1;
-  return line;
+  const at = errorOffset(text, message);
+  return at === undefined ? null : new JsonPositions(text).lineAt(at);
 }
 
 interface CachedConfig {

@@ -1,3 +1,4 @@
+import { scenarioOf } from "../document.js";
 import type { Facet } from "../document-types.js";
 import type { CheckOutcome, RecordFacts } from "../records/check-outcome.js";
 import type { AliasTable, LintSettings, RecommendableField } from "./content-config.js";
@@ -28,6 +29,7 @@ const FIELD_OF_FACET: Record<Facet, string> = {
   stack: "meta.stack",
   tools: "meta.tools",
   difficulty: "meta.difficulty",
+  // Or `meta.ai_outline.context`, the contract's fallback, where a post has no payload scenario.
   scenario: "meta.payload.scenario",
   code_language: "meta.code_language",
 };
@@ -102,7 +104,7 @@ export class ContentLints {
         const list = meta[facet];
         if (list !== undefined) for (const value of list) count(uses, value, site);
       } else {
-        const value = facet === "scenario" ? meta.payload?.scenario : meta[facet];
+        const value = facet === "scenario" ? (scenarioOf(meta) ?? undefined) : meta[facet];
         if (value !== undefined) count(uses, value, site);
       }
     }

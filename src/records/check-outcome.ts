@@ -1,3 +1,4 @@
+import { scenarioOf } from "../document.js";
 import type { ExclusionReason } from "./classify.js";
 import type { RecordLocation, RecordOutcome } from "./evaluate.js";
 import type { ArticleRecord } from "./schema.js";
@@ -18,7 +19,9 @@ export interface RecordFacts {
   intro?: string | undefined;
   meta: Pick<Meta, "summary" | "stack" | "tools" | "difficulty" | "code_language" | "entities"> & {
     revision: Pick<Meta["revision"], "last_reviewed">;
+    /** A worker sends the scenario {@link scenarioOf} reads (perhaps from the outline) as `payload.scenario`. */
     payload?: Pick<NonNullable<Meta["payload"]>, "scenario"> | undefined;
+    ai_outline?: Pick<NonNullable<Meta["ai_outline"]>, "context"> | undefined;
     flags?: Pick<NonNullable<Meta["flags"]>, "no_related"> | undefined;
     related?: Pick<NonNullable<Meta["related"]>, "pinned"> | undefined;
   };
@@ -67,7 +70,8 @@ function factsOf(record: ArticleRecord, all: boolean): RecordFacts {
   if (meta.code_language !== undefined) slim.code_language = meta.code_language;
   if (meta.entities !== undefined) slim.entities = meta.entities;
   if (meta.revision.last_reviewed !== undefined) slim.revision.last_reviewed = meta.revision.last_reviewed;
-  if (meta.payload?.scenario !== undefined) slim.payload = { scenario: meta.payload.scenario };
+  const scenario = scenarioOf(meta);
+  if (scenario !== null) slim.payload = { scenario };
   return facts;
 }
 

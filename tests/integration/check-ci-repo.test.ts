@@ -37,16 +37,16 @@ const EXPECTED_ANNOTATIONS = [
     /^::error file=content\/exports\/2024-05\.ndjson,line=2,title=postindex%3A Rejected record \(rejected-record\)::id exp-2: not valid JSON: .+$/,
   ),
   "::error file=content/exports/2024-05.ndjson,line=3,title=postindex%3A Rejected record (rejected-record)::id exp-3, field title: title is missing",
-  "::warning file=content/legacy/caching-copy.json,title=postindex%3A Duplicate id (duplicate-id)::id guide-caching, field id: also in guides/caching.json, which is used; this copy is not indexed",
+  "::warning file=content/legacy/caching-copy.json,line=2,title=postindex%3A Duplicate id (duplicate-id)::id guide-caching, field id: also in guides/caching.json, which is used; this copy is not indexed",
   '::warning file=content/exports/2024-05.ndjson,line=4,title=postindex%3A Invalid field left out (invalid-field)::id exp-4, field meta.view_count: expected a number, got the text "lots"; the value was left out',
   '::warning file=content/exports/2024-05.ndjson,line=4,title=postindex%3A Near-duplicate value (near-duplicate-value)::id exp-4, field meta.stack: stack "java script" looks like "javascript": the folder spells it "javascript" (2 posts: exports/2024-05.ndjson:1, exports/2024-05.ndjson:5), "java script" (1 post: exports/2024-05.ndjson:4); write "javascript"',
   "::warning file=content/exports/2024-05.ndjson,line=5,title=postindex%3A Stale review (stale-review)::id exp-5, field meta.revision.last_reviewed: last reviewed 2019-01-15, more than 365 days ago",
-  '::warning file=content/guides/50%25 off%2C again.json,title=postindex%3A Near-duplicate value (near-duplicate-value)::id guide-sale, field meta.tools: tools "redis." looks like "redis": the folder spells it "redis" (4 posts: exports/2024-05.ndjson:1, guides/caching.json, guides/no-summary.json, …), "redis." (1 post: guides/50%25 off, again.json); write "redis" (or declare an alias in postindex.config.json)',
-  "::warning file=content/guides/no-summary.json,title=postindex%3A Missing recommended field (missing-recommended-field)::id guide-bare, field meta.summary: meta.summary is missing (recommended)",
-  "::warning file=content/guides/no-summary.json,title=postindex%3A Missing recommended field (missing-recommended-field)::id guide-bare, field meta.difficulty: meta.difficulty is missing (recommended)",
-  "::warning file=content/guides/no-summary.json,title=postindex%3A Missing recommended field (missing-recommended-field)::id guide-bare, field meta.entities: meta.entities is missing (recommended)",
-  '::warning file=content/guides/orphan.json,title=postindex%3A Facet value used once (single-use-value)::id guide-cobol, field meta.stack: stack "cobol" is used by no other post (a typo?)',
-  '::warning file=content/guides/orphan.json,title=postindex%3A Orphan post (orphan-post)::id guide-cobol, field meta.entities: no other post shares an entity with this one ("mainframes", "cobol"), so its similar posts are the fallback',
+  '::warning file=content/guides/50%25 off%2C again.json,line=10,title=postindex%3A Near-duplicate value (near-duplicate-value)::id guide-sale, field meta.tools: tools "redis." looks like "redis": the folder spells it "redis" (4 posts: exports/2024-05.ndjson:1, guides/caching.json, guides/no-summary.json, …), "redis." (1 post: guides/50%25 off, again.json); write "redis" (or declare an alias in postindex.config.json)',
+  "::warning file=content/guides/no-summary.json,line=5,title=postindex%3A Missing recommended field (missing-recommended-field)::id guide-bare, field meta.summary: meta.summary is missing (recommended)",
+  "::warning file=content/guides/no-summary.json,line=5,title=postindex%3A Missing recommended field (missing-recommended-field)::id guide-bare, field meta.difficulty: meta.difficulty is missing (recommended)",
+  "::warning file=content/guides/no-summary.json,line=5,title=postindex%3A Missing recommended field (missing-recommended-field)::id guide-bare, field meta.entities: meta.entities is missing (recommended)",
+  '::warning file=content/guides/orphan.json,line=7,title=postindex%3A Facet value used once (single-use-value)::id guide-cobol, field meta.stack: stack "cobol" is used by no other post (a typo?)',
+  '::warning file=content/guides/orphan.json,line=19,title=postindex%3A Orphan post (orphan-post)::id guide-cobol, field meta.entities: no other post shares an entity with this one ("mainframes", "cobol"), so its similar posts are the fallback',
 ];
 
 describe("check as a content repository's CI gate (tests/fixtures/ci-repo)", () => {
@@ -69,7 +69,7 @@ describe("check as a content repository's CI gate (tests/fixtures/ci-repo)", () 
     expect(summary).toContain("| 8 | 1 | 2 | 1 | 1 | 8 | 2 |");
     expect(summary).toContain("**Failed**: 2 errors.");
     expect(summary).toContain(
-      "| ⚠️ warning | content/guides/orphan.json | guide-cobol | orphan-post | id guide-cobol, field meta.entities: no other post shares",
+      "| ⚠️ warning | content/guides/orphan.json:19 | guide-cobol | orphan-post | id guide-cobol, field meta.entities: no other post shares",
     );
   });
 
@@ -147,16 +147,16 @@ describe("check as a content repository's CI gate (tests/fixtures/ci-repo)", () 
     ).toEqual([
       ["rejected-record", "error", "content/exports/2024-05.ndjson", 2],
       ["rejected-record", "error", "content/exports/2024-05.ndjson", 3],
-      ["duplicate-id", "warning", "content/legacy/caching-copy.json", undefined],
+      ["duplicate-id", "warning", "content/legacy/caching-copy.json", 2],
       ["invalid-field", "warning", "content/exports/2024-05.ndjson", 4],
       ["near-duplicate-value", "warning", "content/exports/2024-05.ndjson", 4],
       ["stale-review", "warning", "content/exports/2024-05.ndjson", 5],
-      ["near-duplicate-value", "warning", "content/guides/50%25%20off%2C%20again.json", undefined],
-      ["missing-recommended-field", "warning", "content/guides/no-summary.json", undefined],
-      ["missing-recommended-field", "warning", "content/guides/no-summary.json", undefined],
-      ["missing-recommended-field", "warning", "content/guides/no-summary.json", undefined],
-      ["single-use-value", "warning", "content/guides/orphan.json", undefined],
-      ["orphan-post", "warning", "content/guides/orphan.json", undefined],
+      ["near-duplicate-value", "warning", "content/guides/50%25%20off%2C%20again.json", 10],
+      ["missing-recommended-field", "warning", "content/guides/no-summary.json", 5],
+      ["missing-recommended-field", "warning", "content/guides/no-summary.json", 5],
+      ["missing-recommended-field", "warning", "content/guides/no-summary.json", 5],
+      ["single-use-value", "warning", "content/guides/orphan.json", 7],
+      ["orphan-post", "warning", "content/guides/orphan.json", 19],
     ]);
   });
 
@@ -212,6 +212,46 @@ describe("check as a content repository's CI gate (tests/fixtures/ci-repo)", () 
     const linted = await runCli(["check", dir, "--lint"]);
     expect(linted.stdout).toContain("missing-recommended-field");
     expect(linted.status).toBe(0);
+  });
+
+  test("annotations in .json files point at the field's line: in an array file, in messy keys, at a parse error", async () => {
+    const arrayFile = [
+      "[",
+      '  {"id": "arr-1", "title": "One", "meta": {"revision": {"status": "reviewed"}}},',
+      "  {",
+      '    "id": "arr-2",',
+      '    "meta": {',
+      '      "revision": {"status": "reviewed"},',
+      '      "view_count": "lots"',
+      "    }",
+      "  }",
+      "]",
+    ].join("\n");
+    const messyFile = [
+      "\uFEFF{",
+      '  "ID": "messy-1",',
+      '  "Title": "Messy",',
+      '  "Post Meta": {',
+      '    "Revision": {"Status": "reviewed"},',
+      '    "View Count": "many"',
+      "  }",
+      "}",
+    ].join("\r\n");
+    const brokenFile = ['{"id": "broken",', '  "title": "Broken"', '  "meta": {}', "}"].join("\n");
+    const dir = await makeContentDir({ "posts.json": arrayFile, "messy.json": messyFile, "broken.json": brokenFile });
+    const result = await runCli(["check", dir, "--root", dir, "--format", "github", "--no-lint"]);
+    expect(result.status).toBe(1);
+    const commands = result.stdout.split("\n").filter((line) => line.startsWith("::"));
+    expect(commands.map((line) => /^::(\w+) file=([^,]+),line=(\d+),/.exec(line)?.slice(1))).toEqual([
+      ["error", "broken.json", "3"],
+      ["error", "posts.json", "3"],
+      ["warning", "messy.json", "6"],
+    ]);
+    expect(commands[1]).toContain("id arr-2, field title: title is missing");
+    expect(commands[2]).toContain("id messy-1, field meta.view_count:");
+    // The --json report keeps the contract: lines for NDJSON records only.
+    const report = JSON.parse((await runCli(["check", dir, "--json", "--no-lint"])).stdout);
+    expect(report.rejected.map((r: { line: unknown }) => r.line)).toEqual([null, null]);
   });
 
   test("an invalid postindex.config.json is reported like a record: rejected with file, line and field; exit 1", async () => {

@@ -3,6 +3,7 @@ import { CONFIG_FILE, loadContentConfig, parseContentConfig } from "../../src/ch
 import { ContentLints } from "../../src/check/content-lints.js";
 import type { Finding } from "../../src/check/findings.js";
 import { foldValue } from "../../src/check/fold-value.js";
+import { toSearchDocument } from "../../src/document.js";
 import { checkFolder } from "../../src/records/check-folder.js";
 import { evaluateFile, type ScanOutcome } from "../../src/records/scan-folder.js";
 import { makeContentDir, ndjson } from "../helpers/content-dir.js";
@@ -125,6 +126,29 @@ describe("content lints", () => {
     expect(
       outcomes[0]?.kind === "indexed" && [outcomes[0].record.meta.tools, outcomes[0].record.meta.difficulty],
     ).toEqual([["postgresql", "psql"], "beginner"]);
+  });
+
+  test("a scenario alias applies whether the scenario is the payload's or the outline's context (the contract's fallback)", async () => {
+    const { findings, outcomes } = await lintFolder({
+      [CONFIG_FILE]: JSON.stringify({ aliases: { scenario: { "k8s migration": "kubernetes migration" } } }),
+      "a.json": JSON.stringify(makePost("a", {}, { ...full, payload: { scenario: "K8s Migration" } })),
+      "b.json": JSON.stringify(makePost("b", {}, { ...full, ai_outline: { context: "K8s  migration" } })),
+      "c.json": JSON.stringify(makePost("c", {}, { ...full, ai_outline: { context: "Kubernetes Migration" } })),
+      "d.json": JSON.stringify(makePost("d", {}, { ...full, ai_outline: { context: "Legacy upgrade" } })),
+    });
+    const scenarios = outcomes.map((outcome) =>
+      outcome.kind === "indexed" ? [outcome.id, toSearchDocument(outcome.record, "").scenario] : [],
+    );
+    expect(scenarios).toEqual([
+      ["a", "kubernetes migration"],
+      ["b", "kubernetes migration"],
+      ["c", "kubernetes migration"],
+      ["d", "legacy upgrade"],
+    ]);
+    // The three spellings count as one value; the outline-only post's scenario is counted too.
+    expect(of(findings, "single-use-value").map((f) => [f.id, f.message])).toEqual([
+      ["d", 'scenario "legacy upgrade" is used by no other post (a typo?)'],
+    ]);
   });
 
   test("values used by one post only, per facet", async () => {

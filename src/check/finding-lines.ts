@@ -1,0 +1,122 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { normaliseKey } from "../records/normalise-values.js";
+import { normaliseRecord } from "../records/normalise.js";
+import { isLineDelimited } from "../records/parse-file.js";
+import { errorOffset, JsonPositions } from "../text/json-positions.js";
+import { tryParseJson } from "../text/parse-json.js";
+import type { Finding } from "./findings.js";
+
+/** Other spellings of a path segment the normaliser accepts (`post_meta` for `meta`). */
+const SEGMENT_SPELLINGS: Readonly<Record<string, readonly string[]>> = { meta: ["meta", "post_meta"] };
+
+/**
+ * The findings with a line for those in `.json` files, which the report leaves without one (the
+ * contract gives lines to NDJSON records only): the line of the field named, in the record the
+ * finding is about — or of the nearest enclosing key the file has (`meta` when `meta.summary` is
+ * missing), or of the record's start. A file that does not parse gets the line its parse error
+ * points at. Only files with such findings are read again, once each; `folder` is what the
+ * findings' paths are relative to. Findings already with a line, or in files that cannot be read
+ * again, are kept as they are.
+ */
+export async function withJsonLines(folder: string, findings: readonly Finding[]): Promise<Finding[]> {
+  const byFile = new Map<string, number[]>();
+  findings.forEach((finding, i) => {
+    if (finding.line !== null || !/\.json$/i.test(finding.file) || isLineDelimited(finding.file)) return;
+    const list = byFile.get(finding.file);
+    if (list === undefined) byFile.set(finding.file, [i]);
+    else list.push(i);
+  });
+  if (byFile.size === 0) return [...findings];
+  const located = [...findings];
+  for (const [file, indexes] of byFile) {
+    const text = await readText(path.join(folder, file));
+    if (text === undefined) continue;
+    const locator = new RecordFileLocator(text);
+    for (const i of indexes) {
+      const finding = findings[i] as Finding;
+      const line = locator.lineOf(finding);
+      if (line !== null) located[i] = { ...finding, line };
+    }
+  }
+  return located;
+}
+
+async function readText(file: string): Promise<string | undefined> {
+  try {
+    const text = await readFile(file, "utf8");
+    return text.startsWith("\uFEFF") ? text.slice(1) : text;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Finds lines in one `.json` record file: one record, or an array of them. */
+class RecordFileLocator {
+  readonly #positions: JsonPositions;
+  readonly #parsed: { value: unknown } | { error: string };
+  /** Each record's start and id (as the normaliser reads it), built on first use. */
+  #records: { start: number; id: unknown }[] | undefined;
+
+  constructor(text: string) {
+    this.#positions = new JsonPositions(text);
+    this.#parsed = tryParseJson(text);
+  }
+
+  lineOf(finding: Finding): number | null {
+    const positions = this.#positions;
+    if ("error" in this.#parsed) {
+      const at = errorOffset(positions.text, this.#parsed.error);
+      return at === undefined ? null : positions.lineAt(at);
+    }
+    const start = this.#recordStart(finding.id);
+    if (start === undefined) return null;
+    return positions.lineAt(this.#fieldOffset(start, finding.field));
+  }
+
+  /** Where the record with this id starts: the root for a one-record file. */
+  #recordStart(id: string | null): number | undefined {
+    const positions = this.#positions;
+    const root = positions.valueStart();
+    if (!("value" in this.#parsed) || !Array.isArray(this.#parsed.value)) return root;
+    if (id === null) return undefined;
+    if (this.#records === undefined) {
+      const values = this.#parsed.value as unknown[];
+      this.#records = positions.items(root).map((start, i) => ({ start, id: idOf(values[i]) }));
+    }
+    return this.#records.find((record) => record.id === id)?.start;
+  }
+
+  /**
+   * The offset of the deepest key of the dotted `field` (`meta.revision.status`, `sections.2.heading`)
+   * the record has, matched in any spelling the normaliser accepts; the record's start when it has
+   * none. List items are followed only in lists of objects, whose positions the normaliser keeps.
+   */
+  #fieldOffset(recordStart: number, field: string | null): number {
+    const positions = this.#positions;
+    let found = recordStart;
+    let value = recordStart;
+    for (const segment of field === null || field === "" ? [] : field.split(".")) {
+      if (/^\d+$/.test(segment)) {
+        const items = positions.items(value);
+        if (!items.every((item) => positions.text[item] === "{")) break;
+        const item = items[Number(segment)];
+        if (item === undefined) break;
+        found = item;
+        value = item;
+        continue;
+      }
+      const spellings = SEGMENT_SPELLINGS[segment] ?? [segment];
+      const member = positions.members(value).find((m) => spellings.includes(normaliseKey(m.key)));
+      if (member === undefined) break;
+      found = member.keyStart;
+      value = member.valueStart;
+    }
+    return found;
+  }
+}
+
+function idOf(value: unknown): unknown {
+  const record = normaliseRecord(value);
+  return typeof record === "object" && record !== null ? (record as { id?: unknown }).id : undefined;
+}
