@@ -89,9 +89,10 @@ function highlightField(value: unknown, tags: Tags): HighlightValue | HighlightV
   return undefined;
 }
 
-/** Strips the markers (a retrieved value never carries them, but a formatted one does). */
+/** Strips the markers from a value (text, or a list of texts): a highlighted one carries them. */
 function plain(value: unknown): unknown {
   if (typeof value === "string") return value.replaceAll(MARK_OPEN, "").replaceAll(MARK_CLOSE, "");
+  if (Array.isArray(value)) return value.map(plain);
   return value;
 }
 
@@ -100,14 +101,21 @@ export interface HitShape {
   readonly retrieve: readonly string[];
   readonly highlight: readonly string[];
   readonly snippet: readonly string[];
+  /** Retrieved fields Meilisearch was not asked for: their value is the highlighted one, unmarked. */
+  readonly fromFormatted: readonly string[];
 }
 
 /** One Meilisearch hit → an Algolia hit: fields, `objectID` (the record id), `_highlightResult`, `_snippetResult`. */
 function toAlgoliaHit(hit: MeiliHit, shape: HitShape, tags: Tags): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const field of shape.retrieve) if (field !== "id" && hit[field] !== undefined) out[field] = plain(hit[field]);
-  out["objectID"] = fromDocumentId(hit.id);
   const formatted = hit._formatted ?? {};
+  for (const field of shape.retrieve) {
+    if (field === "id") continue;
+    if (shape.fromFormatted.includes(field)) {
+      if (formatted[field] !== undefined) out[field] = plain(formatted[field]);
+    } else if (hit[field] !== undefined) out[field] = plain(hit[field]);
+  }
+  out["objectID"] = fromDocumentId(hit.id);
   if (shape.highlight.length > 0) {
     const highlights: Record<string, unknown> = {};
     for (const field of shape.highlight) {

@@ -90,7 +90,12 @@ export function planSearch(indexUid: string, index: AlgoliaIndex, params: Algoli
   const highlight = pick(params.attributesToHighlight, HIGHLIGHTABLE, DEFAULT_HIGHLIGHT);
   const snippet = snippets(params.attributesToSnippet);
   const filter = toMeiliFilter(params);
-  const shape: HitShape = { retrieve, highlight, snippet: snippet.fields };
+  // A highlighted field that is not also cropped comes back whole in `_formatted` (with the
+  // markers) whether it is retrieved or not: it is not asked for again, and its value in the hit
+  // is the highlighted one with the markers stripped (a third fewer bytes for Meilisearch to write
+  // and for the API to parse, for InstantSearch's default highlights).
+  const fromFormatted = retrieve.filter((field) => highlight.includes(field) && !snippet.fields.includes(field));
+  const shape: HitShape = { retrieve, highlight, snippet: snippet.fields, fromFormatted };
   const meili: Record<string, unknown> = {
     indexUid,
     q: base.q,
@@ -99,7 +104,7 @@ export function planSearch(indexUid: string, index: AlgoliaIndex, params: Algoli
     page: base.page,
     hitsPerPage: base.hitsPerPage,
     facets,
-    attributesToRetrieve: retrieve.includes("id") ? retrieve : ["id", ...retrieve],
+    attributesToRetrieve: ["id", ...retrieve.filter((field) => field !== "id" && !fromFormatted.includes(field))],
     attributesToHighlight: [...new Set([...highlight, ...snippet.fields])],
     attributesToCrop: snippet.crop,
     cropMarker: base.cropMarker,

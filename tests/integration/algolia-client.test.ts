@@ -152,6 +152,37 @@ describe("algoliasearch v5", () => {
     expect(filtered?.nbPages).toBe(1);
   });
 
+  test("a hit's fields are the stored values, highlighted or not, and only the fields asked for", async () => {
+    const stored = {
+      title: "Cache invalidation with Redis",
+      stack: ["python services"],
+      tools: ["redis"],
+      difficulty: "intermediate",
+      view_count: 500,
+    };
+    const search = (extra: Record<string, unknown>) =>
+      v5().search({
+        requests: [
+          { indexName: uid, query: "redis invalidation", highlightPreTag: "<em>", highlightPostTag: "</em>", ...extra },
+        ],
+      });
+    const hitOf = (answer: Awaited<ReturnType<typeof search>>) =>
+      (answer.results[0] as unknown as Result).hits.find((hit) => hit.objectID === "a1");
+    const highlighted = hitOf(await search({}));
+    expect(highlighted).toMatchObject(stored);
+    expect(highlighted?.["_highlightResult"]).toMatchObject({
+      title: { value: "Cache <em>invalidation</em> with <em>Redis</em>", matchLevel: "full" },
+      tools: [{ value: "<em>redis</em>", matchLevel: "partial" }],
+    });
+    expect(hitOf(await search({ attributesToHighlight: [] }))).toMatchObject(stored);
+    const some = hitOf(
+      await search({ attributesToRetrieve: ["title", "difficulty"], attributesToHighlight: ["tools"] }),
+    );
+    expect(Object.keys(some ?? {}).sort()).toEqual(["_highlightResult", "difficulty", "objectID", "title"]);
+    expect(some).toMatchObject({ title: stored.title, difficulty: stored.difficulty });
+    expect(Object.keys((some?.["_highlightResult"] ?? {}) as object)).toEqual(["tools"]);
+  });
+
   test("paging and the replica sort orders", async () => {
     const { results } = await v5().search({
       requests: [
