@@ -80,7 +80,7 @@ async function loadResults(): Promise<Record<string, SectionResult>> {
   }
 }
 
-const SECTION_ORDER = ["check", "reindex", "watch", "search", "related", "load"];
+const SECTION_ORDER = ["check", "reindex", "watch", "search", "related", "algolia", "load"];
 /** Rows of a per-corpus table, in this order (then by size). */
 const SHAPE_ORDER = ["files", "ndjson", "mixed"];
 

@@ -1,7 +1,7 @@
 import { planMultiQuery } from "../../api/algolia/search.js";
 import { ms, runLoad, type LoadRequest, type LoadResult } from "../load.js";
 import { withCpuPerRequest, type CpuPerRequest } from "../process-cpu.js";
-import { machineLine, saveSection, type Figure } from "../results.js";
+import { benchCommand, machineLine, saveSection, type Figure } from "../results.js";
 import { SEARCHES, type BenchTarget, type Side } from "./search.js";
 
 /**
@@ -204,11 +204,12 @@ export async function benchAlgolia(target: BenchTarget, articles: number, option
       ];
     },
   );
-  await saveSection("algolia", {
-    title: "algolia: the InstantSearch route vs. the Meilisearch request it makes",
+  await saveSection(`algolia/${articles}`, {
+    title: `algolia: the InstantSearch route vs. the Meilisearch request it makes, ${articles.toLocaleString("en-US")} articles`,
     method: `autocannon on loopback against \`postindex serve\` (own process) over an index of ${articles.toLocaleString("en-US")} generated articles, cycling through the search section's ${SEARCHES.length} searches sent as InstantSearch multi-queries (POST /1/indexes/*/queries, text/plain, with the extra facet query InstantSearch adds per refined facet). Direct: POST /multi-search with the very queries the API plans for each (its own planning code). Pass-through: the direct requests sent through \`bench/pass-through-proxy.mjs\`, a process that only forwards each request to Meilisearch and the answer back (the floor of any HTTP process in the path). ${levels.join(" and ")} connections, ${duration} s per run, ${rounds} alternating rounds (direct, API, pass-through) after a 2 s warm-up of each, best of the rounds.`,
     measuredAt: new Date().toISOString().slice(0, 10),
     machine: machineLine(),
+    command: benchCommand(),
     figures,
   });
   const summary = measured
