@@ -15,16 +15,26 @@ function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
-/** Polls the document until its title is `title`; returns when it is searchable. */
-async function untilVisible(client: MeiliClient, indexUid: string, id: string, title: string): Promise<void> {
+/** Polls a document every `pollMs` until its `field` satisfies `holds`. */
+async function untilField(
+  target: { client: MeiliClient; indexUid: string; id: string },
+  field: "title" | "stack",
+  holds: (value: unknown) => boolean,
+  pollMs: number,
+): Promise<void> {
   for (;;) {
-    const document = await client
-      .index(indexUid)
-      .getDocument(id, { fields: ["title"] })
+    const document = await target.client
+      .index(target.indexUid)
+      .getDocument(target.id, { fields: [field] })
       .catch(() => undefined);
-    if (document?.title === title) return;
-    await new Promise((resolve) => setTimeout(resolve, 2));
+    if (holds(document?.[field])) return;
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
+}
+
+/** Polls the document every 2 ms until its title is `title`: it is searchable. */
+function untilVisible(client: MeiliClient, indexUid: string, id: string, title: string): Promise<void> {
+  return untilField({ client, indexUid, id }, "title", (value) => value === title, 2);
 }
 
 /** Enqueued → finished of the index's latest document task: Meilisearch's own share of the latency. */
@@ -54,16 +64,9 @@ async function stackPosts(
   return { count: result.estimatedTotalHits ?? 0, id: String(result.hits[0]?.["id"] ?? "") };
 }
 
-/** Polls the document until its stack holds `value`. */
-async function untilStackHolds(client: MeiliClient, indexUid: string, id: string, value: string): Promise<void> {
-  for (;;) {
-    const document = await client
-      .index(indexUid)
-      .getDocument(id, { fields: ["stack"] })
-      .catch(() => undefined);
-    if (Array.isArray(document?.stack) && document.stack.includes(value)) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+/** Polls the document every 20 ms until its stack holds `value`. */
+function untilStackHolds(client: MeiliClient, indexUid: string, id: string, value: string): Promise<void> {
+  return untilField({ client, indexUid, id }, "stack", (stack) => Array.isArray(stack) && stack.includes(value), 20);
 }
 
 /** An alias declared in the watched folder and then removed: how long until each is in the index. */
