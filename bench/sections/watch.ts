@@ -170,8 +170,8 @@ export async function benchWatch(
     await client.close();
   }
   const p95Added = percentile(added, 95);
-  await saveSection("watch", {
-    title: "watch: file write → searchable",
+  await saveSection(`watch/${articles}`, {
+    title: `watch: file write → searchable, ${articles.toLocaleString("en-US")} articles`,
     method: `\`FolderWatcher\` on a copy of the ${articles.toLocaleString("en-US")}-article corpus, index already holding it. ${EDITS} sequential edits of one file; each is timed from the write until the new title is returned by Meilisearch (polled every 2 ms). Meilisearch's share is its own task time (enqueuedAt → finishedAt); postindex adds the rest: change detection, batching window (20 ms), the write lock, parsing, the push and noticing the task ended (polled every 20 ms). Then an edit of \`${CONFIG_FILE}\`: the corpus's most used stack value declared an alias of a new name; the watcher answers it with a full reconcile (the folder re-read, the documents whose content changed pushed); timed from the write until one such post shows the new name (polled every 20 ms) and until the watcher is idle with every one renamed (counted), then the file removed and the way back timed the same way.`,
     measuredAt: new Date().toISOString().slice(0, 10),
     machine: machineLine(),
