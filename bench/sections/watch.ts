@@ -15,19 +15,25 @@ function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
-/** Polls a document every `pollMs` until its `field` satisfies `holds`. */
+/** The longest {@link untilField} waits (an alias renaming a quarter of 100,000 posts takes ~40 s). */
+const FIELD_DEADLINE_MS = 180_000;
+
+/** Polls a document every `pollMs` until its `field` satisfies `holds`; throws after {@link FIELD_DEADLINE_MS}. */
 async function untilField(
   target: { client: MeiliClient; indexUid: string; id: string },
   field: "title" | "stack",
   holds: (value: unknown) => boolean,
   pollMs: number,
 ): Promise<void> {
+  const deadline = Date.now() + FIELD_DEADLINE_MS;
   for (;;) {
     const document = await target.client
       .index(target.indexUid)
       .getDocument(target.id, { fields: [field] })
       .catch(() => undefined);
     if (holds(document?.[field])) return;
+    if (Date.now() > deadline)
+      throw new Error(`watch bench: document ${target.id}'s ${field} is still ${JSON.stringify(document?.[field])}`);
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
 }

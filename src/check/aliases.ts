@@ -32,11 +32,13 @@ export function applyAliases(record: ArticleRecord, aliases: AliasTable): AliasR
   const payload = meta.payload;
   if (payload?.scenario !== undefined) payload.scenario = mapOne(payload.scenario, facets, "scenario", replaced);
   else if (meta.ai_outline?.context !== undefined) {
-    // The scenario comes from the outline's context: an alias there names the scenario meant.
+    // The scenario comes from the outline's context: an alias there names the scenario meant. It
+    // is set as the payload's scenario, which is read first; the outline keeps the author's text
+    // (it is searched and shown as written).
     const scenario = scenarioFromOutline(meta.ai_outline.context);
     if (scenario !== null) {
       const meant = mapOne(scenario, facets, "scenario", replaced);
-      if (meant !== scenario) meta.ai_outline.context = meant;
+      if (meant !== scenario) meta.payload = { ...payload, scenario: meant };
     }
   }
   if (meta.entities !== undefined && aliases.entities.size > 0) {

@@ -145,6 +145,9 @@ describe("content lints", () => {
       ["c", "kubernetes migration"],
       ["d", "legacy upgrade"],
     ]);
+    // The outline is searched and shown: it keeps the author's words.
+    const outlineOfB = outcomes.find((outcome) => outcome.id === "b");
+    expect(outlineOfB?.kind === "indexed" && outlineOfB.record.meta.ai_outline?.context).toBe("K8s  migration");
     // The three spellings count as one value; the outline-only post's scenario is counted too.
     expect(of(findings, "single-use-value").map((f) => [f.id, f.message])).toEqual([
       ["d", 'scenario "legacy upgrade" is used by no other post (a typo?)'],
