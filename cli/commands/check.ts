@@ -101,7 +101,7 @@ export async function runCheck(dir: string, options: CheckOptions): Promise<numb
   const lintFindings = lints?.finish() ?? [];
   const reported = findingsOf(report, lintFindings);
   // Annotations, JUnit and SARIF point at a line in `.json` files too (the report gives NDJSON's only).
-  const findings = plan.github || plan.files.size > 0 ? await withJsonLines(folder, reported) : reported;
+  const findings = plan.github || plan.files.size > 0 ? withJsonLines(folder, reported) : reported;
   const result = gate(findings, { strict: options.strict, maxWarnings: options.maxWarnings });
   const root = path.resolve(options.root ?? process.cwd());
   const pathOf = (file: string): string => path.relative(root, path.join(folder, file)).split(path.sep).join("/");

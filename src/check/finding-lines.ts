@@ -1,10 +1,10 @@
-import { readFile } from "node:fs/promises";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { normaliseKey } from "../records/normalise-values.js";
-import { normaliseRecord } from "../records/normalise.js";
-import { isLineDelimited } from "../records/parse-file.js";
+import { normalisedIdOf } from "../records/normalise.js";
+import { wholeFileText } from "../records/parse-file.js";
 import { errorOffset, JsonPositions } from "../text/json-positions.js";
-import { tryParseJson } from "../text/parse-json.js";
+import { tryParseJson, type JsonReading } from "../text/parse-json.js";
 import type { Finding } from "./findings.js";
 
 /** Other spellings of a path segment the normaliser accepts (`post_meta` for `meta`). */
@@ -17,12 +17,13 @@ const SEGMENT_SPELLINGS: Readonly<Record<string, readonly string[]>> = { meta: [
  * missing), or of the record's start. A file that does not parse gets the line its parse error
  * points at. Only files with such findings are read again, once each; `folder` is what the
  * findings' paths are relative to. Findings already with a line, or in files that cannot be read
- * again, are kept as they are.
+ * again, are kept as they are. Files are read synchronously: nothing else runs meanwhile, and a
+ * read that waits for the thread pool costs several times a small file's own read.
  */
-export async function withJsonLines(folder: string, findings: readonly Finding[]): Promise<Finding[]> {
+export function withJsonLines(folder: string, findings: readonly Finding[]): Finding[] {
   const byFile = new Map<string, number[]>();
   findings.forEach((finding, i) => {
-    if (finding.line !== null || !/\.json$/i.test(finding.file) || isLineDelimited(finding.file)) return;
+    if (finding.line !== null || !/\.json$/i.test(finding.file)) return;
     const list = byFile.get(finding.file);
     if (list === undefined) byFile.set(finding.file, [i]);
     else list.push(i);
@@ -30,7 +31,7 @@ export async function withJsonLines(folder: string, findings: readonly Finding[]
   if (byFile.size === 0) return [...findings];
   const located = [...findings];
   for (const [file, indexes] of byFile) {
-    const text = await readText(path.join(folder, file));
+    const text = readRecordText(path.join(folder, file));
     if (text === undefined) continue;
     const locator = new RecordFileLocator(text);
     for (const i of indexes) {
@@ -42,10 +43,10 @@ export async function withJsonLines(folder: string, findings: readonly Finding[]
   return located;
 }
 
-async function readText(file: string): Promise<string | undefined> {
+/** The file's text as the scan parsed it; undefined when it cannot be read or is not UTF-8. */
+function readRecordText(file: string): string | undefined {
   try {
-    const text = await readFile(file, "utf8");
-    return text.startsWith("\uFEFF") ? text.slice(1) : text;
+    return wholeFileText(readFileSync(file));
   } catch {
     return undefined;
   }
@@ -54,7 +55,7 @@ async function readText(file: string): Promise<string | undefined> {
 /** Finds lines in one `.json` record file: one record, or an array of them. */
 class RecordFileLocator {
   readonly #positions: JsonPositions;
-  readonly #parsed: { value: unknown } | { error: string };
+  readonly #parsed: JsonReading;
   /** Each record's start and id (as the normaliser reads it), built on first use. */
   #records: { start: number; id: unknown }[] | undefined;
 
@@ -69,21 +70,18 @@ class RecordFileLocator {
       const at = errorOffset(positions.text, this.#parsed.error);
       return at === undefined ? null : positions.lineAt(at);
     }
-    const start = this.#recordStart(finding.id);
+    const start = this.#recordStart(this.#parsed.value, finding.id);
     if (start === undefined) return null;
     return positions.lineAt(this.#fieldOffset(start, finding.field));
   }
 
   /** Where the record with this id starts: the root for a one-record file. */
-  #recordStart(id: string | null): number | undefined {
+  #recordStart(root: unknown, id: string | null): number | undefined {
     const positions = this.#positions;
-    const root = positions.valueStart();
-    if (!("value" in this.#parsed) || !Array.isArray(this.#parsed.value)) return root;
+    const rootStart = positions.valueStart();
+    if (!Array.isArray(root)) return rootStart;
     if (id === null) return undefined;
-    if (this.#records === undefined) {
-      const values = this.#parsed.value as unknown[];
-      this.#records = positions.items(root).map((start, i) => ({ start, id: idOf(values[i]) }));
-    }
+    this.#records ??= positions.items(rootStart).map((start, i) => ({ start, id: normalisedIdOf(root[i]) }));
     return this.#records.find((record) => record.id === id)?.start;
   }
 
@@ -114,9 +112,4 @@ class RecordFileLocator {
     }
     return found;
   }
-}
-
-function idOf(value: unknown): unknown {
-  const record = normaliseRecord(value);
-  return typeof record === "object" && record !== null ? (record as { id?: unknown }).id : undefined;
 }

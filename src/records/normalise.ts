@@ -26,7 +26,7 @@ export function normaliseRecord(raw: unknown): unknown {
   const meta = readKeys(top.get("meta") ?? top.get("post_meta"));
   const payload = group(meta?.get("payload"), PAYLOAD_FIELDS);
   const record: Record<string, unknown> = {};
-  setDefined(record, "id", readText(top.get("id") ?? sourceIdOf(payload)));
+  setDefined(record, "id", idOf(top, payload));
   setDefined(record, "title", readLineText(top.get("title")));
   setDefined(record, "site", readText(top.get("site")));
   setDefined(record, "intro", readText(top.get("intro")));
@@ -35,8 +35,17 @@ export function normaliseRecord(raw: unknown): unknown {
   return record;
 }
 
-function sourceIdOf(payload: unknown): unknown {
-  return isPlainObject(payload) ? payload["source_id"] : undefined;
+/** The id {@link normaliseRecord} gives a raw record, without normalising the rest of it. */
+export function normalisedIdOf(raw: unknown): unknown {
+  const top = readKeys(raw);
+  if (!top) return undefined;
+  const meta = readKeys(top.get("meta") ?? top.get("post_meta"));
+  return idOf(top, group(meta?.get("payload"), PAYLOAD_FIELDS));
+}
+
+/** The top-level `id`, else the payload's `source_id`. */
+function idOf(top: ReadonlyMap<string, unknown>, payload: unknown): unknown {
+  return readText(top.get("id") ?? (isPlainObject(payload) ? payload["source_id"] : undefined));
 }
 
 type FieldReader = (value: unknown) => unknown;

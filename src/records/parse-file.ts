@@ -25,16 +25,21 @@ export function isLineDelimited(file: string): boolean {
  * failure of scope `file` when it is not UTF-8 (with or without BOM) or not JSON.
  */
 export function parseWholeFile(bytes: Uint8Array): ParsedEntry[] {
-  let text: string;
-  try {
-    text = utf8.decode(bytes);
-  } catch {
-    return [fileFailure(null, "not valid UTF-8 text")];
-  }
-  const parsed = tryParseJson(stripBom(text));
+  const text = wholeFileText(bytes);
+  if (text === undefined) return [fileFailure(null, "not valid UTF-8 text")];
+  const parsed = tryParseJson(text);
   if ("error" in parsed) return [fileFailure(null, `not valid JSON: ${parsed.error}`)];
   if (!Array.isArray(parsed.value)) return [{ line: null, value: parsed.value }];
   return parsed.value.map((value: unknown): ParsedEntry => ({ line: null, value }));
+}
+
+/** A `*.json` file's bytes as the text {@link parseWholeFile} parses (its BOM dropped); undefined when not UTF-8. */
+export function wholeFileText(bytes: Uint8Array): string | undefined {
+  try {
+    return stripBom(utf8.decode(bytes));
+  } catch {
+    return undefined;
+  }
 }
 
 /**
