@@ -47,7 +47,8 @@ export interface Tags {
 
 const asIs = (text: string): string => text;
 
-function tagsFor(params: AlgoliaParams): Tags {
+/** The request's highlight tags, its query's words, and how text is written between the tags. */
+export function tagsFor(params: AlgoliaParams): Tags {
   const pre = params.highlightPreTag;
   const post = params.highlightPostTag;
   return {
@@ -234,13 +235,16 @@ export function facetsAskedFor(names: readonly string[]): Facet[] {
 }
 
 /** A facet value → Algolia's `highlighted`: the start of each word matching a query word, in tags. */
-export function highlightFacetValue(value: string, facetQuery: string, tags: Pick<Tags, "pre" | "post">): string {
+export function highlightFacetValue(
+  value: string,
+  facetQuery: string,
+  tags: Pick<Tags, "pre" | "post" | "write">,
+): string {
   const words = facetQuery
     .toLowerCase()
     .split(/\s+/u)
     .filter((word) => word !== "");
-  const escape = tags.pre.includes("<");
-  const write = (text: string): string => (escape ? escapeHtml(text) : text);
+  const { write } = tags;
   if (words.length === 0) return write(value);
   return value
     .split(/(\s+)/u)

@@ -11,6 +11,7 @@ import {
 import {
   facetsAskedFor,
   highlightFacetValue,
+  tagsFor,
   toAlgoliaResult,
   type HitShape,
   type MeiliResult,
@@ -258,7 +259,7 @@ async function searchFacetValues(
   } catch (error) {
     throw toMeiliError(error, `searching the ${facet} values of index "${indexUid}"`);
   }
-  const tags = { pre: params.highlightPreTag, post: params.highlightPostTag };
+  const tags = tagsFor(params);
   return {
     facetHits: answer.facetHits.slice(0, params.maxFacetHits).map(({ value, count }) => ({
       value,

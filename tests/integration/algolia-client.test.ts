@@ -3,7 +3,7 @@ import { liteClient } from "algoliasearch/lite";
 import algoliasearchV4 from "algoliasearch-v4";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createApp, startServer, type RunningServer } from "../../api/index.js";
-import { apiClientFor, silentLog } from "../helpers/api.js";
+import { apiClientFor, silentLog, testApp } from "../helpers/api.js";
 import { post, seedIndex } from "../helpers/seed-index.js";
 import { freshIndexUid, startMeili, type TestMeili } from "../helpers/start-meili.js";
 
@@ -181,6 +181,40 @@ describe("algoliasearch v5", () => {
     expect(Object.keys(some ?? {}).sort()).toEqual(["_highlightResult", "difficulty", "objectID", "title"]);
     expect(some).toMatchObject({ title: stored.title, difficulty: stored.difficulty });
     expect(Object.keys((some?.["_highlightResult"] ?? {}) as object)).toEqual(["tools"]);
+  });
+
+  test("titles in any script come back exactly as stored, matched or not", async () => {
+    const titles = {
+      cjk: "東京のキャッシュ戦略 Redis 入門",
+      emoji: "🚀 Redis caching 🔥 for señor Müller",
+      combining: "Cafe\u0301 naïve re\u0301sume\u0301 with redis",
+      rtl: "ذاكرة التخزين المؤقت Redis",
+    };
+    const scriptsUid = freshIndexUid("algolia-scripts");
+    await seedIndex(
+      meili.client,
+      scriptsUid,
+      Object.entries(titles).map(([id, title]) => post(id, { title, tools: ["redis"] })),
+    );
+    const scripts = await testApp(meili, scriptsUid);
+    const scriptsServer = await startServer(scripts.app, 0, { host: "127.0.0.1" });
+    try {
+      const client = algoliasearch("postindex", "key", {
+        hosts: [
+          { url: "127.0.0.1", port: Number(new URL(scriptsServer.url).port), accept: "readWrite", protocol: "http" },
+        ],
+      });
+      for (const query of ["redis", "キャッシュ", "🚀", "naïve", ""]) {
+        const { results } = await client.search({ requests: [{ indexName: scriptsUid, query, hitsPerPage: 10 }] });
+        const hits = (results[0] as unknown as Result).hits;
+        expect(hits.length, `query ${query}`).toBeGreaterThan(0);
+        for (const hit of hits)
+          expect(hit["title"], `query ${query}`).toBe(titles[hit.objectID as keyof typeof titles]);
+      }
+    } finally {
+      await scriptsServer.close();
+      await scripts.close();
+    }
   });
 
   test("paging and the replica sort orders", async () => {

@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { toAlgoliaResult, type MeiliResult, type SearchContext } from "../../api/algolia/answer.js";
+import {
+  highlightFacetValue,
+  tagsFor,
+  toAlgoliaResult,
+  type MeiliResult,
+  type SearchContext,
+} from "../../api/algolia/answer.js";
 import { readAlgoliaParams } from "../../api/algolia/params.js";
+import { planMultiQuery } from "../../api/algolia/search.js";
 import { MARK_CLOSE, MARK_OPEN } from "../../src/search-highlight.js";
 
 /**
@@ -146,10 +153,10 @@ describe("hit fields", () => {
   it("a field the document lacks is left out, whether retrieved or read from _formatted", () => {
     const context = contextFor(
       { query: "redis" },
-      { retrieve: ["id", "title", "summary"], highlight: [], fromFormatted: ["title"] },
+      { retrieve: ["id", "title", "summary"], highlight: ["title"], fromFormatted: ["title"] },
     );
     const hit = firstHit(resultWith([{ id: "a1", _formatted: {} }]), context);
-    expect(hit).toEqual({ objectID: "a1" });
+    expect(hit).toEqual({ objectID: "a1", _highlightResult: {} });
   });
 });
 
@@ -207,5 +214,43 @@ describe("facet counts", () => {
   it("a facet Meilisearch did not count is left out", () => {
     const answer = toAlgoliaResult(resultWith([], {}), contextFor({ query: "" }, {}, ["stack"]));
     expect(answer["facets"]).toEqual({});
+  });
+});
+
+describe("facet-value highlights", () => {
+  it.each([
+    {
+      tags: { highlightPreTag: "<em>", highlightPostTag: "</em>" },
+      expected: "<em>Go</em> &amp; rust, <em>go</em>lang",
+    },
+    { tags: { highlightPreTag: "[", highlightPostTag: "]" }, expected: "[Go] & rust, [go]lang" },
+    { tags: { highlightPreTag: "**", highlightPostTag: "</b>" }, expected: "**Go</b> &amp; rust, **go</b>lang" },
+  ])("tags $tags.highlightPreTag…$tags.highlightPostTag", ({ tags, expected }) => {
+    expect(highlightFacetValue("Go & rust, golang", "go", tagsFor(readAlgoliaParams({ query: "", ...tags })))).toBe(
+      expected,
+    );
+  });
+});
+
+describe("what Meilisearch is asked for", () => {
+  const retrievedBy = (request: Record<string, unknown>) => {
+    const [planned] = planMultiQuery("articles", { requests: [{ indexName: "articles", query: "redis", ...request }] });
+    return planned?.kind === "search" ? planned.plan.meili["attributesToRetrieve"] : undefined;
+  };
+
+  it("a highlighted field is not retrieved again; the others are", () => {
+    expect(
+      retrievedBy({ attributesToRetrieve: ["title", "site", "tools"], attributesToHighlight: ["title", "tools"] }),
+    ).toEqual(["id", "site"]);
+  });
+
+  it("a field that is also cropped into a snippet is retrieved whole", () => {
+    expect(
+      retrievedBy({
+        attributesToRetrieve: ["title", "summary"],
+        attributesToHighlight: ["summary"],
+        attributesToSnippet: ["summary:5"],
+      }),
+    ).toEqual(["id", "title", "summary"]);
   });
 });
