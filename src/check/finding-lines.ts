@@ -11,6 +11,12 @@ import type { Finding } from "./findings.js";
 const SEGMENT_SPELLINGS: Readonly<Record<string, readonly string[]>> = { meta: ["meta", "post_meta"] };
 
 /**
+ * Where a field's value comes from when the record does not have the field itself: a post's
+ * scenario is its outline's context when it has no payload scenario (the contract's fallback).
+ */
+const FALLBACK_FIELDS: Readonly<Record<string, string>> = { "meta.payload.scenario": "meta.ai_outline.context" };
+
+/**
  * The findings with a line for those in `.json` files, which the report leaves without one (the
  * contract gives lines to NDJSON records only): the line of the field named, in the record the
  * finding is about — or of the nearest enclosing key the file has (`meta` when `meta.summary` is
@@ -72,7 +78,13 @@ class RecordFileLocator {
     }
     const start = this.#recordStart(this.#parsed.value, finding.id);
     if (start === undefined) return null;
-    return positions.lineAt(this.#fieldOffset(start, finding.field));
+    let located = this.#fieldOffset(start, finding.field);
+    const fallback = finding.field === null ? undefined : FALLBACK_FIELDS[finding.field];
+    if (!located.whole && fallback !== undefined) {
+      const instead = this.#fieldOffset(start, fallback);
+      if (instead.whole) located = instead;
+    }
+    return positions.lineAt(located.offset);
   }
 
   /** Where the record with this id starts: the root for a one-record file. */
@@ -88,28 +100,29 @@ class RecordFileLocator {
   /**
    * The offset of the deepest key of the dotted `field` (`meta.revision.status`, `sections.2.heading`)
    * the record has, matched in any spelling the normaliser accepts; the record's start when it has
-   * none. List items are followed only in lists of objects, whose positions the normaliser keeps.
+   * none; `whole` when the record has every segment. List items are followed only in lists of
+   * objects, whose positions the normaliser keeps.
    */
-  #fieldOffset(recordStart: number, field: string | null): number {
+  #fieldOffset(recordStart: number, field: string | null): { offset: number; whole: boolean } {
     const positions = this.#positions;
     let found = recordStart;
     let value = recordStart;
     for (const segment of field === null || field === "" ? [] : field.split(".")) {
       if (/^\d+$/.test(segment)) {
         const items = positions.items(value);
-        if (!items.every((item) => positions.text[item] === "{")) break;
+        if (!items.every((item) => positions.text[item] === "{")) return { offset: found, whole: false };
         const item = items[Number(segment)];
-        if (item === undefined) break;
+        if (item === undefined) return { offset: found, whole: false };
         found = item;
         value = item;
         continue;
       }
       const spellings = SEGMENT_SPELLINGS[segment] ?? [segment];
       const member = positions.members(value).find((m) => spellings.includes(normaliseKey(m.key)));
-      if (member === undefined) break;
+      if (member === undefined) return { offset: found, whole: false };
       found = member.keyStart;
       value = member.valueStart;
     }
-    return found;
+    return { offset: found, whole: true };
   }
 }

@@ -1,0 +1,88 @@
+import { describe, expect, it } from "vitest";
+import { withJsonLines } from "../../src/check/finding-lines.js";
+import type { Finding } from "../../src/check/findings.js";
+import { makeContentDir } from "../helpers/content-dir.js";
+
+/**
+ * The line a finding in a `.json` file is given: the line of its field in the record it is about,
+ * found in the file as written (any key spelling, BOM, array files, records named by a messy id).
+ * Every file below is written out line by line, so the expected lines are counted by hand.
+ */
+
+function finding(file: string, id: string | null, field: string | null): Finding {
+  return { rule: "missing-recommended-field", severity: "warning", file, line: null, id, field, message: "m" };
+}
+
+const ONE_RECORD = [
+  "{", // 1
+  '  "ID": "a1",', // 2
+  '  "Title": "A post",', // 3
+  '  "Post Meta": {', // 4
+  '    "revision": { "status": "reviewed" },', // 5
+  '    "ai_outline": {', // 6
+  '      "context": "In Kubernetes"', // 7
+  "    },", // 8
+  '    "entities": [', // 9
+  '      { "name": "redis", "type": "tool" },', // 10
+  '      { "name": "" }', // 11
+  "    ]", // 12
+  "  }", // 13
+  "}", // 14
+].join("\n");
+
+const ARRAY = [
+  "[", // 1
+  '  { "id": "first", "title": "x", "meta": { "revision": { "status": "reviewed" } } },', // 2
+  "  {", // 3
+  '    "title": "y",', // 4
+  '    "meta": {', // 5
+  '      "payload": { "source_id": "second" },', // 6
+  '      "summary": "",', // 7
+  '      "revision": { "status": "reviewed" }', // 8
+  "    }", // 9
+  "  }", // 10
+  "]", // 11
+].join("\n");
+
+describe("withJsonLines", () => {
+  it.each([
+    { name: "a field in other key spellings (`ID`, `Post Meta`)", id: "a1", field: "id", line: 2 },
+    { name: "a nested field", id: "a1", field: "meta.revision.status", line: 5 },
+    { name: "an entity by its position", id: "a1", field: "meta.entities.1", line: 11 },
+    { name: "a field the record lacks: its nearest enclosing key", id: "a1", field: "meta.summary", line: 4 },
+    { name: "no field: the record's start", id: "a1", field: null, line: 1 },
+    {
+      name: "the scenario of a post without a payload: its outline's context",
+      id: "a1",
+      field: "meta.payload.scenario",
+      line: 7,
+    },
+  ])("one-record file: $name", async ({ id, field, line }) => {
+    const dir = await makeContentDir({ "post.json": `\uFEFF${ONE_RECORD}` });
+    const [located] = withJsonLines(dir, [finding("post.json", id, field)]);
+    expect(located?.line).toBe(line);
+  });
+
+  it.each([
+    { name: "the record named by its id", id: "first", field: "title", line: 2 },
+    { name: "the record named by its payload's source_id", id: "second", field: "meta.summary", line: 7 },
+    { name: "the record's start when the field is missing everywhere", id: "second", field: "intro", line: 3 },
+  ])("array file: $name", async ({ id, field, line }) => {
+    const dir = await makeContentDir({ "posts.json": ARRAY });
+    const [located] = withJsonLines(dir, [finding("posts.json", id, field)]);
+    expect(located?.line).toBe(line);
+  });
+
+  it("a file that does not parse: the line of the error; NDJSON and lined findings are left as they are", async () => {
+    const dir = await makeContentDir({ "broken.json": '{\n  "id": "b",\n  "title": oops\n}\n', "x.ndjson": "{}\n" });
+    const lined = { ...finding("broken.json", "b", "title"), line: 9 };
+    const located = withJsonLines(dir, [finding("broken.json", null, null), finding("x.ndjson", null, null), lined]);
+    expect(located.map((f) => f.line)).toEqual([3, null, 9]);
+  });
+
+  it("a record id the array file does not hold, or a file gone since: no line", async () => {
+    const dir = await makeContentDir({ "posts.json": ARRAY });
+    const located = withJsonLines(dir, [finding("posts.json", "nobody", "title"), finding("gone.json", "a", "title")]);
+    expect(located.map((f) => f.line)).toEqual([null, null]);
+  });
+});
