@@ -199,8 +199,7 @@ function normaliseEntities(value: unknown): unknown {
       continue;
     }
     pending = undefined;
-    const keys = readKeys(item);
-    entities.push(keys ? { name: facetValue(keys.get("name")), type: facetValue(keys.get("type")) } : item);
+    entities.push(entityOf(item));
   }
   return uniqueEntities(entities);
 }
@@ -219,15 +218,39 @@ function uniqueFacetValues(list: readonly unknown[]): unknown[] {
   return out;
 }
 
+/** One entity written as an object, normalised; anything else as it is. */
+function entityOf(item: unknown): unknown {
+  const keys = readKeys(item);
+  return keys ? { name: facetValue(keys.get("name")), type: facetValue(keys.get("type")) } : item;
+}
+
 function uniqueEntities(entities: readonly unknown[]): unknown[] {
+  return keptEntities(entities).map((position) => entities[position]);
+}
+
+/** The positions of the entities kept: each valid type and name once, in its first place. */
+function keptEntities(entities: readonly unknown[]): number[] {
   const seen = new Set<string>();
-  return entities.filter((entity) => {
-    if (!isPlainObject(entity) || typeof entity["name"] !== "string" || typeof entity["type"] !== "string") return true;
-    const key = `${entity["type"]}:${entity["name"]}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
+  const kept: number[] = [];
+  entities.forEach((entity, position) => {
+    if (isPlainObject(entity) && typeof entity["name"] === "string" && typeof entity["type"] === "string") {
+      const key = `${entity["type"]}:${entity["name"]}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+    }
+    kept.push(position);
   });
+  return kept;
+}
+
+/**
+ * For an `entities` list written as objects, where in it each entity the normaliser keeps comes
+ * from (duplicates are dropped), so that a path into the normalised list (`meta.entities.2`) can
+ * be found in the file; undefined for any other value (the flattened `"name: x"` form pairs items).
+ */
+export function entitySources(raw: unknown): number[] | undefined {
+  if (!Array.isArray(raw) || !raw.every(isPlainObject)) return undefined;
+  return keptEntities(raw.map(entityOf));
 }
 
 /**

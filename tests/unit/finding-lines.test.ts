@@ -24,10 +24,11 @@ const ONE_RECORD = [
   "    },", // 8
   '    "entities": [', // 9
   '      { "name": "redis", "type": "tool" },', // 10
-  '      { "name": "" }', // 11
-  "    ]", // 12
-  "  }", // 13
-  "}", // 14
+  '      { "Name": "Redis", "type": "tool" },', // 11: the same entity, dropped by the normaliser
+  '      { "name": "" }', // 12
+  "    ]", // 13
+  "  }", // 14
+  "}", // 15
 ].join("\n");
 
 const ARRAY = [
@@ -48,7 +49,13 @@ describe("withJsonLines", () => {
   it.each([
     { name: "a field in other key spellings (`ID`, `Post Meta`)", id: "a1", field: "id", line: 2 },
     { name: "a nested field", id: "a1", field: "meta.revision.status", line: 5 },
-    { name: "an entity by its position", id: "a1", field: "meta.entities.1", line: 11 },
+    {
+      name: "an entity by its position among those kept (a duplicate dropped)",
+      id: "a1",
+      field: "meta.entities.1",
+      line: 12,
+    },
+    { name: "the first of two spellings of one entity", id: "a1", field: "meta.entities.0.name", line: 10 },
     { name: "a field the record lacks: its nearest enclosing key", id: "a1", field: "meta.summary", line: 4 },
     { name: "no field: the record's start", id: "a1", field: null, line: 1 },
     {
@@ -71,6 +78,32 @@ describe("withJsonLines", () => {
     const dir = await makeContentDir({ "posts.json": ARRAY });
     const [located] = withJsonLines(dir, [finding("posts.json", id, field)]);
     expect(located?.line).toBe(line);
+  });
+
+  it("a duplicate id: the findings point at the copies that are not indexed", async () => {
+    const record = (id: string, title: string) => `  { "id": "${id}", "title": "${title}" }`;
+    const dir = await makeContentDir({
+      // The first copy of "d" is indexed; the second and third are duplicates.
+      "here.json": [
+        "[",
+        `${record("d", "one")},`,
+        `${record("x", "x")},`,
+        `${record("d", "two")},`,
+        record("d", "three"),
+        "]",
+      ].join("\n"),
+      // "e" is indexed from another file: both copies here are duplicates.
+      "there.json": ["[", `${record("e", "one")},`, record("e", "two"), "]"].join("\n"),
+    });
+    const duplicate = (file: string, id: string): Finding => ({ ...finding(file, id, "id"), rule: "duplicate-id" });
+    const located = withJsonLines(dir, [
+      duplicate("here.json", "d"),
+      finding("here.json", "d", "title"),
+      duplicate("here.json", "d"),
+      duplicate("there.json", "e"),
+      duplicate("there.json", "e"),
+    ]);
+    expect(located.map((f) => f.line)).toEqual([4, 2, 5, 2, 3]);
   });
 
   it("a file that does not parse: the line of the error; NDJSON and lined findings are left as they are", async () => {
