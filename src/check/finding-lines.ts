@@ -55,10 +55,10 @@ export function withJsonLines(folder: string, findings: readonly Finding[]): Fin
 
 /**
  * Which copy of its id (0: the first in the file) each finding of one file is about. A
- * `duplicate-id` finding is about a copy that is not indexed: the first copy read (a rejected one aside) is the one
- * indexed, so when the file holds one copy more than it has such findings, the indexed one is its
- * first and the findings are about the copies after it; otherwise about its copies from the first.
- * Any other finding is about the first copy.
+ * `duplicate-id` finding is about a copy that is not indexed: the first copy read (a rejected one
+ * aside) is the one indexed, so when the file holds one copy more than it has such findings, the
+ * indexed one is its first and the findings are about the copies after it; otherwise about its
+ * copies from the first. Any other finding is about the first copy.
  */
 function duplicateCopies(findings: readonly Finding[], locator: RecordFileLocator): number[] {
   const total = new Map<string, number>();
