@@ -3,6 +3,9 @@ import { createInterface } from "node:readline";
 import { request } from "undici";
 import { applySettings, type MeiliClient } from "../src/index.js";
 
+/** The size of the indexer's document batches (`DocumentPusher`), which the baselines send too. */
+export const INDEXER_BATCH_BYTES = 8 * 2 ** 20;
+
 /** Where Meilisearch listens and the key that may write. */
 export interface MeiliTarget {
   url: string;
@@ -15,23 +18,43 @@ export interface MeiliTarget {
  * `batchBytes`. Done before the baseline is timed, so the timed part is only what Meilisearch does.
  */
 export async function readBatches(file: string, batchBytes: number): Promise<{ bodies: Buffer[]; documents: number }> {
-  const bodies: Buffer[] = [];
-  let lines: string[] = [];
-  let bytes = 0;
+  const bodies = new NdjsonBodies(batchBytes);
   let documents = 0;
   for await (const line of createInterface({ input: createReadStream(file, "utf8"), crlfDelay: Infinity })) {
     if (line === "") continue;
-    lines.push(line);
+    bodies.add(line);
     documents += 1;
-    bytes += Buffer.byteLength(line) + 1;
-    if (bytes >= batchBytes) {
-      bodies.push(Buffer.from(lines.join("\n")));
-      lines = [];
-      bytes = 0;
-    }
   }
-  if (lines.length > 0) bodies.push(Buffer.from(lines.join("\n")));
-  return { bodies, documents };
+  return { bodies: bodies.finish(), documents };
+}
+
+/** Document lines gathered into NDJSON request bodies, each sent once it reaches `batchBytes`. */
+export class NdjsonBodies {
+  readonly #batchBytes: number;
+  readonly #bodies: Buffer[] = [];
+  #lines: string[] = [];
+  #bytes = 0;
+
+  constructor(batchBytes: number) {
+    this.#batchBytes = batchBytes;
+  }
+
+  add(line: string): void {
+    this.#lines.push(line);
+    this.#bytes += Buffer.byteLength(line) + 1;
+    if (this.#bytes >= this.#batchBytes) this.#flush();
+  }
+
+  finish(): Buffer[] {
+    if (this.#lines.length > 0) this.#flush();
+    return this.#bodies;
+  }
+
+  #flush(): void {
+    this.#bodies.push(Buffer.from(this.#lines.join("\n")));
+    this.#lines = [];
+    this.#bytes = 0;
+  }
 }
 
 /**
@@ -48,6 +71,11 @@ export async function loadAlone(
 ): Promise<void> {
   await client.ensureIndex(indexUid, { timeoutMs: 60_000, primaryKey: "id" });
   await applySettings(client, indexUid);
+  await sendAlone(target, indexUid, bodies);
+}
+
+/** POSTs NDJSON bodies of documents to the index straight over HTTP, then waits for every task. */
+export async function sendAlone(target: MeiliTarget, indexUid: string, bodies: readonly Buffer[]): Promise<void> {
   const headers = { authorization: `Bearer ${target.apiKey}`, "content-type": "application/x-ndjson" };
   const taskUids: number[] = [];
   for (const body of bodies) {

@@ -4,7 +4,7 @@ import path from "node:path";
 import { once } from "node:events";
 import { createMeiliClient, scanFolder, toSearchDocument } from "../../src/index.js";
 import { exists, type Corpus } from "../corpus-cache.js";
-import { loadAlone, readBatches } from "../meili-alone.js";
+import { INDEXER_BATCH_BYTES as BATCH_BYTES, loadAlone, readBatches } from "../meili-alone.js";
 import { measureCli, rssSource, type MeasuredRun } from "../process.js";
 import { benchCommand, corpusKey, machineLine, saveSection } from "../results.js";
 
@@ -16,7 +16,6 @@ export interface BenchServer {
 }
 
 /** The byte size of one batch, as postindex's DocumentPusher sends them. */
-const BATCH_BYTES = 8 * 2 ** 20;
 /** Targets: issue 12 for the ratio, the earlier memory bound for the indexer. */
 const MAX_RATIO = 1.1;
 const MAX_RSS_MB = 400;

@@ -5,6 +5,7 @@ import { FolderWatcher } from "../../indexer/watch.js";
 import { CONFIG_FILE } from "../../src/check/content-config.js";
 import { createMeiliClient, type MeiliClient } from "../../src/index.js";
 import { generateRecord, createRandom } from "../corpus.js";
+import { INDEXER_BATCH_BYTES, NdjsonBodies, sendAlone, type MeiliTarget } from "../meili-alone.js";
 import { BENCH_DIR, benchCommand, machineLine, saveSection } from "../results.js";
 import type { BenchServer } from "./reindex.js";
 
@@ -82,6 +83,8 @@ interface AliasEditTimes {
   firstMs: number;
   allMs: number;
   revertMs: number;
+  /** Meilisearch alone replacing the same documents with the new name. */
+  engineMs: number;
 }
 
 /**
@@ -93,6 +96,7 @@ interface AliasEditTimes {
 async function timeAliasEdit(
   watcher: FolderWatcher,
   client: MeiliClient,
+  target: MeiliTarget,
   indexUid: string,
   watchDir: string,
 ): Promise<AliasEditTimes> {
@@ -119,7 +123,41 @@ async function timeAliasEdit(
   const restored = await stackPosts(client, indexUid, variant);
   if (restored.count !== posts)
     throw new Error(`alias removed: ${restored.count} of ${posts} posts back to ${variant}`);
-  return { variant, posts, firstMs, allMs, revertMs };
+  const engineMs = await timeEngineRename(client, target, indexUid, variant, meant);
+  return { variant, posts, firstMs, allMs, revertMs, engineMs };
+}
+
+/**
+ * Meilisearch alone making the same change, as a loader would: the documents whose stack holds
+ * `variant`, read from the index beforehand (not timed), sent back with `meant` in its place as
+ * NDJSON in the indexer's batches, until every task ends; then sent back as they were (not timed).
+ */
+async function timeEngineRename(
+  client: MeiliClient,
+  target: MeiliTarget,
+  indexUid: string,
+  variant: string,
+  meant: string,
+): Promise<number> {
+  const renamed = new NdjsonBodies(INDEXER_BATCH_BYTES);
+  const original = new NdjsonBodies(INDEXER_BATCH_BYTES);
+  const page = 5_000;
+  for (let offset = 0; ; offset += page) {
+    const { results } = await client
+      .index(indexUid)
+      .getDocuments({ filter: `stack = ${JSON.stringify(variant)}`, limit: page, offset });
+    for (const document of results) {
+      original.add(JSON.stringify(document));
+      const stack = (document.stack ?? []).map((value) => (value === variant ? meant : value));
+      renamed.add(JSON.stringify({ ...document, stack }));
+    }
+    if (results.length < page) break;
+  }
+  const startedAt = performance.now();
+  await sendAlone(target, indexUid, renamed.finish());
+  const engineMs = performance.now() - startedAt;
+  await sendAlone(target, indexUid, original.finish());
+  return engineMs;
 }
 
 /**
@@ -170,7 +208,7 @@ export async function benchWatch(
       added.push(total - meiliMs);
       await watcher.onIdle();
     }
-    alias = await timeAliasEdit(watcher, client, indexUid, watchDir);
+    alias = await timeAliasEdit(watcher, client, server, indexUid, watchDir);
   } finally {
     await watcher.stop();
     await client.close();
@@ -178,7 +216,7 @@ export async function benchWatch(
   const p95Added = percentile(added, 95);
   await saveSection(`watch/${articles}`, {
     title: `watch: file write → searchable, ${articles.toLocaleString("en-US")} articles`,
-    method: `\`FolderWatcher\` on a copy of the ${articles.toLocaleString("en-US")}-article corpus, index already holding it. ${EDITS} sequential edits of one file; each is timed from the write until the new title is returned by Meilisearch (polled every 2 ms). Meilisearch's share is its own task time (enqueuedAt → finishedAt); postindex adds the rest: change detection, batching window (20 ms), the write lock, parsing, the push and noticing the task ended (polled every 20 ms). Then an edit of \`${CONFIG_FILE}\`: the corpus's most used stack value declared an alias of a new name; the watcher answers it with a full reconcile (the folder re-read, the documents whose content changed pushed); timed from the write until one such post shows the new name (polled every 20 ms) and until the watcher is idle with every one renamed (counted), then the file removed and the way back timed the same way.`,
+    method: `\`FolderWatcher\` on a copy of the ${articles.toLocaleString("en-US")}-article corpus, index already holding it. ${EDITS} sequential edits of one file; each is timed from the write until the new title is returned by Meilisearch (polled every 2 ms). Meilisearch's share is its own task time (enqueuedAt → finishedAt); postindex adds the rest: change detection, batching window (20 ms), the write lock, parsing, the push and noticing the task ended (polled every 20 ms). Then an edit of \`${CONFIG_FILE}\`: the corpus's most used stack value declared an alias of a new name; the watcher answers it with a full reconcile (the folder re-read, the documents whose content changed pushed); timed from the write until one such post shows the new name (polled every 20 ms) and until the watcher is idle with every one renamed (counted), then the file removed and the way back timed the same way. Beside it, Meilisearch alone making the same change as a loader would: those documents, read from the index beforehand (not timed), sent back with the new name as NDJSON in the indexer's ${INDEXER_BATCH_BYTES / 2 ** 20} MiB batches, until every task ends.`,
     measuredAt: new Date().toISOString().slice(0, 10),
     machine: machineLine(),
     command: benchCommand(),
@@ -209,6 +247,10 @@ export async function benchWatch(
               value: `${(alias.firstMs / 1000).toFixed(1)} s / ${(alias.allMs / 1000).toFixed(1)} s`,
             },
             { name: "the alias removed again → every post back", value: `${(alias.revertMs / 1000).toFixed(1)} s` },
+            {
+              name: `Meilisearch alone replacing the same ${alias.posts.toLocaleString("en-US")} documents with the new name / the watcher's every post renamed`,
+              value: `${(alias.engineMs / 1000).toFixed(1)} s / ${(alias.allMs / 1000).toFixed(1)} s = ${(alias.allMs / alias.engineMs).toFixed(2)}×`,
+            },
           ]),
     ],
   });
