@@ -1,7 +1,7 @@
 import path from "node:path";
 import { watch, type FSWatcher } from "chokidar";
 import PQueue from "p-queue";
-import { isRecordFilePath, type RunReport } from "../src/index.js";
+import { findRecordFiles, isRecordFilePath, type RunReport } from "../src/index.js";
 import { CONFIG_FILE } from "../src/check/content-config.js";
 import { applyFileChanges, type IndexModel } from "./apply-changes.js";
 import type { IndexerContext } from "./context.js";
@@ -14,6 +14,8 @@ import { generationPath, readGeneration, waitForWriteLock, writeLockPath } from 
 
 /** chokidar emits at most one `change` per file in this window (and none at its end). */
 const CHOKIDAR_CHANGE_THROTTLE_MS = 50;
+/** When a new folder's files are listed again, after chokidar reported the folder (see `#recheckNewFolder`). */
+const NEW_FOLDER_RECHECKS_MS = [250, 2_000] as const;
 
 /** Options for {@link FolderWatcher}. */
 export interface FolderWatcherOptions {
@@ -71,6 +73,7 @@ export class FolderWatcher {
     watcher.on("add", (file) => this.#markDirty(file));
     watcher.on("change", (file) => this.#markDirty(file));
     watcher.on("unlink", (file) => this.#markDirty(file));
+    watcher.on("addDir", (folder) => this.#recheckNewFolder(folder));
     watcher.on("error", (error) => {
       this.#context.log.warn({ err: error }, "watcher error: a full reconcile follows");
       this.#needsReconcile = true;
@@ -115,8 +118,39 @@ export class FolderWatcher {
     timer.unref();
   }
 
+  /**
+   * chokidar reads a new folder and only then watches it (chokidar#1471, open in v5): a file
+   * created in between gets no `add`, ever — a post written into a fresh folder would stay out of
+   * the index. So a new folder's record files are listed again once its watch is surely in place,
+   * and those the index has nothing from yet are marked dirty.
+   */
+  #recheckNewFolder(absolute: string): void {
+    if (absolute === this.#dir) return;
+    for (const delayMs of NEW_FOLDER_RECHECKS_MS) {
+      const timer = setTimeout(() => {
+        if (this.#stopping.signal.aborted) return;
+        findRecordFiles(absolute).then(
+          ({ files }) => {
+            for (const file of files) {
+              const found = path.join(absolute, file);
+              if ((this.#model?.registry.claimsOf(this.#relative(found)).size ?? 0) === 0) this.#markDirty(found);
+            }
+          },
+          // Gone again (or unreadable): its `unlinkDir` and files' `unlink` events say what to do.
+          () => undefined,
+        );
+      }, delayMs);
+      timer.unref();
+    }
+  }
+
+  /** A path under the folder as the index names files: relative, `/`-separated. */
+  #relative(absolute: string): string {
+    return path.relative(this.#dir, absolute).split(path.sep).join("/");
+  }
+
   #markDirty(absolute: string): void {
-    const relative = path.relative(this.#dir, absolute).split(path.sep).join("/");
+    const relative = this.#relative(absolute);
     if (relative === CONFIG_FILE) {
       // Aliases may rename values in any post: a full reconcile re-reads the folder and pushes what changed.
       this.#needsReconcile = true;

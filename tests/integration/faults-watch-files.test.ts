@@ -115,7 +115,8 @@ describe("the watcher under file system stress", () => {
     for (let folder = 0; folder < 20; folder += 1) Object.assign(files, jsonFiles(`new/${folder}`, `n${folder}`, 50));
     await writeAll(dir, files);
     await expectConverges(postsOf({ ...seed, ...files }), 60_000);
-  });
+    // Longer than the wait above, so that a failure says which posts are missing.
+  }, 90_000);
 
   test("a whole folder renamed, renamed again so another copy of a duplicate wins, then deleted", async () => {
     const unique = {
