@@ -21,7 +21,6 @@ export interface RecordFacts {
     revision: Pick<Meta["revision"], "last_reviewed">;
     /** A worker sends the scenario {@link scenarioOf} reads (perhaps from the outline) as `payload.scenario`. */
     payload?: Pick<NonNullable<Meta["payload"]>, "scenario"> | undefined;
-    ai_outline?: Pick<NonNullable<Meta["ai_outline"]>, "context"> | undefined;
     flags?: Pick<NonNullable<Meta["flags"]>, "no_related"> | undefined;
     related?: Pick<NonNullable<Meta["related"]>, "pinned"> | undefined;
   };
