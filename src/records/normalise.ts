@@ -225,22 +225,20 @@ function entityOf(item: unknown): unknown {
 }
 
 function uniqueEntities(entities: readonly unknown[]): unknown[] {
-  return keptEntities(entities).map((position) => entities[position]);
+  const seen = new Set<string>();
+  return entities.filter((entity) => isFirstOfItsKind(entity, seen));
 }
 
-/** The positions of the entities kept: each valid type and name once, in its first place. */
-function keptEntities(entities: readonly unknown[]): number[] {
-  const seen = new Set<string>();
-  const kept: number[] = [];
-  entities.forEach((entity, position) => {
-    if (isPlainObject(entity) && typeof entity["name"] === "string" && typeof entity["type"] === "string") {
-      const key = `${entity["type"]}:${entity["name"]}`;
-      if (seen.has(key)) return;
-      seen.add(key);
-    }
-    kept.push(position);
-  });
-  return kept;
+/**
+ * Whether an entity is kept: the first with its type and name (then noted in `seen`), or one
+ * whose type or name is not text (kept for validation to report).
+ */
+function isFirstOfItsKind(entity: unknown, seen: Set<string>): boolean {
+  if (!isPlainObject(entity) || typeof entity["name"] !== "string" || typeof entity["type"] !== "string") return true;
+  const key = `${entity["type"]}:${entity["name"]}`;
+  if (seen.has(key)) return false;
+  seen.add(key);
+  return true;
 }
 
 /**
@@ -250,7 +248,12 @@ function keptEntities(entities: readonly unknown[]): number[] {
  */
 export function entitySources(raw: unknown): number[] | undefined {
   if (!Array.isArray(raw) || !raw.every(isPlainObject)) return undefined;
-  return keptEntities(raw.map(entityOf));
+  const seen = new Set<string>();
+  const sources: number[] = [];
+  raw.forEach((item, position) => {
+    if (isFirstOfItsKind(entityOf(item), seen)) sources.push(position);
+  });
+  return sources;
 }
 
 /**
