@@ -69,6 +69,15 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   };
 }
 
+/**
+ * How long each side of a throughput comparison (Meilisearch direct, the API, the forwarding
+ * process) is loaded before its rounds. Node processes here keep getting cheaper per request for
+ * the first ~20 s of load (the forwarder's CPU per multi-query went 1.39 → 0.99 → 0.69 → 0.53 ms
+ * over four 6 s windows, the API's 2.36 → 1.70 ms, then both level off; bench/NOTES.md): a shorter
+ * warm-up measures the start, not what a running server costs.
+ */
+export const WARM_UP_SECONDS = 20;
+
 /** `1.23 ms` */
 export function ms(value: number): string {
   return `${value.toFixed(2)} ms`;

@@ -1,5 +1,5 @@
 import { planMultiQuery } from "../../api/algolia/search.js";
-import { ms, runLoad, type LoadRequest, type LoadResult } from "../load.js";
+import { ms, runLoad, WARM_UP_SECONDS, type LoadRequest, type LoadResult } from "../load.js";
 import { withCpuPerRequest, type CpuPerRequest } from "../process-cpu.js";
 import { benchCommand, machineLine, saveSection, type Figure } from "../results.js";
 import { SEARCHES, type BenchTarget, type Side } from "./search.js";
@@ -127,7 +127,8 @@ export async function benchAlgolia(target: BenchTarget, articles: number, option
     ["api", api],
   ];
   if (target.passThrough) sides.push(["passThrough", { ...direct, url: target.passThrough.url }]);
-  for (const [, warm] of sides) check("warm-up", await runLoad({ ...warm, connections: 16, durationSeconds: 2 }));
+  for (const [, warm] of sides)
+    check("warm-up", await runLoad({ ...warm, connections: 16, durationSeconds: WARM_UP_SECONDS }));
   const kept = new Map<number, { direct?: Run; api?: Run; passThrough?: Run }>();
   const inPath = { direct: undefined, api: target.apiPid, passThrough: target.passThrough?.pid };
   const measure = async (side: Side, once: () => Promise<LoadResult>): Promise<Run> => {
@@ -206,7 +207,7 @@ export async function benchAlgolia(target: BenchTarget, articles: number, option
   );
   await saveSection(`algolia/${articles}`, {
     title: `algolia: the InstantSearch route vs. the Meilisearch request it makes, ${articles.toLocaleString("en-US")} articles`,
-    method: `autocannon on loopback against \`postindex serve\` (own process) over an index of ${articles.toLocaleString("en-US")} generated articles, cycling through the search section's ${SEARCHES.length} searches sent as InstantSearch multi-queries (POST /1/indexes/*/queries, text/plain, with the extra facet query InstantSearch adds per refined facet). Direct: POST /multi-search with the very queries the API plans for each (its own planning code). Pass-through: the direct requests sent through \`bench/pass-through-proxy.mjs\`, a process that only forwards each request to Meilisearch and the answer back (the floor of any HTTP process in the path). ${levels.join(" and ")} connections, ${duration} s per run, ${rounds} alternating rounds (direct, API, pass-through) after a 2 s warm-up of each, best of the rounds.`,
+    method: `autocannon on loopback against \`postindex serve\` (own process) over an index of ${articles.toLocaleString("en-US")} generated articles, cycling through the search section's ${SEARCHES.length} searches sent as InstantSearch multi-queries (POST /1/indexes/*/queries, text/plain, with the extra facet query InstantSearch adds per refined facet). Direct: POST /multi-search with the very queries the API plans for each (its own planning code). Pass-through: the direct requests sent through \`bench/pass-through-proxy.mjs\`, a process that only forwards each request to Meilisearch and the answer back (the floor of any HTTP process in the path). ${levels.join(" and ")} connections, ${duration} s per run, ${rounds} alternating rounds (direct, API, pass-through) after a ${WARM_UP_SECONDS} s warm-up of each, best of the rounds.`,
     measuredAt: new Date().toISOString().slice(0, 10),
     machine: machineLine(),
     command: benchCommand(),

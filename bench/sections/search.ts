@@ -1,7 +1,7 @@
 import { parseSearchQuery } from "../../api/queries.js";
 import { parseQueryString } from "../../api/read-query.js";
 import { searchRequestFor } from "../../src/index.js";
-import { ms, runLoad, type LoadRequest, type LoadResult } from "../load.js";
+import { ms, runLoad, WARM_UP_SECONDS, type LoadRequest, type LoadResult } from "../load.js";
 import { measureInStep } from "../in-step-latency.js";
 import { benchCommand, machineLine, saveSection, type Figure } from "../results.js";
 import { withCpuPerRequest, type CpuPerRequest } from "../process-cpu.js";
@@ -157,7 +157,8 @@ async function measureSearch(target: BenchTarget, options: SearchBenchOptions = 
   ];
   if (target.passThrough) sides.push(["passThrough", { ...direct, url: target.passThrough.url }]);
   const maxConnections = Math.max(...levels);
-  for (const [, warm] of sides) await runLoad({ ...warm, connections: maxConnections, durationSeconds: 2 });
+  for (const [, warm] of sides)
+    await runLoad({ ...warm, connections: maxConnections, durationSeconds: WARM_UP_SECONDS });
 
   const runs = new Map(
     levels.map((level) => [level, { direct: [] as Measured[], api: [] as Measured[], passThrough: [] as Measured[] }]),
@@ -308,7 +309,7 @@ export async function benchSearch(
   await saveSection(`search/${articles}`, {
     title: `search: the API vs. Meilisearch directly, ${articles.toLocaleString("en-US")} articles`,
     command: benchCommand(),
-    method: `autocannon on loopback against \`postindex serve\` (own process) over an index of ${articles.toLocaleString("en-US")} generated articles, cycling through ${SEARCHES.length} searches of a search box (words, typos, a word being typed, facet filters, sorts, pages). Direct: the very Meilisearch request the API sends (POST /indexes/…/search, same body). Pass-through: the same direct requests sent through \`bench/pass-through-proxy.mjs\`, a process of its own that only forwards each request to Meilisearch and the answer back (node:http and undici, no parsing): what any HTTP process in the path costs on this machine. Latency: 1 connection, measured in step (bench/in-step-latency.ts): one request at a time, in turn to Meilisearch, the API and the pass-through (the same search to each, then the next), ${measured.rounds * LATENCY_CYCLES_PER_ROUND} cycles through the searches, medians compared; back-to-back runs of a few seconds met the machine at different moments and moved the difference by up to a millisecond. Throughput: ${levels} connections; ${measured.durationSeconds} s per run, every response timed; ${measured.rounds} rounds, each running every level direct, API, pass-through, after a 2 s warm-up of each; best of the rounds. CPU per search: user + system time of each process (/proc/PID/stat, all threads) over the kept run, divided by the requests answered; it moves far less than wall time when other load shares the machine, and on a machine whose two cores are busy the throughput ratio cannot exceed (Meilisearch + load generator CPU, direct) / (Meilisearch + API + load generator CPU, via the API).`,
+    method: `autocannon on loopback against \`postindex serve\` (own process) over an index of ${articles.toLocaleString("en-US")} generated articles, cycling through ${SEARCHES.length} searches of a search box (words, typos, a word being typed, facet filters, sorts, pages). Direct: the very Meilisearch request the API sends (POST /indexes/…/search, same body). Pass-through: the same direct requests sent through \`bench/pass-through-proxy.mjs\`, a process of its own that only forwards each request to Meilisearch and the answer back (node:http and undici, no parsing): what any HTTP process in the path costs on this machine. Latency: 1 connection, measured in step (bench/in-step-latency.ts): one request at a time, in turn to Meilisearch, the API and the pass-through (the same search to each, then the next), ${measured.rounds * LATENCY_CYCLES_PER_ROUND} cycles through the searches, medians compared; back-to-back runs of a few seconds met the machine at different moments and moved the difference by up to a millisecond. Throughput: ${levels} connections; ${measured.durationSeconds} s per run, every response timed; ${measured.rounds} rounds, each running every level direct, API, pass-through, after a ${WARM_UP_SECONDS} s warm-up of each; best of the rounds. CPU per search: user + system time of each process (/proc/PID/stat, all threads) over the kept run, divided by the requests answered; it moves far less than wall time when other load shares the machine, and on a machine whose two cores are busy the throughput ratio cannot exceed (Meilisearch + load generator CPU, direct) / (Meilisearch + API + load generator CPU, via the API).`,
     measuredAt: new Date().toISOString().slice(0, 10),
     machine: machineLine(),
     figures,
