@@ -121,8 +121,9 @@ export class FolderWatcher {
   /**
    * chokidar reads a new folder and only then watches it (chokidar#1471, open in v5): a file
    * created in between gets no `add`, ever — a post written into a fresh folder would stay out of
-   * the index. So a new folder's record files are listed again once its watch is surely in place,
-   * and those the index has nothing from yet are marked dirty.
+   * the index. So a new folder's record files are listed again 250 ms and 2 s later (best effort:
+   * by then its watch is in place on any machine seen so far, not by any guarantee), and those
+   * the index has nothing from yet are marked dirty.
    */
   #recheckNewFolder(absolute: string): void {
     if (absolute === this.#dir) return;

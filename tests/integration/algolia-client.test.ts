@@ -96,13 +96,14 @@ afterAll(async () => {
   await meili?.stop();
 });
 
-function port(): number {
-  return Number(new URL(server.url).port);
+function port(url = server.url): number {
+  return Number(new URL(url).port);
 }
 
-function v5() {
+/** An algoliasearch v5 client of the API listening at `url` (the suite's server by default). */
+function v5(url = server.url) {
   return algoliasearch("postindex", "public-search-key", {
-    hosts: [{ url: "127.0.0.1", port: port(), accept: "readWrite", protocol: "http" }],
+    hosts: [{ url: "127.0.0.1", port: port(url), accept: "readWrite", protocol: "http" }],
   });
 }
 
@@ -199,11 +200,7 @@ describe("algoliasearch v5", () => {
     const scripts = await testApp(meili, scriptsUid);
     const scriptsServer = await startServer(scripts.app, 0, { host: "127.0.0.1" });
     try {
-      const client = algoliasearch("postindex", "key", {
-        hosts: [
-          { url: "127.0.0.1", port: Number(new URL(scriptsServer.url).port), accept: "readWrite", protocol: "http" },
-        ],
-      });
+      const client = v5(scriptsServer.url);
       for (const query of ["redis", "キャッシュ", "🚀", "naïve", ""]) {
         const { results } = await client.search({ requests: [{ indexName: scriptsUid, query, hitsPerPage: 10 }] });
         const hits = (results[0] as unknown as Result).hits;
