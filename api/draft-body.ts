@@ -67,9 +67,9 @@ export function parseDraft(body: unknown): Draft {
 }
 
 function draftFromRecord(body: Record<string, unknown>): Draft {
-  let outcome = evaluateRecord(body, { file: "body", line: null });
+  let outcome = evaluateRecord(body, { file: "body", line: null, item: null });
   const hasId = !(outcome.kind === "rejected" && outcome.field === "id" && !Object.hasOwn(body, "id"));
-  if (!hasId) outcome = evaluateRecord({ ...body, id: PLACEHOLDER_ID }, { file: "body", line: null });
+  if (!hasId) outcome = evaluateRecord({ ...body, id: PLACEHOLDER_ID }, { file: "body", line: null, item: null });
   if (outcome.kind === "rejected") {
     const parameter = outcome.field === null ? "body" : `body.${outcome.field}`;
     throw new BadRequestError(parameter, `${parameter}: ${outcome.message}`);

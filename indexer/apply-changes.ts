@@ -121,7 +121,10 @@ function reportFor(
       const first = !reported.has(documentId);
       reported.add(documentId);
       if (winner === file && first) addToReport(report, outcome);
-      else addToReport(report, { kind: "duplicate", id: outcome.id, file, line: outcome.line, kept: winner ?? file });
+      else {
+        const { id, line, item } = outcome;
+        addToReport(report, { kind: "duplicate", id, file, line, item, kept: winner ?? file });
+      }
     }
   }
   return report;

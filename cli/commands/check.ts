@@ -6,11 +6,12 @@ import { checkFolderInParallel } from "../../src/records/check-folder.js";
 import { CONFIG_FILE, loadContentConfig } from "../../src/check/content-config.js";
 import { ContentLints } from "../../src/check/content-lints.js";
 import { withJsonLines } from "../../src/check/finding-lines.js";
-import { findingsOf, gate, type Finding, type GateResult } from "../../src/check/findings.js";
+import { findingsOf, gate, withoutItem, type Finding, type GateResult } from "../../src/check/findings.js";
 import { annotationMessage, githubAnnotations, stepSummary } from "../../src/check/github.js";
 import { junitXml } from "../../src/check/junit.js";
 import { sarifLog } from "../../src/check/sarif.js";
 import { PROJECT_ROOT } from "../../src/project-paths.js";
+import { ReportItems } from "../../src/records/report-builder.js";
 import type { RunReport } from "../../src/report.js";
 import type { CheckFormat, CheckOptions } from "../check-options.js";
 import { createProgressBar } from "../progress.js";
@@ -83,9 +84,11 @@ export async function runCheck(dir: string, options: CheckOptions): Promise<numb
     ? new ContentLints(loaded.config.lints, loaded.config.aliases, options.today ? new Date(options.today) : new Date())
     : undefined;
   const bar = createProgressBar("check");
+  const items = new ReportItems();
   const report = await checkFolderInParallel(folder, {
     onProgress: (p) => bar.update(p.doneFiles, p.totalFiles, `${p.records} records`),
     ...(lints && { observe: (outcome) => lints.observe(outcome) }),
+    items,
   });
   bar.stop();
   // The config file's errors are reported as a record's would be: file, line, field, message.
@@ -99,7 +102,7 @@ export async function runCheck(dir: string, options: CheckOptions): Promise<numb
     });
   }
   const lintFindings = lints?.finish() ?? [];
-  const reported = findingsOf(report, lintFindings);
+  const reported = findingsOf(report, lintFindings, items);
   // Annotations, JUnit and SARIF point at a line in `.json` files too (the report gives NDJSON's only).
   const findings = plan.github || plan.files.size > 0 ? withJsonLines(folder, reported) : reported;
   const result = gate(findings, { strict: options.strict, maxWarnings: options.maxWarnings });
@@ -122,7 +125,9 @@ export async function runCheck(dir: string, options: CheckOptions): Promise<numb
         : `${JSON.stringify(sarifLog({ findings, pathOf, version: await ownVersion() }), null, 2)}\n`;
     await writeFile(file, text, "utf8");
   }
-  const jsonReport: RunReport & { lints?: Finding[] } = lintsOn ? { ...report, lints: lintFindings } : report;
+  const jsonReport: RunReport & { lints?: Finding[] } = lintsOn
+    ? { ...report, lints: lintFindings.map(withoutItem) }
+    : report;
   const gated = lintsOn || options.strict === true || options.maxWarnings !== undefined;
   await emitReport(
     jsonReport,

@@ -10,6 +10,7 @@ import type { LintRuleId, Severity } from "./rules.js";
 interface Site {
   file: string;
   line: number | null;
+  item: number | null;
   id: string;
 }
 
@@ -152,7 +153,7 @@ export class ContentLints {
   }
 
   #add(rule: LintRuleId, site: Site, field: string | null, message: string): void {
-    this.#findings.push({
+    const finding: Finding = {
       rule,
       severity: this.#severity(rule),
       file: site.file,
@@ -160,7 +161,9 @@ export class ContentLints {
       id: site.id,
       field,
       message,
-    });
+    };
+    if (site.item !== null) finding.item = site.item;
+    this.#findings.push(finding);
   }
 
   /** Every finding, per-post ones in reading order, then the folder-wide ones. */
@@ -271,7 +274,7 @@ function count(uses: Map<string, ValueUse>, value: string, site: Site): ValueUse
 }
 
 function copySite(site: Site): Site {
-  return { file: site.file, line: site.line, id: site.id };
+  return { file: site.file, line: site.line, item: site.item, id: site.id };
 }
 
 function describeUse(use: ValueUse): string {

@@ -19,7 +19,8 @@ const FALLBACK_FIELDS: Readonly<Record<string, string>> = { "meta.payload.scenar
 /**
  * The findings with a line for those in `.json` files, which the report leaves without one (the
  * contract gives lines to NDJSON records only): the line of the field named, in the record the
- * finding is about — or of the nearest enclosing key the file has (`meta` when `meta.summary` is
+ * finding is about (in an array file, the one at the finding's `item`; without one, the first
+ * with its id) — or of the nearest enclosing key the file has (`meta` when `meta.summary` is
  * missing), or of the record's start. A file that does not parse gets the line its parse error
  * points at. Only files with such findings are read again, once each; `folder` is what the
  * findings' paths are relative to. Findings already with a line, or in files that cannot be read
@@ -40,39 +41,13 @@ export function withJsonLines(folder: string, findings: readonly Finding[]): Fin
     const text = readRecordText(path.join(folder, file));
     if (text === undefined) continue;
     const locator = new RecordFileLocator(text);
-    const copies = duplicateCopies(
-      indexes.map((i) => findings[i] as Finding),
-      locator,
-    );
-    indexes.forEach((i, k) => {
+    for (const i of indexes) {
       const finding = findings[i] as Finding;
-      const line = locator.lineOf(finding, copies[k] ?? 0);
+      const line = locator.lineOf(finding);
       if (line !== null) located[i] = { ...finding, line };
-    });
+    }
   }
   return located;
-}
-
-/**
- * Which copy of its id (0: the first in the file) each finding of one file is about. A
- * `duplicate-id` finding is about a copy that is not indexed: the first copy read (a rejected one
- * aside) is the one indexed, so when the file holds one copy more than it has such findings, the
- * indexed one is its first and the findings are about the copies after it; otherwise about its
- * copies from the first. Any other finding is about the first copy.
- */
-function duplicateCopies(findings: readonly Finding[], locator: RecordFileLocator): number[] {
-  const total = new Map<string, number>();
-  for (const finding of findings) {
-    if (finding.rule === "duplicate-id" && finding.id !== null) total.set(finding.id, (total.get(finding.id) ?? 0) + 1);
-  }
-  const seen = new Map<string, number>();
-  return findings.map((finding) => {
-    if (finding.rule !== "duplicate-id" || finding.id === null) return 0;
-    const before = seen.get(finding.id) ?? 0;
-    seen.set(finding.id, before + 1);
-    const indexedHere = locator.copiesOf(finding.id) > (total.get(finding.id) ?? 0);
-    return before + (indexedHere ? 1 : 0);
-  });
 }
 
 /** The file's text as the scan parsed it; undefined when it cannot be read or is not UTF-8. */
@@ -88,22 +63,23 @@ function readRecordText(file: string): string | undefined {
 class RecordFileLocator {
   readonly #positions: JsonPositions;
   readonly #parsed: JsonReading;
-  /** An array file's records by id, in file order, built on first use. */
-  #byId: Map<unknown, RecordAt[]> | undefined;
+  /** An array file's records in file order, and the first with each id, built on first use. */
+  #records: RecordAt[] | undefined;
+  #firstById: Map<unknown, RecordAt> | undefined;
 
   constructor(text: string) {
     this.#positions = new JsonPositions(text);
     this.#parsed = tryParseJson(text);
   }
 
-  /** The line of `finding`, in the given copy of its record when the file holds its id more than once. */
-  lineOf(finding: Finding, copy = 0): number | null {
+  /** The line of `finding`, in its record. */
+  lineOf(finding: Finding): number | null {
     const positions = this.#positions;
     if ("error" in this.#parsed) {
       const at = errorOffset(positions.text, this.#parsed.error);
       return at === undefined ? null : positions.lineAt(at);
     }
-    const record = this.#record(finding.id, copy);
+    const record = this.#record(finding);
     if (record === undefined) return null;
     let located = this.#fieldOffset(record, finding.field);
     const fallback = finding.field === null ? undefined : FALLBACK_FIELDS[finding.field];
@@ -114,34 +90,30 @@ class RecordFileLocator {
     return positions.lineAt(located.offset);
   }
 
-  /** How many records of the file carry this id (1 for a one-record file). */
-  copiesOf(id: string): number {
-    const byId = this.#recordsById();
-    return byId === undefined ? 1 : (byId.get(id)?.length ?? 0);
-  }
-
-  /** The `copy`-th record with this id: the root for a one-record file. */
-  #record(id: string | null, copy: number): RecordAt | undefined {
+  /** The record `finding` is about: the root of a one-record file; in an array file, the one at its `item`, else the first with its id. */
+  #record(finding: Finding): RecordAt | undefined {
     if ("error" in this.#parsed) return undefined;
-    const byId = this.#recordsById();
-    if (byId === undefined) return { start: this.#positions.valueStart(), value: this.#parsed.value };
-    return id === null ? undefined : byId.get(id)?.[copy];
+    const records = this.#arrayRecords();
+    if (records === undefined) return { start: this.#positions.valueStart(), value: this.#parsed.value };
+    if (finding.item !== undefined) return records[finding.item];
+    if (finding.id === null) return undefined;
+    if (this.#firstById === undefined) {
+      this.#firstById = new Map();
+      for (const record of records) {
+        const id = normalisedIdOf(record.value);
+        if (!this.#firstById.has(id)) this.#firstById.set(id, record);
+      }
+    }
+    return this.#firstById.get(finding.id);
   }
 
-  /** An array file's records by id (as the normaliser reads it), built on first use; undefined for one record. */
-  #recordsById(): Map<unknown, RecordAt[]> | undefined {
+  /** An array file's records, in file order (built on first use); undefined for a one-record file. */
+  #arrayRecords(): RecordAt[] | undefined {
     if ("error" in this.#parsed || !Array.isArray(this.#parsed.value)) return undefined;
-    if (this.#byId !== undefined) return this.#byId;
+    if (this.#records !== undefined) return this.#records;
     const root: unknown[] = this.#parsed.value;
-    const byId = new Map<unknown, RecordAt[]>();
-    this.#positions.items(this.#positions.valueStart()).forEach((start, i) => {
-      const id = normalisedIdOf(root[i]);
-      const copies = byId.get(id);
-      if (copies === undefined) byId.set(id, [{ start, value: root[i] }]);
-      else copies.push({ start, value: root[i] });
-    });
-    this.#byId = byId;
-    return byId;
+    this.#records = this.#positions.items(this.#positions.valueStart()).map((start, i) => ({ start, value: root[i] }));
+    return this.#records;
   }
 
   /**

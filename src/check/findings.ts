@@ -1,3 +1,4 @@
+import type { ReportItems } from "../records/report-builder.js";
 import type { RunReport } from "../report.js";
 import { CONFIG_FILE } from "./content-config.js";
 import type { RuleId, Severity } from "./rules.js";
@@ -12,6 +13,12 @@ export interface Finding {
   file: string;
   /** 1-based line (NDJSON / JSONL records), null for a whole `.json` file or a folder-wide finding. */
   line: number | null;
+  /**
+   * The record's position in its `.json` file when that file holds an array of records (0-based);
+   * absent otherwise. Not part of any output: it tells the line finder which copy of an id the
+   * finding is about (`finding-lines.ts`).
+   */
+  item?: number;
   id: string | null;
   field: string | null;
   message: string;
@@ -19,30 +26,45 @@ export interface Finding {
 
 /**
  * The report's rejections, field warnings and duplicate ids as findings, followed by `lints` (the
- * content lints' findings and configuration errors, already carrying their severities).
+ * content lints' findings and configuration errors, already carrying their severities). `items`:
+ * where the report entries' records sit in array files, as the check that made the report noted.
  */
-export function findingsOf(report: RunReport, lints: readonly Finding[] = []): Finding[] {
+export function findingsOf(report: RunReport, lints: readonly Finding[] = [], items?: ReportItems): Finding[] {
   const findings: Finding[] = [];
+  const positioned = (entry: object, finding: Finding): Finding => {
+    const item = items?.of(entry);
+    return item === undefined ? finding : { ...finding, item };
+  };
   for (const r of report.rejected) {
     // `check` reports the configuration file's errors among the rejections, as a record's.
-    findings.push({ rule: r.file === CONFIG_FILE ? "invalid-config" : "rejected-record", severity: "error", ...r });
+    const rule = r.file === CONFIG_FILE ? "invalid-config" : "rejected-record";
+    findings.push(positioned(r, { rule, severity: "error", ...r }));
   }
   for (const d of report.duplicates) {
-    findings.push({
-      rule: "duplicate-id",
-      severity: "warning",
-      file: d.file,
-      line: null,
-      id: d.id,
-      field: "id",
-      message: `also in ${d.kept}, which is used; this copy is not indexed`,
-    });
+    findings.push(
+      positioned(d, {
+        rule: "duplicate-id",
+        severity: "warning",
+        file: d.file,
+        line: null,
+        id: d.id,
+        field: "id",
+        message: `also in ${d.kept}, which is used; this copy is not indexed`,
+      }),
+    );
   }
   for (const w of report.warnings) {
-    findings.push({ rule: "invalid-field", severity: "warning", ...w });
+    findings.push(positioned(w, { rule: "invalid-field", severity: "warning", ...w }));
   }
   findings.push(...lints);
   return findings;
+}
+
+/** A finding as the report's `lints` and the outputs show it: without its array position. */
+export function withoutItem(finding: Finding): Finding {
+  if (finding.item === undefined) return finding;
+  const { item: _item, ...shown } = finding;
+  return shown;
 }
 
 /** What decides `check`'s exit status besides rejections: `--strict` and `--max-warnings N`. */

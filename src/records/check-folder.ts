@@ -7,7 +7,7 @@ import type { CheckOutcome } from "./check-outcome.js";
 import { CheckPool } from "./check-pool.js";
 import { startCheckWorker, takePrestartedWorker, worthWorkers } from "./check-workers-start.js";
 import { findRecordFiles, type IgnoredEntry } from "./find-files.js";
-import { addToReport } from "./report-builder.js";
+import { addToReport, type ReportItems } from "./report-builder.js";
 import { resolveDuplicate, scanWithProgress, type ScanOutcome, type ScanProgress } from "./scan-folder.js";
 
 /**
@@ -19,19 +19,21 @@ class CheckBook<Outcome extends CheckOutcome> {
   // Pinned related posts that cannot be listed are warned about once every record is known.
   readonly #pins = new PinnedIdCheck();
   readonly #observe: ((outcome: Outcome) => void) | undefined;
+  readonly #items: ReportItems | undefined;
 
-  constructor(observe: ((outcome: Outcome) => void) | undefined) {
+  constructor(observe: ((outcome: Outcome) => void) | undefined, items?: ReportItems) {
     this.#observe = observe;
+    this.#items = items;
   }
 
   take(outcome: Outcome): void {
-    addToReport(this.report, outcome);
+    addToReport(this.report, outcome, this.#items);
     this.#pins.note(outcome);
     this.#observe?.(outcome);
   }
 
   finish(ignored: readonly IgnoredEntry[]): RunReport {
-    this.report.warnings.push(...this.#pins.warnings());
+    this.report.warnings.push(...this.#pins.warnings(this.#items));
     this.report.ignored.push(...ignored);
     return this.report;
   }
@@ -59,6 +61,8 @@ export interface ParallelCheckOptions {
   onProgress?: (progress: ScanProgress) => void;
   /** Every outcome, in path order, duplicates resolved (the slim kind: {@link CheckOutcome}). */
   observe?: (outcome: CheckOutcome) => void;
+  /** Learns where the record of each rejection, duplicate and warning of the report sits in its array file. */
+  items?: ReportItems;
   /**
    * Worker threads. Default: one (with the main thread, both cores) when the folder is large
    * enough to repay its start-up ({@link worthWorkers}), none for a small one. A number is used
@@ -96,7 +100,7 @@ export async function checkFolderInParallel(dir: string, options: ParallelCheckO
       workers = [];
     }
     pool = new CheckPool(dir, workers);
-    const book = new CheckBook(observe);
+    const book = new CheckBook(observe, options.items);
     const progress: ScanProgress = { totalFiles: files.length, doneFiles: 0, records: 0 };
     onProgress?.(progress);
     const owners = new Map<string, string>();

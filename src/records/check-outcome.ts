@@ -38,7 +38,7 @@ export type CheckOutcome =
         | { kind: "excluded"; id: string; reason: ExclusionReason; warnings: FieldProblem[] }
       ))
   | Extract<RecordOutcome, { kind: "rejected" }>
-  | { kind: "duplicate"; id: string; file: string; line: number | null; kept: string };
+  | { kind: "duplicate"; id: string; file: string; line: number | null; item: number | null; kept: string };
 
 /**
  * One record's outcome cut down to what `check` reads of it, so that outcomes waiting for an
@@ -47,10 +47,10 @@ export type CheckOutcome =
  */
 export function slimOutcome(outcome: RecordOutcome, facts: boolean): CheckOutcome {
   if (outcome.kind === "rejected") return outcome;
-  const { file, line, id, warnings } = outcome;
+  const { file, line, item, id, warnings } = outcome;
   return outcome.kind === "indexed"
-    ? { kind: "indexed", file, line, id, record: factsOf(outcome.record, facts), warnings }
-    : { kind: "excluded", file, line, id, reason: outcome.reason, warnings };
+    ? { kind: "indexed", file, line, item, id, record: factsOf(outcome.record, facts), warnings }
+    : { kind: "excluded", file, line, item, id, reason: outcome.reason, warnings };
 }
 
 /** {@link RecordFacts} of a record: fields left out when the record has none, as in the record. */

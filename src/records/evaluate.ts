@@ -4,10 +4,15 @@ import { normaliseRecord } from "./normalise.js";
 import { validateRecord, type FieldProblem } from "./validate.js";
 import { isPlainObject } from "./normalise-values.js";
 
-/** Where a record was read: the file relative to the content folder, and its line for NDJSON. */
+/**
+ * Where a record was read: the file relative to the content folder, its line for NDJSON (1-based),
+ * and its position in a `.json` file holding an array of records (0-based; null otherwise), which
+ * tells apart two copies of an id in one file.
+ */
 export interface RecordLocation {
   file: string;
   line: number | null;
+  item: number | null;
 }
 
 /** What one exported record turned into, before duplicate ids across files are resolved. */
@@ -31,20 +36,20 @@ export type RecordOutcome = RecordLocation &
  * is a generic property copy, and this runs for every record of every pass.
  */
 export function evaluateRecord(raw: unknown, location: RecordLocation): RecordOutcome {
-  const { file, line } = location;
+  const { file, line, item } = location;
   const normalised = normaliseRecord(raw);
   const validation = validateRecord(normalised);
   if (!validation.ok) {
     const { field, message } = validation.problem;
     const id = readableId(normalised);
-    return { file, line, kind: "rejected", id, field: field === "" ? null : field, message, scope: "record" };
+    return { file, line, item, kind: "rejected", id, field: field === "" ? null : field, message, scope: "record" };
   }
   const { record, warnings } = validation;
   const classification = classifyRecord(record);
   if (classification.status === "excluded") {
-    return { file, line, kind: "excluded", id: record.id, reason: classification.reason, record, warnings };
+    return { file, line, item, kind: "excluded", id: record.id, reason: classification.reason, record, warnings };
   }
-  return { file, line, kind: "indexed", id: record.id, record, warnings };
+  return { file, line, item, kind: "indexed", id: record.id, record, warnings };
 }
 
 /** The id a record was meant to have, when one can be read, so the editor can find a rejected one. */

@@ -44,6 +44,7 @@ export class OutcomeEncoder {
     this.#push(kind);
     this.#push(this.#string(outcome.file));
     this.#push(outcome.line ?? NONE);
+    this.#push(outcome.item ?? NONE);
     if (outcome.kind === "rejected") {
       this.#push(this.#maybe(outcome.id));
       this.#push(this.#maybe(outcome.field));
@@ -166,20 +167,22 @@ export class OutcomeDecoder {
     const file = this.#string();
     const lineCode = this.#code();
     const line = lineCode === NONE ? null : lineCode;
+    const itemCode = this.#code();
+    const item = itemCode === NONE ? null : itemCode;
     if (kind === REJECTED) {
       const id = this.#maybe() ?? null;
       const field = this.#maybe() ?? null;
       const message = this.#string();
       const scope = this.#code() === 0 ? "file" : "record";
-      return { kind: "rejected", file, line, id, field, message, scope };
+      return { kind: "rejected", file, line, item, id, field, message, scope };
     }
     const id = this.#string();
     const warnings = this.#warnings();
     if (kind === EXCLUDED) {
       const reason = this.#string() as Extract<CheckOutcome, { kind: "excluded" }>["reason"];
-      return { kind: "excluded", file, line, id, reason, warnings };
+      return { kind: "excluded", file, line, item, id, reason, warnings };
     }
-    return { kind: "indexed", file, line, id, record: this.#facts(), warnings };
+    return { kind: "indexed", file, line, item, id, record: this.#facts(), warnings };
   }
 
   /** The record's facts ({@link RecordFacts}), as the encoder wrote them. */

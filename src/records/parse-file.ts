@@ -3,13 +3,14 @@ import { readIdFromBrokenText } from "./broken-text-id.js";
 
 /**
  * One value read from a record file: a parsed JSON value, or why the text could not be read.
- * A failure's `scope` says what it stands for: `file` (a `.json` file that does not parse, a file
- * that cannot be read: every record it held) or `record` (one NDJSON line, whose `id` is read
- * from the broken text when it can be).
+ * `line` is an NDJSON record's (1-based); `item` a record's position in a `.json` file holding an
+ * array of them (0-based), null otherwise. A failure's `scope` says what it stands for: `file` (a
+ * `.json` file that does not parse, a file that cannot be read: every record it held) or `record`
+ * (one NDJSON line, whose `id` is read from the broken text when it can be).
  */
 export type ParsedEntry =
-  | { line: number | null; value: unknown }
-  | { line: number | null; error: string; scope: "file" | "record"; id: string | null };
+  | { line: number | null; item: number | null; value: unknown }
+  | { line: number | null; item: null; error: string; scope: "file" | "record"; id: string | null };
 
 const BOM = "\uFEFF";
 const utf8 = new TextDecoder("utf-8", { fatal: true });
@@ -29,8 +30,8 @@ export function parseWholeFile(bytes: Uint8Array): ParsedEntry[] {
   if (text === undefined) return [fileFailure(null, "not valid UTF-8 text")];
   const parsed = tryParseJson(text);
   if ("error" in parsed) return [fileFailure(null, `not valid JSON: ${parsed.error}`)];
-  if (!Array.isArray(parsed.value)) return [{ line: null, value: parsed.value }];
-  return parsed.value.map((value: unknown): ParsedEntry => ({ line: null, value }));
+  if (!Array.isArray(parsed.value)) return [{ line: null, item: null, value: parsed.value }];
+  return parsed.value.map((value: unknown, item: number): ParsedEntry => ({ line: null, item, value }));
 }
 
 /** A `*.json` file's bytes as the text {@link parseWholeFile} parses (its BOM dropped); undefined when not UTF-8. */
@@ -59,7 +60,7 @@ export function parseLine(bytes: Uint8Array, line: number): ParsedEntry | undefi
   const parsed = tryParseJson(content);
   return "error" in parsed
     ? lineFailure(line, `not valid JSON: ${parsed.error}`, content)
-    : { line, value: parsed.value };
+    : { line, item: null, value: parsed.value };
 }
 
 /** A file that could not be opened or read (from `line` on, when some lines were read). */
@@ -68,12 +69,12 @@ export function readFailure(error: unknown, line: number | null): ParsedEntry {
 }
 
 function fileFailure(line: number | null, error: string): ParsedEntry {
-  return { line, error, scope: "file", id: null };
+  return { line, item: null, error, scope: "file", id: null };
 }
 
 /** A broken line stands for its own record only: the id is read from what was written of it. */
 function lineFailure(line: number, error: string, text: string): ParsedEntry {
-  return { line, error, scope: "record", id: readIdFromBrokenText(text) };
+  return { line, item: null, error, scope: "record", id: readIdFromBrokenText(text) };
 }
 
 function stripBom(text: string): string {

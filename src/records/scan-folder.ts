@@ -9,7 +9,8 @@ import type { CheckOutcome } from "./check-outcome.js";
 
 /** A record outcome once duplicate ids are resolved: a later file's copy of a seen id is a duplicate. */
 export type ScanOutcome =
-  RecordOutcome | { kind: "duplicate"; id: string; file: string; line: number | null; kept: string };
+  | RecordOutcome
+  | { kind: "duplicate"; id: string; file: string; line: number | null; item: number | null; kept: string };
 
 export type ScanEvent =
   | { type: "listed"; files: string[]; ignored: IgnoredEntry[] }
@@ -63,13 +64,14 @@ export function outcomeOf(entry: ParsedEntry, file: string, aliases: AliasTable)
       kind: "rejected",
       file,
       line: entry.line,
+      item: entry.item,
       id: entry.id,
       field: null,
       message: entry.error,
       scope: entry.scope,
     };
   }
-  const outcome = evaluateRecord(entry.value, { file, line: entry.line });
+  const outcome = evaluateRecord(entry.value, { file, line: entry.line, item: entry.item });
   if (!aliases.empty && outcome.kind !== "rejected") applyAliases(outcome.record, aliases);
   return outcome;
 }
@@ -88,7 +90,8 @@ export function resolveDuplicate<Outcome extends RecordOutcome | Exclude<CheckOu
     owners.set(outcome.id, outcome.file);
     return outcome;
   }
-  return { kind: "duplicate", id: outcome.id, file: outcome.file, line: outcome.line, kept: owner };
+  const { id, file, line, item } = outcome;
+  return { kind: "duplicate", id, file, line, item, kept: owner };
 }
 
 /** How far a scan has got, after each file. */

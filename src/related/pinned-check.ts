@@ -1,5 +1,6 @@
 import type { RunReport } from "../report.js";
 import type { CheckOutcome } from "../records/check-outcome.js";
+import type { ReportItems } from "../records/report-builder.js";
 
 /** A warning of the run report. */
 type Warning = RunReport["warnings"][number];
@@ -8,6 +9,7 @@ type Warning = RunReport["warnings"][number];
 interface Pins {
   readonly file: string;
   readonly line: number | null;
+  readonly item: number | null;
   readonly id: string;
   readonly pinned: readonly string[];
 }
@@ -33,7 +35,10 @@ export class PinnedIdCheck {
         const meta = outcome.record.meta;
         if (meta.flags?.no_related === true) this.#keptOut.add(outcome.id);
         const pinned = meta.related?.pinned ?? [];
-        if (pinned.length > 0) this.#pins.push({ file: outcome.file, line: outcome.line, id: outcome.id, pinned });
+        if (pinned.length > 0) {
+          const { file, line, item, id } = outcome;
+          this.#pins.push({ file, line, item, id, pinned });
+        }
         break;
       }
       case "excluded":
@@ -47,20 +52,22 @@ export class PinnedIdCheck {
     }
   }
 
-  /** One warning per pinned id that cannot be listed, in scan order. */
-  warnings(): Warning[] {
+  /** One warning per pinned id that cannot be listed, in scan order; `items` learns where each one's record sits in an array file. */
+  warnings(items?: ReportItems): Warning[] {
     const warnings: Warning[] = [];
-    for (const { file, line, id, pinned } of this.#pins) {
+    for (const { file, line, item, id, pinned } of this.#pins) {
       for (const [position, pinnedId] of pinned.entries()) {
         const problem = this.#problemWith(pinnedId, id);
         if (problem === undefined) continue;
-        warnings.push({
+        const warning = {
           file,
           line,
           id,
           field: `meta.related.pinned.${position}`,
           message: `pinned post ${JSON.stringify(pinnedId)} ${problem}; it is left out of the related list`,
-        });
+        };
+        warnings.push(warning);
+        items?.note(warning, item);
       }
     }
     return warnings;

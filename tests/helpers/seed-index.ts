@@ -24,7 +24,7 @@ export async function seedIndex(client: MeiliClient, uid: string, records: reado
   const documents: SearchDocument[] = [];
   const leftOut: string[] = [];
   records.forEach((raw, position) => {
-    const outcome = evaluateRecord(raw, { file: "seed.ndjson", line: position + 1 });
+    const outcome = evaluateRecord(raw, { file: "seed.ndjson", line: position + 1, item: null });
     if (outcome.kind === "indexed") documents.push(toSearchDocument(outcome.record, "seed.ndjson"));
     else leftOut.push(outcome.id ?? `#${position}`);
   });

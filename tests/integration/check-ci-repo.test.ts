@@ -254,6 +254,36 @@ describe("check as a content repository's CI gate (tests/fixtures/ci-repo)", () 
     expect(report.rejected.map((r: { line: unknown }) => r.line)).toEqual([null, null]);
   });
 
+  test("one id several times in an array file: each annotation points at the copy it is about", async () => {
+    const copy = (title: string, extra = "") =>
+      `  {"id": "d", "title": "${title}", "meta": {"revision": {"status": "reviewed"}${extra}}}`;
+    const arrayFile = [
+      "[",
+      '  {"id": "d", "meta": {"revision": {"status": "reviewed"}}},', // 2: no title, rejected
+      `${copy("one", ', "view_count": "lots"')},`, // 3: indexed, with an invalid field
+      `${copy("two")},`, // 4: a duplicate
+      copy("three"), // 5: a duplicate
+      "]",
+    ].join("\n");
+    const dir = await makeContentDir({ "posts.json": arrayFile });
+    const result = await runCli(["check", dir, "--root", dir, "--format", "github", "--lint"]);
+    const commands = result.stdout.split("\n").filter((line) => line.startsWith("::"));
+    const where = (rule: string) =>
+      commands.filter((line) => line.includes(`(${rule})`)).map((line) => /,line=(\d+),/.exec(line)?.[1]);
+    expect(where("rejected-record")).toEqual(["2"]);
+    expect(where("duplicate-id")).toEqual(["4", "5"]);
+    expect(where("invalid-field")).toEqual(["3"]);
+    // The one indexed copy is the post the lints read: its missing summary is on its own line.
+    expect(
+      commands.filter((line) => line.includes("meta.summary is missing")).map((line) => /,line=(\d+),/.exec(line)?.[1]),
+    ).toEqual(["3"]);
+    // The report's lint findings show no array position: the contract's fields only.
+    const report = JSON.parse((await runCli(["check", dir, "--json", "--lint"])).stdout);
+    expect(report.lints.length).toBeGreaterThan(0);
+    for (const lint of report.lints)
+      expect(Object.keys(lint).sort()).toEqual(["field", "file", "id", "line", "message", "rule", "severity"]);
+  });
+
   test("an invalid postindex.config.json is reported like a record: rejected with file, line and field; exit 1", async () => {
     const config = JSON.stringify({ aliases: { tools: { k8s: 8 } } }, null, 2);
     const dir = await makeContentDir({ "postindex.config.json": config, "a.json": JSON.stringify(makePost("a")) });

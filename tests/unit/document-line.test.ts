@@ -9,7 +9,7 @@ import { EXAMPLE_RECORDS_DIR, makePost, readExampleRecord } from "../helpers/rec
 const CONTENT_DIR = path.resolve(EXAMPLE_RECORDS_DIR, "../../../content");
 
 function documentOf(raw: unknown, file = "posts/a.json"): SearchDocument {
-  const outcome = evaluateRecord(raw, { file, line: null });
+  const outcome = evaluateRecord(raw, { file, line: null, item: null });
   if (outcome.kind !== "indexed") throw new Error(`not indexed: ${JSON.stringify(outcome)}`);
   return toSearchDocument(outcome.record, outcome.file);
 }
@@ -55,7 +55,7 @@ describe("documentLine: the NDJSON line a document is sent as", () => {
   test("is byte for byte the document with its stamp for every indexed record of the example content", () => {
     let indexed = 0;
     for (const raw of exampleContentRecords()) {
-      const outcome = evaluateRecord(raw, { file: "content/x.ndjson", line: 1 });
+      const outcome = evaluateRecord(raw, { file: "content/x.ndjson", line: 1, item: null });
       if (outcome.kind !== "indexed") continue;
       indexed += 1;
       const document = toSearchDocument(outcome.record, outcome.file);

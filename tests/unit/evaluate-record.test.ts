@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import { evaluateRecord, toSearchDocument, type RecordOutcome } from "../../src/index.js";
 import { makeRecord, readExampleRecord } from "../helpers/records.js";
 
-const at = { file: "posts.ndjson", line: 3 };
+const at = { file: "posts.ndjson", line: 3, item: null };
 
 function indexed(raw: unknown): Extract<RecordOutcome, { kind: "indexed" }> {
   const outcome = evaluateRecord(raw, at);

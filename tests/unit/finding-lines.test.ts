@@ -80,30 +80,22 @@ describe("withJsonLines", () => {
     expect(located?.line).toBe(line);
   });
 
-  it("a duplicate id: the findings point at the copies that are not indexed", async () => {
+  it("one id several times in an array file: each finding at the copy its position names", async () => {
     const record = (id: string, title: string) => `  { "id": "${id}", "title": "${title}" }`;
     const dir = await makeContentDir({
-      // The first copy of "d" is indexed; the second and third are duplicates.
       "here.json": [
         "[",
-        `${record("d", "one")},`,
-        `${record("x", "x")},`,
-        `${record("d", "two")},`,
-        record("d", "three"),
+        `${record("d", "one")},`, // 2, item 0
+        `${record("x", "x")},`, // 3, item 1
+        `${record("d", "two")},`, // 4, item 2
+        record("d", "three"), // 5, item 3
         "]",
       ].join("\n"),
-      // "e" is indexed from another file: both copies here are duplicates.
-      "there.json": ["[", `${record("e", "one")},`, record("e", "two"), "]"].join("\n"),
     });
-    const duplicate = (file: string, id: string): Finding => ({ ...finding(file, id, "id"), rule: "duplicate-id" });
-    const located = withJsonLines(dir, [
-      duplicate("here.json", "d"),
-      finding("here.json", "d", "title"),
-      duplicate("here.json", "d"),
-      duplicate("there.json", "e"),
-      duplicate("there.json", "e"),
-    ]);
-    expect(located.map((f) => f.line)).toEqual([4, 2, 5, 2, 3]);
+    const at = (item: number, field: string): Finding => ({ ...finding("here.json", "d", field), item });
+    const located = withJsonLines(dir, [at(2, "id"), at(0, "title"), at(3, "title"), finding("here.json", "d", "id")]);
+    // Without a position, the first copy with the id.
+    expect(located.map((f) => f.line)).toEqual([4, 2, 5, 2]);
   });
 
   it("a file that does not parse: the line of the error; NDJSON and lined findings are left as they are", async () => {

@@ -17,7 +17,7 @@ import { classifyRecord } from "../../src/records/classify.js";
 import { recordSchema } from "../../src/records/schema.js";
 import { hostileRecord, jsonText, jsonTree, SEED } from "../helpers/hostile.js";
 
-const at = { file: "posts.ndjson", line: 1 };
+const at = { file: "posts.ndjson", line: 1, item: null };
 
 /** Whether some text in `value` holds a lone UTF-16 surrogate, which Meilisearch's JSON parser refuses. */
 function holdsLoneSurrogate(value: unknown): boolean {

@@ -98,10 +98,12 @@ describe("RecordFileReader", () => {
     await mkdir(path.join(dir, "folder.json"));
     const reader = new RecordFileReader();
     expect(reader.open(path.join(dir, "gone.json"), false)).toBeUndefined();
-    expect(reader.next()).toEqual([{ line: null, error: "cannot read the file (ENOENT)", scope: "file", id: null }]);
+    expect(reader.next()).toEqual([
+      { line: null, item: null, error: "cannot read the file (ENOENT)", scope: "file", id: null },
+    ]);
     expect(reader.next()).toBeUndefined();
     expect(readBatches(reader, path.join(dir, "folder.json"), true)).toEqual([
-      [{ line: null, error: "cannot read the file (EISDIR)", scope: "file", id: null }],
+      [{ line: null, item: null, error: "cannot read the file (EISDIR)", scope: "file", id: null }],
     ]);
     expect(readBatches(reader, path.join(dir, "ok.json"), false).map(idsOf)).toEqual([["ok"]]);
   });
@@ -139,6 +141,7 @@ describe("scanWithProgress over many files", () => {
       id: "post-0",
       file: "1/zz.ndjson",
       line: 1,
+      item: null,
       kept: "0/000.json",
     });
   });

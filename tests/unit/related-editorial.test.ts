@@ -11,7 +11,7 @@ import { post } from "../helpers/seed-index.js";
 
 /** The search document of an indexed record (fails the test when it is not indexed). */
 function documentOf(raw: unknown): SearchDocument {
-  const outcome = evaluateRecord(raw, { file: "t.json", line: null });
+  const outcome = evaluateRecord(raw, { file: "t.json", line: null, item: null });
   if (outcome.kind !== "indexed") throw new Error(`not indexed: ${JSON.stringify(outcome)}`);
   return toSearchDocument(outcome.record, "t.json");
 }
@@ -96,7 +96,7 @@ describe("meta.related in every spelling", () => {
       [{ related: { excluded: [["b"]] } }, "meta.related.excluded.0"],
     ];
     for (const [meta, field] of unreadable) {
-      const outcome = evaluateRecord(withMeta(meta), { file: "t.json", line: 3 });
+      const outcome = evaluateRecord(withMeta(meta), { file: "t.json", line: 3, item: null });
       const warned = outcome.kind === "indexed" ? outcome.warnings.map((warning) => warning.field) : outcome.kind;
       expect({ meta, warned }).toEqual({ meta, warned: [field] });
     }
@@ -119,7 +119,11 @@ describe("the no_related flag", () => {
   });
 
   it("keeps the post indexed and searchable", () => {
-    const outcome = evaluateRecord(withMeta({ flags: { no_related: true } }), { file: "t.json", line: null });
+    const outcome = evaluateRecord(withMeta({ flags: { no_related: true } }), {
+      file: "t.json",
+      line: null,
+      item: null,
+    });
     expect(outcome.kind).toBe("indexed");
   });
 });
