@@ -12,6 +12,8 @@ interface Site {
   line: number | null;
   item: number | null;
   id: string;
+  /** Set where the post's scenario is its outline's context (it has no payload scenario). */
+  scenarioInOutline?: boolean;
 }
 
 /** One value of a facet (or entity name of a type) across the folder: how many posts use it, and the first few. */
@@ -30,10 +32,12 @@ const FIELD_OF_FACET: Record<Facet, string> = {
   stack: "meta.stack",
   tools: "meta.tools",
   difficulty: "meta.difficulty",
-  // Or `meta.ai_outline.context`, the contract's fallback, where a post has no payload scenario.
+  // Or OUTLINE_SCENARIO_FIELD, the contract's fallback, for a post without a payload scenario.
   scenario: "meta.payload.scenario",
   code_language: "meta.code_language",
 };
+/** Where a post's scenario is written when it has no payload scenario. */
+const OUTLINE_SCENARIO_FIELD = "meta.ai_outline.context";
 
 const FIELD_OF_RECOMMENDED: Record<RecommendableField, string> = {
   summary: "meta.summary",
@@ -104,8 +108,16 @@ export class ContentLints {
       if (facet === "stack" || facet === "tools") {
         const list = meta[facet];
         if (list !== undefined) for (const value of list) count(uses, value, site);
+      } else if (facet === "scenario") {
+        const value = scenarioOf(meta);
+        if (value === null) continue;
+        count(
+          uses,
+          value,
+          meta.payload?.scenario === undefined ? { ...copySite(site), scenarioInOutline: true } : site,
+        );
       } else {
-        const value = facet === "scenario" ? (scenarioOf(meta) ?? undefined) : meta[facet];
+        const value = meta[facet];
         if (value !== undefined) count(uses, value, site);
       }
     }
@@ -159,7 +171,7 @@ export class ContentLints {
       file: site.file,
       line: site.line,
       id: site.id,
-      field,
+      field: field === FIELD_OF_FACET.scenario && site.scenarioInOutline === true ? OUTLINE_SCENARIO_FIELD : field,
       message,
     };
     if (site.item !== null) finding.item = site.item;
@@ -274,7 +286,9 @@ function count(uses: Map<string, ValueUse>, value: string, site: Site): ValueUse
 }
 
 function copySite(site: Site): Site {
-  return { file: site.file, line: site.line, item: site.item, id: site.id };
+  const copy: Site = { file: site.file, line: site.line, item: site.item, id: site.id };
+  if (site.scenarioInOutline === true) copy.scenarioInOutline = true;
+  return copy;
 }
 
 function describeUse(use: ValueUse): string {

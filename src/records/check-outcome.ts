@@ -19,8 +19,9 @@ export interface RecordFacts {
   intro?: string | undefined;
   meta: Pick<Meta, "summary" | "stack" | "tools" | "difficulty" | "code_language" | "entities"> & {
     revision: Pick<Meta["revision"], "last_reviewed">;
-    /** A worker sends the scenario {@link scenarioOf} reads (perhaps from the outline) as `payload.scenario`. */
+    /** The scenario {@link scenarioOf} reads: the payload's, or where there is none the outline's context. */
     payload?: Pick<NonNullable<Meta["payload"]>, "scenario"> | undefined;
+    ai_outline?: Pick<NonNullable<Meta["ai_outline"]>, "context"> | undefined;
     flags?: Pick<NonNullable<Meta["flags"]>, "no_related"> | undefined;
     related?: Pick<NonNullable<Meta["related"]>, "pinned"> | undefined;
   };
@@ -69,8 +70,9 @@ function factsOf(record: ArticleRecord, all: boolean): RecordFacts {
   if (meta.code_language !== undefined) slim.code_language = meta.code_language;
   if (meta.entities !== undefined) slim.entities = meta.entities;
   if (meta.revision.last_reviewed !== undefined) slim.revision.last_reviewed = meta.revision.last_reviewed;
-  const scenario = scenarioOf(meta);
-  if (scenario !== null) slim.payload = { scenario };
+  const scenario = meta.payload?.scenario;
+  if (scenario !== undefined) slim.payload = { scenario };
+  else if (scenarioOf(meta) !== null) slim.ai_outline = { context: meta.ai_outline?.context };
   return facts;
 }
 

@@ -68,7 +68,10 @@ export class OutcomeEncoder {
     this.#push(meta.summary === undefined ? NONE : this.#string(standIn(meta.summary)));
     this.#push(this.#maybe(meta.difficulty));
     this.#push(this.#maybe(meta.code_language));
-    this.#push(this.#maybe(meta.payload?.scenario));
+    // The scenario as `scenarioOf` reads it: the payload's, else the outline's context.
+    const scenario = meta.payload?.scenario;
+    this.#push(this.#maybe(scenario));
+    this.#push(scenario === undefined ? this.#maybe(meta.ai_outline?.context) : NONE);
     this.#push(this.#maybe(meta.revision.last_reviewed));
     this.#list(meta.stack);
     this.#list(meta.tools);
@@ -204,6 +207,8 @@ export class OutcomeDecoder {
     if (codeLanguage !== undefined) meta.code_language = codeLanguage;
     const scenario = this.#maybe();
     if (scenario !== undefined) meta.payload = { scenario };
+    const context = this.#maybe();
+    if (context !== undefined) meta.ai_outline = { context };
     const lastReviewed = this.#maybe();
     if (lastReviewed !== undefined) meta.revision.last_reviewed = lastReviewed;
     const stack = this.#list();

@@ -40,6 +40,8 @@ function plantedFolder(): Record<string, string> {
     if (n === 13) meta["flags"] = { noindex: true };
     if (n === 21) meta["related"] = { pinned: ["p-022", "ghost", "p-007"] };
     if (n === 42) meta["tools"] = ["gti"];
+    // Scenarios written only in the outline, spread over the folder so that both threads read some.
+    if (n % 20 === 5) meta["ai_outline"] = { context: `Outline scenario ${n}` };
     files[`posts/${postId(n)}.json`] = JSON.stringify(makePost(postId(n), {}, meta));
   }
   return files;
@@ -127,6 +129,12 @@ describe("check on two threads", () => {
     ]);
     const once = findings.filter((finding) => finding.rule === "single-use-value" && finding.field === "meta.tools");
     expect(once.map((finding) => finding.id)).toEqual(["p-042"]);
+    // A scenario read from the outline counts on either thread, and its findings name the outline.
+    const scenarios = findings.filter((finding) => finding.rule === "single-use-value" && finding.id?.startsWith("p-"));
+    const outlined = Array.from({ length: POSTS / 20 }, (_, k) => postId(20 * k + 5));
+    expect(scenarios.filter((finding) => finding.field === "meta.ai_outline.context").map((f) => f.id)).toEqual(
+      outlined,
+    );
   });
 
   test("a worker that finished loading before the pool existed still takes its share of the files", async () => {
