@@ -3,6 +3,7 @@ import { EXIT, portOption, withReportOptions, type ReportOptions } from "./optio
 import { withCheckOptions, type CheckOptions } from "./check-options.js";
 import { withRelatedOptions, type RelatedCommandOptions } from "./related-options.js";
 import { prestartCheckWorker } from "../src/records/check-workers-start.js";
+import { packageVersion } from "../src/project-paths.js";
 
 // Each command's module is imported when that command runs, so `check` does not load the
 // Meilisearch client, the logger or the API (express, prom-client): ~0.3 s of its start-up.
@@ -29,6 +30,7 @@ const runRelated = async (dir: string | undefined, options: RelatedCommandOption
 export function buildProgram(exit: (status: number) => void): Command {
   const program = new Command("postindex")
     .description("Full-text search and related posts for article sites, on Meilisearch")
+    .version(packageVersion(), "-V, --version", "print postindex's version")
     .exitOverride()
     .showHelpAfterError();
   withCheckOptions(

@@ -56,5 +56,5 @@ export { relatedForDocument, relatedForEntities, type RelatedAnswer } from "./re
 
 // Logging, paths, small helpers
 export { createLogger, type Logger } from "./logger.js";
-export { EXAMPLE_CONTENT_DIR, PROJECT_ROOT } from "./project-paths.js";
+export { EXAMPLE_CONTENT_DIR, packageVersion, PROJECT_ROOT } from "./project-paths.js";
 export { tryParseJson } from "./text/parse-json.js";

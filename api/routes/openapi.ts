@@ -1,17 +1,8 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { Router } from "express";
-import { PROJECT_ROOT } from "../../src/index.js";
+import { packageVersion } from "../../src/index.js";
 import type { ApiContext } from "../context.js";
 import { buildOpenApiDocument } from "../openapi.js";
 import { sendCacheable } from "../respond.js";
-
-function packageVersion(): string {
-  const { version } = JSON.parse(readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8")) as {
-    version?: unknown;
-  };
-  return typeof version === "string" ? version : "0.0.0";
-}
 
 /** `GET /openapi.json`: the API described, built once from the zod schemas. */
 export function openApiRoutes(context: ApiContext): Router {

@@ -1,5 +1,5 @@
 // Straight from their modules, not the core's index: that would load the Meilisearch client and the logger, which `check` never uses.
-import { appendFile, readFile, writeFile } from "node:fs/promises";
+import { appendFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { CommanderError } from "commander";
 import { checkFolderInParallel } from "../../src/records/check-folder.js";
@@ -10,7 +10,7 @@ import { findingsOf, gate, withoutItem, type Finding, type GateResult } from "..
 import { annotationMessage, githubAnnotations, stepSummary } from "../../src/check/github.js";
 import { junitXml } from "../../src/check/junit.js";
 import { sarifLog } from "../../src/check/sarif.js";
-import { PROJECT_ROOT } from "../../src/project-paths.js";
+import { packageVersion } from "../../src/project-paths.js";
 import { ReportItems } from "../../src/records/report-builder.js";
 import type { RunReport } from "../../src/report.js";
 import type { CheckFormat, CheckOptions } from "../check-options.js";
@@ -122,7 +122,7 @@ export async function runCheck(dir: string, options: CheckOptions): Promise<numb
     const text =
       format === "junit"
         ? junitXml({ suite: title, files: filesOf(report), findings, result, pathOf, seconds })
-        : `${JSON.stringify(sarifLog({ findings, pathOf, version: await ownVersion() }), null, 2)}\n`;
+        : `${JSON.stringify(sarifLog({ findings, pathOf, version: packageVersion() }), null, 2)}\n`;
     await writeFile(file, text, "utf8");
   }
   const jsonReport: RunReport & { lints?: Finding[] } = lintsOn
@@ -166,10 +166,4 @@ function filesOf(report: RunReport): string[] {
   }
   if (report.ignored.some((entry) => entry.file === CONFIG_FILE)) files.add(CONFIG_FILE);
   return [...files];
-}
-
-async function ownVersion(): Promise<string> {
-  const text = await readFile(path.join(PROJECT_ROOT, "package.json"), "utf8").catch(() => "{}");
-  const version = (JSON.parse(text) as { version?: unknown }).version;
-  return typeof version === "string" ? version : "0.0.0";
 }

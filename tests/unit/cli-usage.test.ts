@@ -46,3 +46,14 @@ describe("invalid flag values are usage errors", () => {
     expect(result.stderr).toContain("--report");
   });
 });
+
+describe("postindex --version", () => {
+  test.each([["--version"], ["-V"]])("%s prints package.json's version and exits 0", async (flag) => {
+    const { version } = (await import("../../package.json", { with: { type: "json" } })).default as {
+      version: string;
+    };
+    const result = await runCli([flag]);
+    expect(result.status).toBe(0);
+    expect(result.stdout.trim()).toBe(version);
+  });
+});
