@@ -38,7 +38,10 @@ export function applyAliases(record: ArticleRecord, aliases: AliasTable): AliasR
     const scenario = scenarioFromOutline(meta.ai_outline.context);
     if (scenario !== null) {
       const meant = mapOne(scenario, facets, "scenario", replaced);
-      if (meant !== scenario) meta.payload = { ...payload, scenario: meant };
+      if (meant !== scenario) {
+        meta.payload = { ...payload, scenario: meant };
+        outlineScenarios.add(meta);
+      }
     }
   }
   if (meta.entities !== undefined && aliases.entities.size > 0) {
@@ -61,6 +64,18 @@ export function applyAliases(record: ArticleRecord, aliases: AliasTable): AliasR
     }
   }
   return replaced;
+}
+
+/**
+ * The records' `meta` whose payload scenario {@link applyAliases} set from the outline's context
+ * (the value meant by an alias written there): their lint findings name the outline, where the
+ * author wrote it.
+ */
+const outlineScenarios = new WeakSet<object>();
+
+/** Whether a record's scenario is written in its outline: no payload scenario, or one an alias set from the outline. */
+export function isScenarioInOutline(meta: Pick<ArticleRecord["meta"], "payload">): boolean {
+  return meta.payload?.scenario === undefined || outlineScenarios.has(meta);
 }
 
 function mapOne(value: string, facets: AliasTable["facets"], facet: Facet, replaced: AliasReplacement[]): string {

@@ -1,4 +1,5 @@
 import { scenarioOf } from "../document.js";
+import { isScenarioInOutline } from "./aliases.js";
 import type { Facet } from "../document-types.js";
 import type { CheckOutcome, RecordFacts } from "../records/check-outcome.js";
 import type { AliasTable, LintSettings, RecommendableField } from "./content-config.js";
@@ -12,7 +13,7 @@ interface Site {
   line: number | null;
   item: number | null;
   id: string;
-  /** Set where the post's scenario is its outline's context (it has no payload scenario). */
+  /** Set where the post's scenario is written in its outline's context (see `isScenarioInOutline`). */
   scenarioInOutline?: boolean;
 }
 
@@ -111,11 +112,7 @@ export class ContentLints {
       } else if (facet === "scenario") {
         const value = scenarioOf(meta);
         if (value === null) continue;
-        count(
-          uses,
-          value,
-          meta.payload?.scenario === undefined ? { ...copySite(site), scenarioInOutline: true } : site,
-        );
+        count(uses, value, isScenarioInOutline(meta) ? { ...copySite(site), scenarioInOutline: true } : site);
       } else {
         const value = meta[facet];
         if (value !== undefined) count(uses, value, site);

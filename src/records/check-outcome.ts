@@ -1,3 +1,4 @@
+import { isScenarioInOutline } from "../check/aliases.js";
 import { scenarioOf } from "../document.js";
 import type { ExclusionReason } from "./classify.js";
 import type { RecordLocation, RecordOutcome } from "./evaluate.js";
@@ -70,9 +71,13 @@ function factsOf(record: ArticleRecord, all: boolean): RecordFacts {
   if (meta.code_language !== undefined) slim.code_language = meta.code_language;
   if (meta.entities !== undefined) slim.entities = meta.entities;
   if (meta.revision.last_reviewed !== undefined) slim.revision.last_reviewed = meta.revision.last_reviewed;
+  // Where the author wrote it: a payload scenario that an alias set from the outline's context goes
+  // as the outline's (the value meant), so the lints' findings name the outline.
   const scenario = meta.payload?.scenario;
-  if (scenario !== undefined) slim.payload = { scenario };
-  else if (scenarioOf(meta) !== null) slim.ai_outline = { context: meta.ai_outline?.context };
+  if (scenario !== undefined) {
+    if (isScenarioInOutline(meta)) slim.ai_outline = { context: scenario };
+    else slim.payload = { scenario };
+  } else if (scenarioOf(meta) !== null) slim.ai_outline = { context: meta.ai_outline?.context };
   return facts;
 }
 

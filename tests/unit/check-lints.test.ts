@@ -4,7 +4,7 @@ import { ContentLints } from "../../src/check/content-lints.js";
 import type { Finding } from "../../src/check/findings.js";
 import { foldValue } from "../../src/check/fold-value.js";
 import { toSearchDocument } from "../../src/document.js";
-import { checkFolder } from "../../src/records/check-folder.js";
+import { checkFolder, checkFolderInParallel } from "../../src/records/check-folder.js";
 import { evaluateFile, type ScanOutcome } from "../../src/records/scan-folder.js";
 import { makeContentDir, ndjson } from "../helpers/content-dir.js";
 import { makePost } from "../helpers/records.js";
@@ -152,6 +152,25 @@ describe("content lints", () => {
     expect(of(findings, "single-use-value").map((f) => [f.id, f.message])).toEqual([
       ["d", 'scenario "legacy upgrade" is used by no other post (a typo?)'],
     ]);
+  });
+
+  test("a finding about a scenario an alias in the outline named names the outline, on one thread and on two", async () => {
+    const files = {
+      [CONFIG_FILE]: JSON.stringify({ aliases: { scenario: { "k8s move": "kubernetes move" } } }),
+      "a.json": JSON.stringify(makePost("a", {}, { ...full, ai_outline: { context: "K8s move" } })),
+      "b.json": JSON.stringify(makePost("b", {}, { ...full, payload: { scenario: "Legacy upgrade" } })),
+      "c.json": JSON.stringify(makePost("c", {}, { ...full, payload: { scenario: "Shared" } })),
+      "d.json": JSON.stringify(makePost("d", {}, { ...full, ai_outline: { context: "Shared" } })),
+    };
+    const expected = [
+      ["a", "meta.ai_outline.context", 'scenario "kubernetes move" is used by no other post (a typo?)'],
+      ["b", "meta.payload.scenario", 'scenario "legacy upgrade" is used by no other post (a typo?)'],
+    ];
+    const { dir, loaded, findings } = await lintFolder(files);
+    expect(of(findings, "single-use-value").map((f) => [f.id, f.field, f.message])).toEqual(expected);
+    const parallel = new ContentLints(loaded.config.lints, loaded.config.aliases, new Date("2026-06-01"));
+    await checkFolderInParallel(dir, { workers: 1, observe: (outcome) => parallel.observe(outcome) });
+    expect(of(parallel.finish(), "single-use-value").map((f) => [f.id, f.field, f.message])).toEqual(expected);
   });
 
   test("values used by one post only, per facet", async () => {

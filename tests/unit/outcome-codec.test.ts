@@ -1,4 +1,6 @@
 import { describe, expect, test } from "vitest";
+import { applyAliases } from "../../src/check/aliases.js";
+import { parseContentConfig } from "../../src/check/content-config.js";
 import { slimOutcome } from "../../src/records/check-outcome.js";
 import { evaluateRecord, type RecordLocation, type RecordOutcome } from "../../src/records/evaluate.js";
 import { OutcomeDecoder, OutcomeEncoder } from "../../src/records/outcome-codec.js";
@@ -71,6 +73,26 @@ describe("the outcome codec between check's threads", () => {
     expect(decoded?.kind === "indexed" && decoded.record.meta).toMatchObject({
       ai_outline: { context: "In Kubernetes" },
     });
+    expect(decoded?.kind === "indexed" && decoded.record.meta.payload).toBeUndefined();
+  });
+
+  test("a scenario an alias in the outline named crosses as the outline's, with the value meant", () => {
+    const { aliases } = parseContentConfig(
+      JSON.stringify({ aliases: { scenario: { "in k8s": "kubernetes" } } }),
+    ).config;
+    const outcome = evaluateRecord(
+      makePost("aliased", {}, { ai_outline: { context: "In K8s" } }),
+      at("x.ndjson", 6, null),
+    );
+    if (outcome.kind !== "indexed") throw new Error("the post should be indexed");
+    applyAliases(outcome.record, aliases);
+    // The record itself now carries the value meant as its payload's scenario (the document's facet).
+    expect(outcome.record.meta.payload?.scenario).toBe("kubernetes");
+    const encoder = new OutcomeEncoder(true);
+    encoder.add(outcome);
+    const [decoded] = new OutcomeDecoder(true).decode(encoder.take());
+    expect(decoded).toEqual(slimOutcome(outcome, true));
+    expect(decoded?.kind === "indexed" && decoded.record.meta).toMatchObject({ ai_outline: { context: "kubernetes" } });
     expect(decoded?.kind === "indexed" && decoded.record.meta.payload).toBeUndefined();
   });
 });
