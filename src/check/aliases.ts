@@ -12,6 +12,18 @@ export interface AliasReplacement {
 }
 
 /**
+ * The records' `meta` whose payload scenario {@link applyAliases} set from the outline's context
+ * (the value meant by an alias written there): their lint findings name the outline, where the
+ * author wrote it.
+ */
+const outlineScenarios = new WeakSet<object>();
+
+/** Whether a record's scenario is written in its outline: no payload scenario, or one an alias set from the outline. */
+export function isScenarioInOutline(meta: Pick<ArticleRecord["meta"], "payload">): boolean {
+  return meta.payload?.scenario === undefined || outlineScenarios.has(meta);
+}
+
+/**
  * Replaces, in a validated record, every facet value and entity name that is a declared alias by
  * the value meant (`k8s` → `kubernetes`), keeping lists free of duplicates in their first
  * occurrence's place, so the facets count one value and related posts share one entity.
@@ -64,18 +76,6 @@ export function applyAliases(record: ArticleRecord, aliases: AliasTable): AliasR
     }
   }
   return replaced;
-}
-
-/**
- * The records' `meta` whose payload scenario {@link applyAliases} set from the outline's context
- * (the value meant by an alias written there): their lint findings name the outline, where the
- * author wrote it.
- */
-const outlineScenarios = new WeakSet<object>();
-
-/** Whether a record's scenario is written in its outline: no payload scenario, or one an alias set from the outline. */
-export function isScenarioInOutline(meta: Pick<ArticleRecord["meta"], "payload">): boolean {
-  return meta.payload?.scenario === undefined || outlineScenarios.has(meta);
 }
 
 function mapOne(value: string, facets: AliasTable["facets"], facet: Facet, replaced: AliasReplacement[]): string {

@@ -11,12 +11,6 @@ import type { Finding } from "./findings.js";
 const SEGMENT_SPELLINGS: Readonly<Record<string, readonly string[]>> = { meta: ["meta", "post_meta"] };
 
 /**
- * Where a field's value comes from when the record does not have the field itself: a post's
- * scenario is its outline's context when it has no payload scenario (the contract's fallback).
- */
-const FALLBACK_FIELDS: Readonly<Record<string, string>> = { "meta.payload.scenario": "meta.ai_outline.context" };
-
-/**
  * The findings with a line for those in `.json` files, which the report leaves without one (the
  * contract gives lines to NDJSON records only): the line of the field named, in the record the
  * finding is about (in an array file, the one at the finding's `item`; without one, the first
@@ -81,13 +75,7 @@ class RecordFileLocator {
     }
     const record = this.#record(finding);
     if (record === undefined) return null;
-    let located = this.#fieldOffset(record, finding.field);
-    const fallback = finding.field === null ? undefined : FALLBACK_FIELDS[finding.field];
-    if (!located.whole && fallback !== undefined) {
-      const instead = this.#fieldOffset(record, fallback);
-      if (instead.whole) located = instead;
-    }
-    return positions.lineAt(located.offset);
+    return positions.lineAt(this.#fieldOffset(record, finding.field));
   }
 
   /** The record `finding` is about: the root of a one-record file; in an array file, the one at its `item`, else the first with its id. */
@@ -119,10 +107,10 @@ class RecordFileLocator {
   /**
    * The offset of the deepest key of the dotted `field` (`meta.revision.status`, `sections.2.heading`)
    * the record has, matched in any spelling the normaliser accepts; the record's start when it has
-   * none; `whole` when the record has every segment. List items are followed only in lists of
+   * none. List items are followed only in lists of
    * objects, whose positions the normaliser keeps but for the duplicate entities it drops.
    */
-  #fieldOffset(record: RecordAt, field: string | null): { offset: number; whole: boolean } {
+  #fieldOffset(record: RecordAt, field: string | null): number {
     const positions = this.#positions;
     let found = record.start;
     let value = record.start;
@@ -131,10 +119,10 @@ class RecordFileLocator {
     for (const segment of field === null || field === "" ? [] : field.split(".")) {
       if (/^\d+$/.test(segment)) {
         const items = positions.items(value);
-        if (!items.every((item) => positions.text[item] === "{")) return { offset: found, whole: false };
+        if (!items.every((item) => positions.text[item] === "{")) return found;
         const position = previous === "entities" ? entitySources(raw)?.[Number(segment)] : Number(segment);
         const item = position === undefined ? undefined : items[position];
-        if (item === undefined || position === undefined) return { offset: found, whole: false };
+        if (item === undefined || position === undefined) return found;
         found = item;
         value = item;
         raw = Array.isArray(raw) ? (raw[position] as unknown) : undefined;
@@ -143,13 +131,13 @@ class RecordFileLocator {
       }
       const spellings = SEGMENT_SPELLINGS[segment] ?? [segment];
       const member = positions.members(value).find((m) => spellings.includes(normaliseKey(m.key)));
-      if (member === undefined) return { offset: found, whole: false };
+      if (member === undefined) return found;
       found = member.keyStart;
       value = member.valueStart;
       raw = isPlainObject(raw) ? raw[member.key] : undefined;
       previous = segment;
     }
-    return { offset: found, whole: true };
+    return found;
   }
 }
 

@@ -66,9 +66,10 @@ export interface ParallelCheckOptions {
   /**
    * Worker threads. Default: one (with the main thread, both cores) when the folder is large
    * enough to repay its start-up ({@link worthWorkers}), none for a small one. A number is used
-   * whatever the folder's size (tests).
+   * whatever the folder's size, and so are workers already started with {@link startCheckWorker}
+   * (tests: ones that have loaded their modules take files from the first one on).
    */
-  workers?: number;
+  workers?: number | readonly Worker[];
 }
 
 /**
@@ -83,7 +84,10 @@ export async function checkFolderInParallel(dir: string, options: ParallelCheckO
   const { onProgress, observe } = options;
   const prestarted = takePrestartedWorker(dir);
   let workers: Worker[] = [];
-  if (options.workers !== undefined) {
+  if (Array.isArray(options.workers)) {
+    if (prestarted !== undefined) void prestarted.terminate();
+    workers = [...options.workers];
+  } else if (typeof options.workers === "number") {
     workers = prestarted === undefined ? [] : [prestarted];
     while (workers.length < options.workers) workers.push(startCheckWorker(dir));
   } else if (prestarted !== undefined) {

@@ -71,14 +71,29 @@ function factsOf(record: ArticleRecord, all: boolean): RecordFacts {
   if (meta.code_language !== undefined) slim.code_language = meta.code_language;
   if (meta.entities !== undefined) slim.entities = meta.entities;
   if (meta.revision.last_reviewed !== undefined) slim.revision.last_reviewed = meta.revision.last_reviewed;
-  // Where the author wrote it: a payload scenario that an alias set from the outline's context goes
-  // as the outline's (the value meant), so the lints' findings name the outline.
-  const scenario = meta.payload?.scenario;
-  if (scenario !== undefined) {
-    if (isScenarioInOutline(meta)) slim.ai_outline = { context: scenario };
-    else slim.payload = { scenario };
-  } else if (scenarioOf(meta) !== null) slim.ai_outline = { context: meta.ai_outline?.context };
+  const scenario = writtenScenario(meta);
+  if (scenario?.writtenIn === "payload") slim.payload = { scenario: scenario.value };
+  else if (scenario !== undefined) slim.ai_outline = { context: scenario.value };
   return facts;
+}
+
+/** A post's scenario as the lints read it, and the field its author wrote it in. */
+export interface WrittenScenario {
+  value: string;
+  writtenIn: "payload" | "outline";
+}
+
+/**
+ * The scenario the lints read ({@link scenarioOf}: the payload's, else the outline's context) and
+ * where the author wrote it: a payload scenario that an alias set from the outline's context is
+ * the outline's (with the value meant), so the lints' findings name the outline. Undefined when
+ * the post has none. The one rule for both threads: `factsOf` and the worker's encoder.
+ */
+export function writtenScenario(meta: ArticleRecord["meta"]): WrittenScenario | undefined {
+  const scenario = meta.payload?.scenario;
+  if (scenario !== undefined) return { value: scenario, writtenIn: isScenarioInOutline(meta) ? "outline" : "payload" };
+  const context = meta.ai_outline?.context;
+  return context !== undefined && scenarioOf(meta) !== null ? { value: context, writtenIn: "outline" } : undefined;
 }
 
 /** A text as blank as the original: itself when blank, else its first non-blank character (the lints only ask whether it is blank). */

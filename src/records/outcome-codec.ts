@@ -1,5 +1,4 @@
-import { isScenarioInOutline } from "../check/aliases.js";
-import { standIn, type CheckOutcome, type RecordFacts } from "./check-outcome.js";
+import { standIn, writtenScenario, type CheckOutcome, type RecordFacts } from "./check-outcome.js";
 import type { RecordOutcome } from "./evaluate.js";
 import type { FieldProblem } from "./validate.js";
 
@@ -69,12 +68,9 @@ export class OutcomeEncoder {
     this.#push(meta.summary === undefined ? NONE : this.#string(standIn(meta.summary)));
     this.#push(this.#maybe(meta.difficulty));
     this.#push(this.#maybe(meta.code_language));
-    // The scenario as `scenarioOf` reads it: the payload's, else the outline's context; one an
-    // alias set from the outline goes as the outline's, as `slimOutcome` keeps it.
-    const scenario = meta.payload?.scenario;
-    const inOutline = isScenarioInOutline(meta);
-    this.#push(inOutline ? NONE : this.#maybe(scenario));
-    this.#push(inOutline ? this.#maybe(scenario ?? meta.ai_outline?.context) : NONE);
+    const scenario = writtenScenario(meta);
+    this.#push(scenario?.writtenIn === "payload" ? this.#string(scenario.value) : NONE);
+    this.#push(scenario?.writtenIn === "outline" ? this.#string(scenario.value) : NONE);
     this.#push(this.#maybe(meta.revision.last_reviewed));
     this.#list(meta.stack);
     this.#list(meta.tools);

@@ -6,6 +6,7 @@ import { foldValue } from "../../src/check/fold-value.js";
 import { toSearchDocument } from "../../src/document.js";
 import { checkFolder, checkFolderInParallel } from "../../src/records/check-folder.js";
 import { evaluateFile, type ScanOutcome } from "../../src/records/scan-folder.js";
+import { readyCheckWorkers } from "../helpers/check-workers.js";
 import { makeContentDir, ndjson } from "../helpers/content-dir.js";
 import { makePost } from "../helpers/records.js";
 
@@ -169,7 +170,9 @@ describe("content lints", () => {
     const { dir, loaded, findings } = await lintFolder(files);
     expect(of(findings, "single-use-value").map((f) => [f.id, f.field, f.message])).toEqual(expected);
     const parallel = new ContentLints(loaded.config.lints, loaded.config.aliases, new Date("2026-06-01"));
-    await checkFolderInParallel(dir, { workers: 1, observe: (outcome) => parallel.observe(outcome) });
+    const { workers, batchesAnswered } = await readyCheckWorkers(dir);
+    await checkFolderInParallel(dir, { workers, observe: (outcome) => parallel.observe(outcome) });
+    expect(batchesAnswered()).toBeGreaterThan(0);
     expect(of(parallel.finish(), "single-use-value").map((f) => [f.id, f.field, f.message])).toEqual(expected);
   });
 

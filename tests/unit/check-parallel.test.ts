@@ -1,3 +1,4 @@
+import type { Worker } from "node:worker_threads";
 import { describe, expect, test } from "vitest";
 import { loadContentConfig } from "../../src/check/content-config.js";
 import { ContentLints } from "../../src/check/content-lints.js";
@@ -5,7 +6,9 @@ import { checkFolder, checkFolderInParallel } from "../../src/records/check-fold
 import { CheckPool } from "../../src/records/check-pool.js";
 import { startCheckWorker } from "../../src/records/check-workers-start.js";
 import { findRecordFiles } from "../../src/records/find-files.js";
+import { ReportItems } from "../../src/records/report-builder.js";
 import type { ScanProgress } from "../../src/records/scan-folder.js";
+import { readyCheckWorkers } from "../helpers/check-workers.js";
 import { makeContentDir, ndjson } from "../helpers/content-dir.js";
 import { makePost } from "../helpers/records.js";
 import { runCli } from "../helpers/run-cli.js";
@@ -56,8 +59,10 @@ describe("check on two threads", () => {
   test("a folder of many files gives the single-threaded report: order, duplicates, rejections, pins", async () => {
     const dir = await makeContentDir(plantedFolder());
     const single = await checkFolder(dir);
-    for (const workers of [1, 2]) {
+    for (const count of [1, 2]) {
+      const { workers, batchesAnswered } = await readyCheckWorkers(dir, count);
       const report = await checkFolderInParallel(dir, { workers });
+      expect(batchesAnswered()).toBeGreaterThan(0);
       expect(report).toEqual(single);
       expect(report.indexed).toEqual([
         { id: "dup-1", file: "aaa-first.json" },
@@ -99,7 +104,9 @@ describe("check on two threads", () => {
     const single: [number, number][] = [];
     await checkFolder(dir, seen(single));
     const parallel: [number, number][] = [];
-    await checkFolderInParallel(dir, { workers: 1, onProgress: seen(parallel) });
+    const { workers, batchesAnswered } = await readyCheckWorkers(dir);
+    await checkFolderInParallel(dir, { workers, onProgress: seen(parallel) });
+    expect(batchesAnswered()).toBeGreaterThan(0);
     expect(parallel).toEqual(single);
     expect(parallel.slice(0, 4)).toEqual([
       [0, 0],
@@ -117,7 +124,9 @@ describe("check on two threads", () => {
     const single = new ContentLints(config.lints, config.aliases, today);
     await checkFolder(dir, undefined, (outcome) => single.observe(outcome));
     const parallel = new ContentLints(config.lints, config.aliases, today);
-    await checkFolderInParallel(dir, { workers: 1, observe: (outcome) => parallel.observe(outcome) });
+    const { workers, batchesAnswered } = await readyCheckWorkers(dir);
+    await checkFolderInParallel(dir, { workers, observe: (outcome) => parallel.observe(outcome) });
+    expect(batchesAnswered()).toBeGreaterThan(0);
     const findings = parallel.finish();
     expect(findings).toEqual(single.finish());
     const near = findings.filter(
@@ -135,6 +144,37 @@ describe("check on two threads", () => {
     expect(scenarios.filter((finding) => finding.field === "meta.ai_outline.context").map((f) => f.id)).toEqual(
       outlined,
     );
+  });
+
+  test("each rejected and duplicate copy of an id in an array file knows its position, on either thread", async () => {
+    // Every file an array file, so whichever files the worker reads hold copies: the second copy
+    // of each id has no title, the third and fourth are duplicates.
+    const copies = Array.from({ length: 60 }, (_, k) => `c-${String(k).padStart(2, "0")}`);
+    const files: Record<string, string> = {};
+    for (const id of copies) {
+      const untitled = { id, meta: { revision: { status: "reviewed" } } };
+      files[`copies/${id}.json`] = JSON.stringify([makePost(id), untitled, makePost(id), makePost(id)]);
+    }
+    const dir = await makeContentDir(files);
+    const positions = async (workers: Worker[]) => {
+      const items = new ReportItems();
+      const report = await checkFolderInParallel(dir, { workers, items });
+      return {
+        rejected: report.rejected.map((entry) => [entry.id, entry.field, items.of(entry)]),
+        duplicates: report.duplicates.map((entry) => [entry.id, items.of(entry)]),
+      };
+    };
+    const expected = {
+      rejected: copies.map((id) => [id, "title", 1]),
+      duplicates: copies.flatMap((id) => [
+        [id, 2],
+        [id, 3],
+      ]),
+    };
+    expect(await positions([])).toEqual(expected);
+    const { workers, batchesAnswered } = await readyCheckWorkers(dir);
+    expect(await positions(workers)).toEqual(expected);
+    expect(batchesAnswered()).toBeGreaterThan(0);
   });
 
   test("a worker that finished loading before the pool existed still takes its share of the files", async () => {

@@ -59,9 +59,9 @@ describe("withJsonLines", () => {
     { name: "a field the record lacks: its nearest enclosing key", id: "a1", field: "meta.summary", line: 4 },
     { name: "no field: the record's start", id: "a1", field: null, line: 1 },
     {
-      name: "the scenario of a post without a payload: its outline's context",
+      name: "a scenario read from the outline: its context",
       id: "a1",
-      field: "meta.payload.scenario",
+      field: "meta.ai_outline.context",
       line: 7,
     },
   ])("one-record file: $name", async ({ id, field, line }) => {

@@ -40,6 +40,8 @@ const OUTCOMES: RecordOutcome[] = [
     at("x.ndjson", 5, null),
   ),
   evaluateRecord(makePost("bare"), at("posts/bare.json", null, null)),
+  // An outline without a scenario in it: neither thread keeps a scenario.
+  evaluateRecord(makePost("blank-outline", {}, { ai_outline: { context: "   " } }), at("x.ndjson", 6, null)),
   evaluateRecord(makePost("blank", { intro: "   " }, { summary: "" }), at("posts/array.json", null, 0)),
   evaluateRecord(makePost("draft", {}, { revision: { status: "draft" } }), at("posts/array.json", null, 1)),
   evaluateRecord({ id: "no-title", meta: { revision: { status: "reviewed" } } }, at("posts/array.json", null, 2)),
