@@ -107,8 +107,8 @@ class RecordFileLocator {
   /**
    * The offset of the deepest key of the dotted `field` (`meta.revision.status`, `sections.2.heading`)
    * the record has, matched in any spelling the normaliser accepts; the record's start when it has
-   * none. List items are followed only in lists of
-   * objects, whose positions the normaliser keeps but for the duplicate entities it drops.
+   * none. List items are followed only in lists of objects, whose positions the normaliser keeps
+   * but for the duplicate entities it drops.
    */
   #fieldOffset(record: RecordAt, field: string | null): number {
     const positions = this.#positions;
