@@ -4,7 +4,6 @@ import { loadContentConfig } from "../../src/check/content-config.js";
 import { ContentLints } from "../../src/check/content-lints.js";
 import { checkFolder, checkFolderInParallel } from "../../src/records/check-folder.js";
 import { CheckPool } from "../../src/records/check-pool.js";
-import { startCheckWorker } from "../../src/records/check-workers-start.js";
 import { findRecordFiles } from "../../src/records/find-files.js";
 import { ReportItems } from "../../src/records/report-builder.js";
 import type { ScanProgress } from "../../src/records/scan-folder.js";
@@ -181,10 +180,9 @@ describe("check on two threads", () => {
     // As when the listing of a large folder tree lets the event loop turn: the worker says it is
     // ready before anything listens for it in the pool.
     const dir = await makeContentDir(plantedFolder());
-    const worker = startCheckWorker(dir);
-    await new Promise<void>((resolve) => worker.on("message", () => resolve()));
+    const { workers } = await readyCheckWorkers(dir);
     const { files } = await findRecordFiles(dir);
-    const pool = new CheckPool(dir, [worker]);
+    const pool = new CheckPool(dir, workers);
     const ids: string[] = [];
     try {
       await pool.run(files, {
