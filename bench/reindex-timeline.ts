@@ -2,25 +2,25 @@
  * Where a reindex's time goes, beside the baseline: `npx tsx bench/reindex-timeline.ts CORPUS [ROUNDS]`
  * (CORPUS: a generated corpus folder, e.g. `bench/.data/corpus-files-20000`, with its
  * `documents.ndjson` and `content/`). On one embedded Meilisearch, each round loads the prepared
- * documents as Meilisearch alone (`loadAlone`), then runs `postindex reindex content/` in its own
- * process (`MEILI_URL`); afterwards prints each round's wall time and Meilisearch's document
+ * documents as Meilisearch alone (`loadAlone`), then runs `postindex reindex content/` as the bench
+ * does (`measureCli`, `MEILI_URL`); afterwards prints each round's wall time and Meilisearch's document
  * batches (tasks per indexing run, documents, duration, start relative to the round's start).
  * Figures for `bench/NOTES.md`; it writes nothing.
  */
-import { spawnSync } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { request } from "undici";
 import { createMeiliClient, startEmbeddedMeili } from "../src/index.js";
 import { INDEXER_BATCH_BYTES, loadAlone, readBatches } from "./meili-alone.js";
+import { measureCli } from "./process.js";
 
+/** What this reads of a Meilisearch batch (`GET /batches`). */
 interface Batch {
-  uid: number;
   startedAt: string;
   duration: string;
   details: { receivedDocuments?: number };
-  stats: { totalNbTasks: number; indexUids: Record<string, number>; types: Record<string, number> };
+  stats: { totalNbTasks: number; types: Record<string, number> };
 }
 
 const [corpus, roundsArgument = "2"] = process.argv.slice(2);
@@ -38,16 +38,13 @@ try {
     await loadAlone(client, target, "alone", bodies);
     starts.push({ side: "Meilisearch alone", at, seconds: (Date.now() - at) / 1000 });
     at = Date.now();
-    const run = spawnSync(
-      process.execPath,
-      ["bin/postindex.js", "reindex", path.join(corpus, "content"), "--report", "/dev/null"],
-      {
-        env: { ...process.env, MEILI_URL: server.url, MEILI_MASTER_KEY: server.masterKey, POSTINDEX_DATA_DIR: dataDir },
-        stdio: "ignore",
-      },
-    );
-    if (run.status !== 0) throw new Error(`postindex reindex exited ${run.status}`);
-    starts.push({ side: "postindex reindex", at, seconds: (Date.now() - at) / 1000 });
+    const run = await measureCli(["reindex", path.join(corpus, "content"), "--report", "/dev/null"], {
+      MEILI_URL: server.url,
+      MEILI_MASTER_KEY: server.masterKey,
+      POSTINDEX_DATA_DIR: dataDir,
+    });
+    if (run.code !== 0) throw new Error(`postindex reindex exited ${run.code}`);
+    starts.push({ side: "postindex reindex", at, seconds: run.ms / 1000 });
   }
   const answer = await request(`${server.url}/batches?limit=1000`, {
     headers: { authorization: `Bearer ${server.masterKey}` },
