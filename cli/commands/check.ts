@@ -13,6 +13,7 @@ import { sarifLog } from "../../src/check/sarif.js";
 import { packageVersion } from "../../src/project-paths.js";
 import { ReportItems } from "../../src/records/report-builder.js";
 import type { RunReport } from "../../src/report.js";
+import { leanHeapOnceLarge } from "../check-heap.js";
 import type { CheckFormat, CheckOptions } from "../check-options.js";
 import { createProgressBar } from "../progress.js";
 import { emitReport, EXIT } from "../options.js";
@@ -85,8 +86,12 @@ export async function runCheck(dir: string, options: CheckOptions): Promise<numb
     : undefined;
   const bar = createProgressBar("check");
   const items = new ReportItems();
+  const leanHeap = leanHeapOnceLarge(lints !== undefined);
   const report = await checkFolderInParallel(folder, {
-    onProgress: (p) => bar.update(p.doneFiles, p.totalFiles, `${p.records} records`),
+    onProgress: (p) => {
+      leanHeap(p.records);
+      bar.update(p.doneFiles, p.totalFiles, `${p.records} records`);
+    },
     ...(lints && { observe: (outcome) => lints.observe(outcome) }),
     items,
   });
