@@ -24,6 +24,11 @@ export interface DocumentPusherOptions {
   readonly retry: RetryOptions;
   /** Told after each batch of documents whose task succeeded. */
   readonly onBatchDone?: (documents: number) => void;
+  /**
+   * Nothing is sent before it resolves (a rebuild reads the folder while its index is being
+   * prepared); when it rejects, the pusher fails with its error.
+   */
+  readonly sendAfter?: Promise<unknown>;
 }
 
 /** A write waiting to be sent; `send` enqueues it in Meilisearch. */
@@ -48,7 +53,10 @@ const UNSENT_LIMIT = 2;
 export class DocumentPusher {
   readonly #client: MeiliClient;
   readonly #indexUid: string;
-  readonly #options: Required<Omit<DocumentPusherOptions, "onBatchDone">> & Pick<DocumentPusherOptions, "onBatchDone">;
+  readonly #options: Required<Omit<DocumentPusherOptions, "onBatchDone" | "sendAfter">> &
+    Pick<DocumentPusherOptions, "onBatchDone">;
+  /** Settles once sending may start (`sendAfter`); never rejects: a failure is recorded by `#fail`. */
+  readonly #sendable: Promise<void>;
   readonly #sendQueue = new PQueue({ concurrency: 1 });
   // Jobs wait in our own FIFO, not in the queued function: p-queue keeps consumed entries (and
   // whatever their closures hold, here megabytes of NDJSON) until it compacts its array.
@@ -62,7 +70,12 @@ export class DocumentPusher {
   constructor(client: MeiliClient, indexUid: string, options: DocumentPusherOptions) {
     this.#client = client;
     this.#indexUid = indexUid;
-    this.#options = { batchBytes: 8 * 2 ** 20, maxUnfinishedTasks: 16, taskTimeoutMs: 600_000, ...options };
+    const { sendAfter, ...rest } = options;
+    this.#options = { batchBytes: 8 * 2 ** 20, maxUnfinishedTasks: 16, taskTimeoutMs: 600_000, ...rest };
+    this.#sendable = (sendAfter ?? Promise.resolve()).then(
+      () => {},
+      (error: unknown) => this.#fail(error),
+    );
     // Room for a full batch and the line that tips it over, as a rule without growing.
     this.#batch = new NdjsonBatch(this.#options.batchBytes + 2 ** 20);
   }
@@ -91,6 +104,8 @@ export class DocumentPusher {
 
   /** Sends what is buffered and waits until every task has finished. */
   async flush(): Promise<void> {
+    await this.#sendable;
+    this.#throwIfFailed();
     await this.#sendBatch();
     await this.#sendQueue.onIdle();
     while (this.#unfinished.size > 0) await Promise.all(this.#unfinished);
@@ -117,6 +132,7 @@ export class DocumentPusher {
   }
 
   async #sendNextJob(): Promise<void> {
+    await this.#sendable;
     const job = this.#jobs.shift();
     if (!job || this.#failure !== undefined) return;
     while (this.#unfinished.size >= this.#options.maxUnfinishedTasks) await Promise.race(this.#unfinished);

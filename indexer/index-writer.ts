@@ -28,9 +28,13 @@ export class IndexWriter {
   readonly #pusher: DocumentPusher;
   readonly #gone: string[] = [];
 
-  constructor(context: IndexerContext, targetUid: string, state: IndexState) {
+  /** `sendAfter`: nothing is written before it resolves, and its rejection fails the writer (see `DocumentPusher`). */
+  constructor(context: IndexerContext, targetUid: string, state: IndexState, sendAfter?: Promise<unknown>) {
     this.#state = state;
-    this.#pusher = new DocumentPusher(context.client, targetUid, { retry: context.retry });
+    this.#pusher = new DocumentPusher(context.client, targetUid, {
+      retry: context.retry,
+      ...(sendAfter && { sendAfter }),
+    });
   }
 
   async upsert(document: SearchDocument): Promise<void> {

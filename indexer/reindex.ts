@@ -41,8 +41,10 @@ async function rebuild(context: IndexerContext, dir: string, options: SyncOption
   const { client, indexUid, retry, log } = context;
   const nextUid = nextIndexUid(indexUid);
   const timeout = { timeoutMs: 120_000 };
-  await retryWhileUnavailable(() => client.deleteIndexIfExists(nextUid, timeout), retry);
-  await prepareIndex(context, nextUid);
+  // The folder is read while `_next` is made afresh; the first documents wait for it.
+  const prepared = retryWhileUnavailable(() => client.deleteIndexIfExists(nextUid, timeout), retry).then(() =>
+    prepareIndex(context, nextUid),
+  );
   // What each file was as the pass read it (its stamp from the open file: no separate stat pass).
   const fingerprints: FileFingerprints = new Map();
   const onFileOpened = (file: string, stamp: string | undefined): void =>
@@ -51,7 +53,13 @@ async function rebuild(context: IndexerContext, dir: string, options: SyncOption
     readState: () => retryWhileUnavailable(() => readIndexState(client, indexUid), retry),
     copyFrom: indexUid,
   };
-  const result = await passOverFolder(context, dir, nextUid, new Map(), { ...options, onFileOpened, kept: live });
+  let result: SyncResult;
+  try {
+    result = await passOverFolder(context, dir, nextUid, new Map(), { ...options, onFileOpened, kept: live, prepared });
+  } finally {
+    // A pass that failed early leaves nothing preparing `_next` once the write lock is released.
+    await prepared.catch(() => {});
+  }
   const count = await retryWhileUnavailable(() => client.getDocumentCount(nextUid), retry);
   if (count !== result.state.size) {
     throw new MeiliTaskError(

@@ -63,6 +63,16 @@ export interface KeptSource {
   copyFrom?: string;
 }
 
+/** How a pass's target index is made ready, and where it keeps broken records' documents from. */
+export interface PassSetup {
+  kept?: KeptSource;
+  /**
+   * Settles once `targetUid` can take documents (a rebuild's fresh index, its settings applied):
+   * the folder is read meanwhile, and nothing is written before it resolves; its rejection fails the pass.
+   */
+  prepared?: Promise<void>;
+}
+
 /**
  * Scans `dir` once and brings index `targetUid`, which holds `state`, in step with it. A sync runs
  * it on the live index with what it holds; a reindex on a fresh index with an empty state, keeping
@@ -73,12 +83,16 @@ export async function passOverFolder(
   dir: string,
   targetUid: string,
   state: IndexState,
-  options: SyncOptions & { kept?: KeptSource } = {},
+  options: SyncOptions & PassSetup = {},
 ): Promise<SyncResult> {
-  // The folder's aliases as the index's synonyms (postindex.config.json), before its documents.
+  // The folder's aliases as the index's synonyms (postindex.config.json), before its documents:
+  // the folder is read meanwhile, and the writes wait for them (and for `prepared`).
   const { aliases } = loadContentConfig(dir).config;
-  await retryWhileUnavailable(() => applySynonyms(context.client, targetUid, aliases), context.retry);
-  const pass = new SyncPass(context, targetUid, state, options.kept ?? { readState: () => Promise.resolve(state) });
+  const ready = (options.prepared ?? Promise.resolve()).then(() =>
+    retryWhileUnavailable(() => applySynonyms(context.client, targetUid, aliases), context.retry),
+  );
+  const kept = options.kept ?? { readState: () => Promise.resolve(state) };
+  const pass = new SyncPass(context, targetUid, state, kept, ready);
   const { onProgress, onFileOpened } = options;
   pass.report.ignored.push(
     ...(await scanWithProgress(dir, { onRecord: (outcome) => pass.take(outcome), onProgress, onFileOpened })),
@@ -98,11 +112,12 @@ class SyncPass {
   readonly #wanted = new Set<string>();
   readonly #damage = new Map<string, FileDamage>();
 
-  constructor(context: IndexerContext, targetUid: string, state: IndexState, kept: KeptSource) {
+  /** `ready`: what the writes wait for (see `PassSetup.prepared`). */
+  constructor(context: IndexerContext, targetUid: string, state: IndexState, kept: KeptSource, ready: Promise<void>) {
     this.#context = context;
     this.#state = state;
     this.#kept = kept;
-    this.#writer = new IndexWriter(context, targetUid, state);
+    this.#writer = new IndexWriter(context, targetUid, state, ready);
   }
 
   /** Books one outcome; a promise only when the writer makes the scan wait. */

@@ -122,4 +122,48 @@ describe("Meilisearch killed during a reindex", () => {
     await expectIndexMatches(meili.client, uid, rebuilt);
     expect(await indexExists(meili.client, nextIndexUid(uid))).toBe(false);
   });
+
+  test("the folder is read while the fresh index is prepared, and no document reaches it before its settings", async () => {
+    const meili = await ownMeili();
+    // The requests the proxy saw while it held the settings (the rule is asked until the release).
+    const requests: string[] = [];
+    const settingsHeld =
+      (uid: string): HoldRule =>
+      (method, path) => {
+        requests.push(`${method} ${path}`);
+        return method === "PATCH" && path === `/indexes/${nextIndexUid(uid)}/settings`;
+      };
+    const { uid, context, proxy, dir, rebuilt } = await rebuiltFolder(meili, 60_000, settingsHeld);
+    let read = (): void => {};
+    const folderRead = new Promise<void>((done) => (read = done));
+    const reindex = reindexFolder(context, dir, {
+      onProgress: ({ doneFiles, totalFiles }) => doneFiles === totalFiles && read(),
+    });
+    expect(await proxy.firstHeld).toBe(`PATCH /indexes/${nextIndexUid(uid)}/settings`);
+    // Every file is read while the settings are held; the documents wait for them.
+    await folderRead;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const documentWrites = (): string[] => requests.filter((line) => line.endsWith(`/${nextIndexUid(uid)}/documents`));
+    expect(documentWrites()).toEqual([]);
+    proxy.release();
+    await reindex;
+    await expectIndexMatches(meili.client, uid, rebuilt);
+  });
+
+  test("killed while the fresh index is prepared and the folder read: the reindex fails and the old index is untouched", async () => {
+    const meili = await ownMeili();
+    const settingsHeld: (uid: string) => HoldRule = (uid) => (method, path) =>
+      method === "PATCH" && path === `/indexes/${nextIndexUid(uid)}/settings`;
+    const { uid, context, proxy, dir, old } = await rebuiltFolder(meili, 1_000, settingsHeld);
+    const reindex = reindexFolder(context, dir).then(
+      () => "completed",
+      (error: unknown) => error,
+    );
+    expect(await proxy.firstHeld).toBe(`PATCH /indexes/${nextIndexUid(uid)}/settings`);
+    await killMeili(meili.server);
+    proxy.release();
+    expect(await reindex).toMatchObject({ code: "meili_unavailable" });
+    await restart(meili);
+    await expectIndexMatches(meili.client, uid, old);
+  });
 });
