@@ -198,6 +198,30 @@ describe("check on two threads", () => {
     for (const id of ["dup-1", "x-1", "y-3", "p-000", "p-219"]) expect(ids).toContain(id);
   });
 
+  test("the last exports are shared out: the main thread takes one rather than leave both queued for the worker", async () => {
+    // Two NDJSON exports, each a batch of its own, with the worker ready from the start. A worker
+    // holds two batches when there are enough; the last ones go one to each thread, so the main
+    // thread is not idle while the worker evaluates both in turn.
+    const exports = (prefix: string) =>
+      ndjson(...Array.from({ length: 50 }, (_, n) => makePost(`${prefix}-${String(n).padStart(2, "0")}`)));
+    const dir = await makeContentDir({ "a.ndjson": exports("a"), "b.ndjson": exports("b") });
+    const { workers } = await readyCheckWorkers(dir);
+    const pool = new CheckPool(dir, workers);
+    const ids: string[] = [];
+    try {
+      await pool.run(["a.ndjson", "b.ndjson"], {
+        aliases: loadContentConfig(dir).config.aliases,
+        facts: false,
+        onBatch: ({ outcomes }) => ids.push(...outcomes.map((outcome) => outcome.id ?? "")),
+      });
+    } finally {
+      pool.close();
+    }
+    expect(pool.filesByWorkers).toBe(1);
+    expect(ids).toHaveLength(100);
+    expect(ids.slice(0, 50).every((id) => id.startsWith("a-"))).toBe(true);
+  });
+
   test("a small folder is checked the same without any worker", async () => {
     const dir = await makeContentDir({
       "a.json": JSON.stringify(makePost("a")),
