@@ -1,5 +1,5 @@
 # postindex, production image: `postindex watch` (indexer) and `postindex serve` (API).
-# Build stage: install with dev dependencies, compile TypeScript, then drop dev dependencies.
+# Build stage: install with dev dependencies, compile TypeScript and bundle the CLI, then drop dev dependencies.
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
@@ -10,7 +10,8 @@ COPY indexer indexer
 COPY cli cli
 COPY api api
 COPY bin bin
-RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev --omit=optional
+COPY scripts scripts
+RUN npm run build && npm prune --omit=dev --omit=optional
 
 # Runtime stage: only what runs, as the unprivileged `node` user.
 FROM node:20-bookworm-slim

@@ -6,9 +6,9 @@ import { BENCH_DIR } from "./results.js";
 import { nodeFlagsFor } from "../bin/node-flags.js";
 
 export const PROJECT_DIR = path.resolve(BENCH_DIR, "..");
-/** The compiled CLI the launcher runs. */
-export const CLI_SCRIPT = path.join(PROJECT_DIR, "dist/cli/main.js");
-/** What `npx postindex` runs: the launcher, which re-launches Node with the command's V8 flags. */
+/** The built CLI the launcher runs (`npm run build`: compiled, then bundled by scripts/bundle-cli.mjs). */
+export const CLI_SCRIPT = path.join(PROJECT_DIR, "dist/bundle/main.js");
+/** What `npx postindex` runs: the launcher, which sets the command's V8 flags and runs the built CLI. */
 const LAUNCHER = path.join(PROJECT_DIR, "bin/postindex.js");
 /** GNU time, when installed: peak RSS of the process tree, read by the kernel. */
 const GNU_TIME = "/usr/bin/time";

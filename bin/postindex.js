@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Entry for `npx postindex`: runs the compiled CLI (built by `npm install` through `prepare`) with
+// Entry for `npx postindex`: runs the built CLI (dist/bundle/, made by `npm install` through `prepare`) with
 // the V8 flags its command wants (see node-flags.js). They are set in this process rather than by
 // re-launching Node with them: they only steer when the garbage collector runs, which V8 reads at
 // every collection, and a second Node start cost ~0.1 s and its own memory.
@@ -15,4 +15,4 @@ if (niceness !== undefined) {
     setPriority(Math.max(niceness, getPriority()));
   } catch {}
 }
-await import("../dist/cli/main.js");
+await import("../dist/bundle/main.js");

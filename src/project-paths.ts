@@ -6,7 +6,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const parent = path.dirname(here);
 
 /**
- * The project's root folder: the parent of `src/` in the sources, of `dist/src/` in the build.
+ * The project's root folder: the parent of `src/` in the sources, of `dist/src/` in the build and
+ * of `dist/bundle/` in the CLI's bundle (scripts/bundle-cli.mjs).
  * Worked out from where this module sits, so importing it reads no file.
  */
 export const PROJECT_ROOT = path.basename(parent) === "dist" ? path.dirname(parent) : parent;

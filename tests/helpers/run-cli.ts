@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const tsx = path.join(root, "node_modules/.bin/tsx");
 const cli = path.join(root, "cli/main.ts");
+const launcher = path.join(root, "bin/postindex.js");
 
 export interface CliResult {
   status: number;
@@ -18,6 +19,24 @@ export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Pr
     execFile(
       tsx,
       [cli, ...args],
+      { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const status = error && typeof error.code === "number" ? error.code : error ? 1 : 0;
+        resolve({ status, stdout, stderr });
+      },
+    );
+  });
+}
+
+/**
+ * Runs `postindex ARGS` as `npx postindex` does: the launcher, `bin/postindex.js`, which runs the
+ * build (`dist/bundle/`, made by `npm install` or `npm run build`).
+ */
+export function runBuiltCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [launcher, ...args],
       { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 },
       (error, stdout, stderr) => {
         const status = error && typeof error.code === "number" ? error.code : error ? 1 : 0;
