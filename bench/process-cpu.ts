@@ -9,7 +9,7 @@ const TICKS_PER_SECOND = 100;
  * wall time, is what a process takes from the others on a machine whose cores are all busy, and
  * it barely moves when unrelated load shares the machine.
  */
-function processCpuMs(pid: number): number {
+export function processCpuMs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;

@@ -3,8 +3,9 @@
  * (CORPUS: a generated corpus folder, e.g. `bench/.data/corpus-files-20000`, with its
  * `documents.ndjson` and `content/`). On one embedded Meilisearch, each round loads the prepared
  * documents as Meilisearch alone (`loadAlone`), then runs `postindex reindex content/` as the bench
- * does (`measureCli`, `MEILI_URL`); afterwards prints each round's wall time and Meilisearch's document
- * batches (tasks per indexing run, documents, duration, start relative to the round's start).
+ * does (`measureCli`, `MEILI_URL`); afterwards prints each round's wall time, Meilisearch's CPU
+ * time during it (`/proc/PID/stat`) and its document batches (tasks per indexing run, documents,
+ * duration, start relative to the round's start).
  * Figures for `bench/NOTES.md`; it writes nothing.
  */
 import { mkdtemp, rm } from "node:fs/promises";
@@ -13,6 +14,7 @@ import path from "node:path";
 import { request } from "undici";
 import { createMeiliClient, startEmbeddedMeili } from "../src/index.js";
 import { INDEXER_BATCH_BYTES, loadAlone, readBatches } from "./meili-alone.js";
+import { processCpuMs } from "./process-cpu.js";
 import { measureCli } from "./process.js";
 
 /** What this reads of a Meilisearch batch (`GET /batches`). */
@@ -30,21 +32,31 @@ const server = await startEmbeddedMeili({ dataDir });
 const target = { url: server.url, apiKey: server.masterKey };
 const client = createMeiliClient({ ...target, timeoutMs: 60_000 });
 const { bodies } = await readBatches(path.join(corpus, "documents.ndjson"), INDEXER_BATCH_BYTES);
-const starts: { side: string; at: number; seconds: number }[] = [];
+/** Each side's start, wall time and Meilisearch's CPU time meanwhile (all its threads). */
+const starts: { side: string; at: number; seconds: number; engineCpuMs: number }[] = [];
 try {
   for (let round = 1; round <= Number(roundsArgument); round += 1) {
     await client.deleteIndexIfExists("alone", { timeoutMs: 60_000 });
     let at = Date.now();
+    let engineCpu = processCpuMs(server.pid);
     await loadAlone(client, target, "alone", bodies);
-    starts.push({ side: "Meilisearch alone", at, seconds: (Date.now() - at) / 1000 });
+    const aloneSeconds = (Date.now() - at) / 1000;
+    starts.push({
+      side: "Meilisearch alone",
+      at,
+      seconds: aloneSeconds,
+      engineCpuMs: processCpuMs(server.pid) - engineCpu,
+    });
     at = Date.now();
+    engineCpu = processCpuMs(server.pid);
     const run = await measureCli(["reindex", path.join(corpus, "content"), "--report", "/dev/null"], {
       MEILI_URL: server.url,
       MEILI_MASTER_KEY: server.masterKey,
       POSTINDEX_DATA_DIR: dataDir,
     });
     if (run.code !== 0) throw new Error(`postindex reindex exited ${run.code}`);
-    starts.push({ side: "postindex reindex", at, seconds: run.ms / 1000 });
+    const engineCpuMs = processCpuMs(server.pid) - engineCpu;
+    starts.push({ side: "postindex reindex", at, seconds: run.ms / 1000, engineCpuMs });
   }
   const answer = await request(`${server.url}/batches?limit=1000`, {
     headers: { authorization: `Bearer ${server.masterKey}` },
@@ -52,7 +64,9 @@ try {
   const batches = ((await answer.body.json()) as { results: Batch[] }).results.toReversed();
   for (const start of starts) {
     const end = start.at + start.seconds * 1000;
-    console.log(`${start.side}: ${start.seconds.toFixed(2)} s`);
+    console.log(
+      `${start.side}: ${start.seconds.toFixed(2)} s, Meilisearch's CPU ${(start.engineCpuMs / 1000).toFixed(2)} s`,
+    );
     for (const batch of batches) {
       const began = Date.parse(batch.startedAt);
       if (began < start.at || began > end || batch.stats.types["documentAdditionOrUpdate"] === undefined) continue;
