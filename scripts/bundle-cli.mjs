@@ -2,7 +2,7 @@
 // entries into dist/bundle/, which the launcher (bin/postindex.js) runs. One module per chunk
 // instead of ~150 of ours and ~100 of zod's: Node 20 loads ESM modules one by one, and that was
 // ~0.1 s of every command's start-up, on the main thread and again in each worker (a 20,000-record
-// `check`: 0.91 → 0.84 s; see bench/NOTES.md). The commands stay lazily loaded (code splitting), and
+// `check`: 0.89 → 0.83 s; see bench/NOTES.md). The commands stay lazily loaded (code splitting), and
 // the other dependencies are left to node_modules, loaded as before: only zod, pure ESM, is inlined.
 // Modules that find files beside themselves still do: dist/bundle/ sits where dist/src/ does
 // (`PROJECT_ROOT`), and a worker's entry is `./NAME.js` beside the chunk that starts it.

@@ -128,12 +128,8 @@ async function readOldExport(file: string): Promise<ExportLists> {
   try {
     return parseExport(text);
   } catch (error) {
-    throw new Error(
-      `${file} is not a related-posts export: ${error instanceof Error ? error.message : String(error)}`,
-      {
-        cause: error,
-      },
-    );
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`${file} is not a related-posts export: ${reason}`, { cause: error });
   }
 }
 
