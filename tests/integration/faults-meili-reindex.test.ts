@@ -142,6 +142,8 @@ describe("Meilisearch killed during a reindex", () => {
     expect(await proxy.firstHeld).toBe(`PATCH /indexes/${nextIndexUid(uid)}/settings`);
     // Every file is read while the settings are held; the documents wait for them.
     await folderRead;
+    // A request that must not come cannot be awaited: were the writes not held back, the pass
+    // would send its documents as soon as it ends reading, within a few milliseconds on loopback.
     await new Promise((resolve) => setTimeout(resolve, 300));
     const documentWrites = (): string[] => requests.filter((line) => line.endsWith(`/${nextIndexUid(uid)}/documents`));
     expect(documentWrites()).toEqual([]);
