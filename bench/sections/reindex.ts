@@ -72,6 +72,10 @@ export async function benchReindex(
   const alone: number[] = [];
   const ours: MeasuredRun[] = [];
   try {
+    // The live index may hold another corpus of this shape (another size, an earlier run). A
+    // reindex keeps the last good documents of files that are broken now (what it promises), and
+    // the baseline cannot have those: every comparison starts from no live index.
+    await client.deleteIndexIfExists(indexUid, { timeoutMs: 120_000 });
     for (let round = 0; round < rounds; round += 1) {
       await client.deleteIndexIfExists(baselineUid, { timeoutMs: 120_000 });
       const startedAt = performance.now();
