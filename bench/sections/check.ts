@@ -37,7 +37,7 @@ export async function benchCheck(corpus: Corpus, options: CheckBenchOptions = {}
   const peakMb = Math.max(...runs.map((run) => run.maxRssKb)) / 1024;
   await saveSection(corpusKey("check", corpus.shape, corpus.articles), {
     title: "check: parse, normalise, validate, classify",
-    method: `\`postindex check DIR --report /dev/null\` run as a user runs it (\`node bin/postindex.js\`, compiled, its own process) over each generated corpus; records / s = every record in the corpus (indexed, excluded and broken alike) over the whole process's wall time, from spawn to exit (Node start included), best of ${rounds} ${rounds === 1 ? "run" : "runs"}; ${await rssSource()}, the largest of the runs. Every run must report the counts the corpus was generated with. The \`--lint\` figure: the same runs with \`--lint\` (every content lint at its default settings, in the same pass).`,
+    method: `\`postindex check DIR --report /dev/null\` run as a user runs it (\`node bin/postindex.js\`, compiled and bundled, its own process) over each generated corpus; records / s = every record in the corpus (indexed, excluded and broken alike) over the whole process's wall time, from spawn to exit (Node start included), best of ${rounds} ${rounds === 1 ? "run" : "runs"}; ${await rssSource()}, the largest of the runs. Every run must report the counts the corpus was generated with. The \`--lint\` figure: the same runs with \`--lint\` (every content lint at its default settings, in the same pass).`,
     measuredAt: new Date().toISOString().slice(0, 10),
     machine: machineLine(),
     command: benchCommand(),

@@ -84,7 +84,7 @@ export async function benchRelatedExport(corpus: Corpus, options: RelatedExportB
   }
   await saveSection(corpusKey("related-export", corpus.shape, corpus.articles), {
     title: "related-export: every post's related list (postindex related)",
-    method: `\`postindex related DIR --out FILE --json\` (limit 5, straight from the folder: read, normalise, classify, build the in-memory related-posts index, rank every indexed post with the API's MaxScore over it, write NDJSON) and, after a reindex, \`postindex related --out FILE --json\` (the index loaded from Meilisearch as the API loads it), run as a user runs them (\`node bin/postindex.js\`, compiled, its own process), timed from spawn to exit, best of ${rounds} ${rounds === 1 ? "run" : "runs"}; ${await rssSource()}, the largest. Every run must write one list per indexed post of the corpus. For scale: 20,000 sequential API calls take about 220 s.`,
+    method: `\`postindex related DIR --out FILE --json\` (limit 5, straight from the folder: read, normalise, classify, build the in-memory related-posts index, rank every indexed post with the API's MaxScore over it, write NDJSON) and, after a reindex, \`postindex related --out FILE --json\` (the index loaded from Meilisearch as the API loads it), run as a user runs them (\`node bin/postindex.js\`, compiled and bundled, its own process), timed from spawn to exit, best of ${rounds} ${rounds === 1 ? "run" : "runs"}; ${await rssSource()}, the largest. Every run must write one list per indexed post of the corpus. For scale: 20,000 sequential API calls take about 220 s.`,
     measuredAt: new Date().toISOString().slice(0, 10),
     machine: machineLine(),
     command: benchCommand(),
