@@ -13,37 +13,27 @@ export interface CliResult {
   stderr: string;
 }
 
+/** Runs `file ARGS` and waits for it to exit: its status (1 when it could not run) and output. */
+function runToExit(file: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
+  return new Promise((resolve) => {
+    execFile(file, args, { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const status = error && typeof error.code === "number" ? error.code : error ? 1 : 0;
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
 /** Runs `postindex ARGS` from the sources, as a user would from a shell, and waits for it to exit. */
 export function runCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(
-      tsx,
-      [cli, ...args],
-      { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        const status = error && typeof error.code === "number" ? error.code : error ? 1 : 0;
-        resolve({ status, stdout, stderr });
-      },
-    );
-  });
+  return runToExit(tsx, [cli, ...args], env);
 }
 
 /**
  * Runs `postindex ARGS` as `npx postindex` does: the launcher, `bin/postindex.js`, which runs the
- * build (`dist/bundle/`, made by `npm install` or `npm run build`).
+ * build (`dist/bundle/`, made by `npm install`, `npm run build` or `npm test`).
  */
 export function runBuiltCli(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [launcher, ...args],
-      { env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 },
-      (error, stdout, stderr) => {
-        const status = error && typeof error.code === "number" ? error.code : error ? 1 : 0;
-        resolve({ status, stdout, stderr });
-      },
-    );
-  });
+  return runToExit(process.execPath, [launcher, ...args], env);
 }
 
 /**
