@@ -122,16 +122,8 @@ const unknownSection = values.only?.find((name) => !(name in sections));
 if (unknownSection !== undefined)
   throw new Error(`unknown --only ${unknownSection}; the sections are ${Object.keys(sections).join(", ")}`);
 console.log("building …");
-// What `npm run build` runs: the compiled sources, then the CLI's bundle (what the launcher runs).
-execFileSync(
-  process.execPath,
-  [path.join(PROJECT_DIR, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"],
-  { cwd: PROJECT_DIR, stdio: "inherit" },
-);
-execFileSync(process.execPath, [path.join(PROJECT_DIR, "scripts/bundle-cli.mjs")], {
-  cwd: PROJECT_DIR,
-  stdio: "inherit",
-});
+// The sources compiled, then the CLI's bundle: what the launcher runs.
+execFileSync("npm", ["run", "--silent", "build"], { cwd: PROJECT_DIR, stdio: "inherit" });
 const corpora: Corpus[] = [];
 for (const shape of shapes) corpora.push(await openCorpus(shape, articles));
 const primary = corpora.find((corpus) => corpus.shape === "ndjson") ?? corpora[0];
