@@ -15,6 +15,8 @@ export interface GatedProxy {
   readonly url: string;
   /** Resolves once a request matching the rule is held (with its method and path). */
   readonly firstHeld: Promise<string>;
+  /** Every request received, held or not, in arrival order: `METHOD /path` (no query). */
+  readonly requests: readonly string[];
   /**
    * Stops holding: every held request's connection is dropped (as a server that died mid-request
    * would), so the client retries it; later requests go through.
@@ -26,13 +28,16 @@ export interface GatedProxy {
 /** Starts a {@link GatedProxy} to `target` (Meilisearch's URL) on a free port of 127.0.0.1. */
 export async function startGatedProxy(target: string, holds: HoldRule): Promise<GatedProxy> {
   const held: ServerResponse[] = [];
+  const requests: string[] = [];
   let isHolding = true;
   let markHeld: (what: string) => void = () => {};
   const firstHeld = new Promise<string>((done) => (markHeld = done));
   const server = createServer((incoming: IncomingMessage, answer: ServerResponse) => {
     const path = incoming.url ?? "/";
     const method = incoming.method ?? "GET";
-    if (isHolding && holds(method, path.split("?")[0] ?? path)) {
+    const pathOnly = path.split("?")[0] ?? path;
+    requests.push(`${method} ${pathOnly}`);
+    if (isHolding && holds(method, pathOnly)) {
       held.push(answer);
       markHeld(`${method} ${path}`);
       return;
@@ -57,6 +62,7 @@ export async function startGatedProxy(target: string, holds: HoldRule): Promise<
   return {
     url: `http://127.0.0.1:${port}`,
     firstHeld,
+    requests,
     release,
     async close() {
       release();
