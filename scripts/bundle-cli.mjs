@@ -21,6 +21,7 @@ await build({
   entryPoints: {
     main: "dist/cli/main.js",
     "check-worker": "dist/src/records/check-worker.js",
+    "read-ahead-worker": "dist/src/records/read-ahead-worker.js",
     "ranking-worker": "dist/src/related/ranking-worker.js",
   },
   outdir: OUT_DIR,

@@ -6,6 +6,7 @@ import type { CheckWorkerSetup, WorkerBatchResult } from "./check-worker.js";
 import { isCheckWorkerReady, isReadyMessage, type WorkerReadyMessage } from "./check-workers-start.js";
 import { OutcomeDecoder } from "./outcome-codec.js";
 import { isLineDelimited } from "./parse-file.js";
+import { ReadAhead } from "./read-ahead.js";
 import { RecordFileReader } from "./record-file-reader.js";
 
 /** Batches a worker holds at once: the one it evaluates and the next, so it never waits for the main thread. */
@@ -46,7 +47,6 @@ interface PoolWorker {
 export class CheckPool {
   readonly #dir: string;
   readonly #workers: PoolWorker[] = [];
-  readonly #reader = new RecordFileReader();
   /** Batches of failed workers, waiting for the main thread. */
   readonly #retry: FileBatch[] = [];
   /**
@@ -120,11 +120,15 @@ export class CheckPool {
       entry.worker.postMessage(setup);
     }
     const plan = new BatchPlan(files, this.#workers.length + 1);
+    // Timed by the main thread's reads, which are about half of them.
+    const readAhead = new ReadAhead(this.#dir, files);
+    const reader = new RecordFileReader({ onWholeFileRead: (readMs) => readAhead.observe(readMs) });
     let delivered = 0;
     return new Promise<void>((resolve, reject) => {
       let pending: NodeJS.Immediate | undefined;
       const finish = (error?: Error): void => {
         this.#wake = () => {};
+        readAhead.close();
         for (const entry of this.#workers) entry.worker.unref();
         if (error === undefined) resolve();
         else reject(error);
@@ -147,9 +151,11 @@ export class CheckPool {
           // last batch is evaluated here rather than queued behind a worker's (20 exports of 1,000
           // records: the main thread idled while the worker did the last two, ~70 ms).
           this.#feed(plan, BATCHES_IN_FLIGHT);
+          // From the first file not yet passed on: the workers' batches in flight are read ahead too.
+          readAhead.reached(plan.startOf(delivered));
           if (batch === undefined) return;
           const outcomes: CheckOutcome[] = [];
-          const counts = evaluateBatch(this.#dir, batch.files, aliases, this.#reader, (outcome) => {
+          const counts = evaluateBatch(this.#dir, batch.files, aliases, reader, (outcome) => {
             outcomes.push(slimOutcome(outcome, facts));
           });
           this.#results.set(batch.seq, () => ({ outcomes, counts }));
@@ -200,6 +206,8 @@ class BatchPlan {
   readonly #files: readonly string[];
   readonly #threads: number;
   #next = 0;
+  /** Where each batch handed out starts in the files. */
+  readonly #starts: number[] = [];
   /** Batches handed out so far. */
   count = 0;
 
@@ -212,9 +220,15 @@ class BatchPlan {
     return this.#next === this.#files.length;
   }
 
+  /** The index in the files of batch `seq`'s first file (past the last batch handed out: of the next one). */
+  startOf(seq: number): number {
+    return this.#starts[seq] ?? this.#next;
+  }
+
   take(): FileBatch | undefined {
     const left = this.#files.length - this.#next;
     if (left === 0) return undefined;
+    this.#starts.push(this.#next);
     const size = Math.min(MAX_BATCH_FILES, Math.max(1, Math.ceil(left / (this.#threads * BATCHES_PER_THREAD))));
     const files: string[] = [];
     while (files.length < size && this.#next < this.#files.length) {

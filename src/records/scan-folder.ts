@@ -2,6 +2,7 @@ import { findRecordFiles, type IgnoredEntry } from "./find-files.js";
 import { isLineDelimited, type ParsedEntry } from "./parse-file.js";
 import { evaluateRecord, type RecordOutcome } from "./evaluate.js";
 import { EventLoopSlices } from "./event-loop-slices.js";
+import { ReadAhead } from "./read-ahead.js";
 import { RecordFileReader } from "./record-file-reader.js";
 import { applyAliases } from "../check/aliases.js";
 import { loadContentConfig, type AliasTable } from "../check/content-config.js";
@@ -120,8 +121,9 @@ export interface ScanHandlers {
 
 /**
  * {@link scanFolder} with the bookkeeping every caller needs, and none of its per-record events:
- * files are read synchronously in path order by one {@link RecordFileReader}, each batch of
- * records evaluated in a plain loop, the event loop let through every few milliseconds.
+ * files are read synchronously in path order by one {@link RecordFileReader} (with a
+ * {@link ReadAhead} once its reads wait for the disk), each batch of records evaluated in a plain
+ * loop, the event loop let through every few milliseconds.
  * @returns what was ignored, and why
  */
 export async function scanWithProgress(dir: string, handlers: ScanHandlers): Promise<IgnoredEntry[]> {
@@ -130,12 +132,14 @@ export async function scanWithProgress(dir: string, handlers: ScanHandlers): Pro
   const progress: ScanProgress = { totalFiles: files.length, doneFiles: 0, records: 0 };
   onProgress?.(progress);
   const owners = new Map<string, string>();
-  const reader = new RecordFileReader();
+  const readAhead = new ReadAhead(dir, files);
+  const reader = new RecordFileReader({ onWholeFileRead: (readMs) => readAhead.observe(readMs) });
   const slices = new EventLoopSlices();
   const aliases = loadContentConfig(dir).config.aliases;
   try {
     for (let index = 0; index < files.length; index += 1) {
       const file = files[index] as string;
+      readAhead.reached(index);
       const stamp = reader.open(`${dir}/${file}`, isLineDelimited(file));
       onFileOpened?.(file, stamp);
       for (let entries = reader.next(); entries !== undefined; entries = reader.next()) {
@@ -151,6 +155,7 @@ export async function scanWithProgress(dir: string, handlers: ScanHandlers): Pro
     }
   } finally {
     reader.close();
+    readAhead.close();
   }
   return ignored;
 }

@@ -1,0 +1,69 @@
+import { describe, expect, test, vi } from "vitest";
+import { ReadAhead, type ReadAheadReport } from "../../src/records/read-ahead.js";
+import { makeContentDir } from "../helpers/content-dir.js";
+
+/** `count` one-article files named in path order, and their list. */
+async function folderOf(count: number): Promise<{ dir: string; files: string[] }> {
+  const files = Array.from({ length: count }, (_, i) => `posts/p-${String(i).padStart(4, "0")}.json`);
+  const dir = await makeContentDir(Object.fromEntries(files.map((file) => [file, `{"id":"${file}"}`])));
+  return { dir, files };
+}
+
+/** A read-ahead whose reports can be awaited one by one (it sends one each time it runs out of files to read). */
+function watched(dir: string, files: readonly string[], window: number) {
+  const reports: ReadAheadReport[] = [];
+  const readAhead = new ReadAhead(dir, files, { window, onReport: (report) => reports.push(report) });
+  let seen = 0;
+  const nextReport = (): Promise<ReadAheadReport> =>
+    vi.waitFor(() => {
+      const report = reports[seen];
+      if (report === undefined) throw new Error(`no report ${seen + 1} yet`);
+      seen += 1;
+      return report;
+    });
+  return { readAhead, nextReport };
+}
+
+const CACHED_READ_MS = 0.005;
+const DISK_READ_MS = 0.3;
+
+describe("reading ahead of a scan whose reads wait for the disk", () => {
+  test("reads that find their files cached never start it, nor do a few slow ones among them", () => {
+    const readAhead = new ReadAhead("/nowhere", ["a.json"]);
+    for (let read = 0; read < 1_000; read += 1) readAhead.observe(read % 10 < 7 ? DISK_READ_MS : CACHED_READ_MS);
+    expect(readAhead.started).toBe(false);
+    readAhead.close();
+  });
+
+  test("eight slow reads in a row start it: it reads the files after the scan's position, no further than its window, and follows the scan to the end", async () => {
+    const { dir, files } = await folderOf(300);
+    const { readAhead, nextReport } = watched(dir, files, 40);
+    try {
+      readAhead.reached(10);
+      for (let read = 0; read < 7; read += 1) readAhead.observe(DISK_READ_MS);
+      expect(readAhead.started).toBe(false);
+      readAhead.observe(DISK_READ_MS);
+      expect(readAhead.started).toBe(true);
+      expect(await nextReport()).toEqual({ touched: 40, next: 50 });
+      // The scan moved past what was read: the files it skipped are not read any more.
+      readAhead.reached(100);
+      expect(await nextReport()).toEqual({ touched: 80, next: 140 });
+      readAhead.reached(290);
+      expect(await nextReport()).toEqual({ touched: 90, next: 300 });
+    } finally {
+      readAhead.close();
+    }
+  });
+
+  test("files gone since the listing are passed over without an error", async () => {
+    const { dir, files } = await folderOf(20);
+    const listed = [...files.slice(0, 10), "posts/gone.json", "missing/folder/x.json", ...files.slice(10)];
+    const { readAhead, nextReport } = watched(dir, listed, 1_000);
+    try {
+      for (let read = 0; read < 8; read += 1) readAhead.observe(DISK_READ_MS);
+      expect(await nextReport()).toEqual({ touched: 22, next: 22 });
+    } finally {
+      readAhead.close();
+    }
+  });
+});
