@@ -22,6 +22,26 @@ export async function writeContentFiles(dir: string, files: Record<string, strin
   }
 }
 
+/**
+ * Writes `{}` at each path (its segments) under `root`, for property tests over folder trees: a
+ * path that names a file or folder already there, or runs through a file, is skipped.
+ * @returns the files written, `/`-separated
+ */
+export async function writeFileTree(root: string, paths: readonly (readonly string[])[]): Promise<Set<string>> {
+  const files = new Set<string>();
+  const folders = new Set<string>();
+  for (const parts of paths) {
+    const file = parts.join("/");
+    const prefixes = parts.slice(0, -1).map((_, i) => parts.slice(0, i + 1).join("/"));
+    if (folders.has(file) || files.has(file) || prefixes.some((prefix) => files.has(prefix))) continue;
+    await mkdir(path.join(root, ...parts.slice(0, -1)), { recursive: true });
+    await writeFile(path.join(root, file), "{}");
+    files.add(file);
+    for (const prefix of prefixes) folders.add(prefix);
+  }
+  return files;
+}
+
 /** NDJSON text of the given records, one per line. */
 export function ndjson(...records: unknown[]): string {
   return records.map((record) => JSON.stringify(record)).join("\n") + "\n";

@@ -1,9 +1,9 @@
-import { mkdir, symlink, writeFile } from "node:fs/promises";
+import { symlink } from "node:fs/promises";
 import path from "node:path";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { findRecordFiles } from "../../src/records/find-files.js";
-import { makeContentDir } from "../helpers/content-dir.js";
+import { makeContentDir, writeFileTree } from "../helpers/content-dir.js";
 import { SEED } from "../helpers/hostile.js";
 
 /** Every folder read counts as one that waited for the disk: the listing goes concurrent after the first few. */
@@ -52,16 +52,7 @@ describe("listing a content folder whose reads wait for the disk", () => {
         fc.array(fc.array(segment, { minLength: 1, maxLength: 5 }), { minLength: 1, maxLength: 40 }),
         async (paths) => {
           const dir = path.join(root, `tree-${(run += 1)}`);
-          const written = new Set<string>();
-          for (const parts of paths) {
-            const file = parts.join("/");
-            const prefixes = parts.slice(0, -1).map((_, i) => parts.slice(0, i + 1).join("/"));
-            const clashes = [...written].some((other) => other.startsWith(`${file}/`));
-            if (written.has(file) || clashes || prefixes.some((prefix) => written.has(prefix))) continue;
-            await mkdir(path.join(dir, ...parts.slice(0, -1)), { recursive: true });
-            await writeFile(path.join(dir, file), "{}");
-            written.add(file);
-          }
+          await writeFileTree(dir, paths);
           expect(await findRecordFiles(dir, asIfCold)).toEqual(await findRecordFiles(dir, asIfCached));
         },
       ),

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import fc from "fast-check";
@@ -15,6 +15,7 @@ import {
 import { MAX_DOCUMENT_ID_BYTES } from "../../src/document-id.js";
 import { classifyRecord } from "../../src/records/classify.js";
 import { recordSchema } from "../../src/records/schema.js";
+import { writeFileTree } from "../helpers/content-dir.js";
 import { hostileRecord, jsonText, jsonTree, SEED } from "../helpers/hostile.js";
 
 const at = { file: "posts.ndjson", line: 1, item: null };
@@ -256,17 +257,7 @@ describe("hostile files and trees", () => {
         fc.array(fc.array(segment, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 12 }),
         async (paths) => {
           const root = path.join(dir, `tree-${(run += 1)}`);
-          const files = new Set<string>();
-          const folders = new Set<string>();
-          for (const parts of paths) {
-            const file = parts.join("/");
-            const prefixes = parts.slice(0, -1).map((_, i) => parts.slice(0, i + 1).join("/"));
-            if (folders.has(file) || files.has(file) || prefixes.some((prefix) => files.has(prefix))) continue;
-            await mkdir(path.join(root, ...parts.slice(0, -1)), { recursive: true });
-            await writeFile(path.join(root, file), "{}");
-            files.add(file);
-            for (const prefix of prefixes) folders.add(prefix);
-          }
+          const files = await writeFileTree(root, paths);
           const { files: scanned } = await findRecordFiles(root);
           for (const file of files) expect(isRecordFilePath(file), file).toBe(scanned.includes(file));
         },
