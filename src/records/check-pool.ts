@@ -122,7 +122,7 @@ export class CheckPool {
     const plan = new BatchPlan(files, this.#workers.length + 1);
     // Timed by the main thread's reads, which are about half of them.
     const readAhead = new ReadAhead(this.#dir, files);
-    const reader = new RecordFileReader({ onWholeFileRead: (readMs) => readAhead.observe(readMs) });
+    const reader = new RecordFileReader({ onWholeFileRead: (readMs, bytes) => readAhead.observe(readMs, bytes) });
     let delivered = 0;
     return new Promise<void>((resolve, reject) => {
       let pending: NodeJS.Immediate | undefined;

@@ -7,12 +7,9 @@ import type { ReadAheadData, ReadAheadMessage, ReadAheadReport } from "./read-ah
 
 const port = parentPort;
 if (port === null) throw new Error("read-ahead-worker.js runs as a worker thread (see read-ahead.ts)");
-const { dir, files, from, window, lanes } = workerData as ReadAheadData;
+const { dir, files, from, window, lanes, touchBytes } = workerData as ReadAheadData;
 
-/** Bytes read of each file: a one-article file whole; the kernel reads a large export ahead by itself. */
-const TOUCH_BYTES = 1 << 16;
-
-const scratch = Buffer.allocUnsafe(TOUCH_BYTES);
+const scratch = Buffer.allocUnsafe(touchBytes);
 /** The scan's position: nothing further than `window` files past it is read. */
 let position = from;
 let next = from;
@@ -53,7 +50,7 @@ async function touch(absolute: string): Promise<void> {
   try {
     const handle = await open(absolute, "r");
     try {
-      await handle.read(scratch, 0, TOUCH_BYTES, 0);
+      await handle.read(scratch, 0, touchBytes, 0);
     } finally {
       await handle.close();
     }

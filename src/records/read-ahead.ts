@@ -12,6 +12,8 @@ export interface ReadAheadData {
   window: number;
   /** Reads it has in flight at once. */
   lanes: number;
+  /** Bytes it reads of each file: a one-article file whole; the kernel reads a large export ahead by itself. */
+  touchBytes: number;
 }
 
 /** What the scan tells the read-ahead thread. */
@@ -41,6 +43,8 @@ export interface ReadAheadOptions {
   readonly onReport?: (report: ReadAheadReport) => void;
 }
 
+/** Files larger than this are not timed (see `observe`); the thread reads as much of each file. */
+const TIMED_FILE_BYTES = 1 << 16;
 /** Slow reads in a row that start the read-ahead thread. */
 const SLOW_READS_IN_A_ROW = 8;
 /** Reads in flight: the disk answers many at once far sooner than one after another. */
@@ -81,8 +85,12 @@ export class ReadAhead {
     return this.#worker !== undefined;
   }
 
-  /** Told how long the scan's last read of a whole file took (open, `fstat`, read). */
-  observe(readMs: number): void {
+  /**
+   * Told how long the scan's last read of a whole file took (open, `fstat`, read) and its size.
+   * Only small files tell: reading a 3 MB array export takes longer than 40 µs however cached it is.
+   */
+  observe(readMs: number, bytes: number): void {
+    if (bytes > TIMED_FILE_BYTES) return;
     if (readMs < (this.#options.slowReadMs ?? 0.04)) {
       this.#slowInARow = 0;
       return;
@@ -114,6 +122,7 @@ export class ReadAhead {
       from: this.#position,
       window: this.#options.window ?? 1024,
       lanes: LANES,
+      touchBytes: TIMED_FILE_BYTES,
     };
     const worker = startModuleWorker(import.meta.url, "read-ahead-worker", { workerData });
     // A read-ahead that fails costs the scan nothing but the speed it would have given.

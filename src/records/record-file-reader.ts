@@ -30,7 +30,7 @@ const CR = 0x0d;
  * allocated once; the `fstat` that sizes the read also gives the file's stamp.
  */
 export class RecordFileReader {
-  readonly #onWholeFileRead: ((readMs: number) => void) | undefined;
+  readonly #onWholeFileRead: ((readMs: number, bytes: number) => void) | undefined;
   #buffer = Buffer.allocUnsafe(CHUNK_BYTES);
   #fd = -1;
   #lineDelimited = false;
@@ -48,9 +48,9 @@ export class RecordFileReader {
 
   /**
    * @param options.onWholeFileRead told, after each file read whole, how long opening and reading
-   *   it took (ms): what tells a `ReadAhead` (read-ahead.ts) that the reads wait for the disk
+   *   it took (ms) and its size: what tells a `ReadAhead` (read-ahead.ts) that the reads wait for the disk
    */
-  constructor(options: { readonly onWholeFileRead?: (readMs: number) => void } = {}) {
+  constructor(options: { readonly onWholeFileRead?: (readMs: number, bytes: number) => void } = {}) {
     this.#onWholeFileRead = options.onWholeFileRead;
   }
 
@@ -113,7 +113,7 @@ export class RecordFileReader {
   #wholeFile(): ParsedEntry[] {
     try {
       const length = this.#readAll();
-      this.#onWholeFileRead?.(performance.now() - this.#openedAt);
+      this.#onWholeFileRead?.(performance.now() - this.#openedAt, length);
       return parseWholeFile(this.#buffer.subarray(0, length));
     } catch (error) {
       return [readFailure(error, null)];

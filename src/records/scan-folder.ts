@@ -133,7 +133,7 @@ export async function scanWithProgress(dir: string, handlers: ScanHandlers): Pro
   onProgress?.(progress);
   const owners = new Map<string, string>();
   const readAhead = new ReadAhead(dir, files);
-  const reader = new RecordFileReader({ onWholeFileRead: (readMs) => readAhead.observe(readMs) });
+  const reader = new RecordFileReader({ onWholeFileRead: (readMs, bytes) => readAhead.observe(readMs, bytes) });
   const slices = new EventLoopSlices();
   const aliases = loadContentConfig(dir).config.aliases;
   try {

@@ -26,11 +26,20 @@ function watched(dir: string, files: readonly string[], window: number) {
 
 const CACHED_READ_MS = 0.005;
 const DISK_READ_MS = 0.3;
+const SMALL_FILE = 3_000;
 
 describe("reading ahead of a scan whose reads wait for the disk", () => {
   test("reads that find their files cached never start it, nor do a few slow ones among them", () => {
     const readAhead = new ReadAhead("/nowhere", ["a.json"]);
-    for (let read = 0; read < 1_000; read += 1) readAhead.observe(read % 10 < 7 ? DISK_READ_MS : CACHED_READ_MS);
+    for (let read = 0; read < 1_000; read += 1)
+      readAhead.observe(read % 10 < 7 ? DISK_READ_MS : CACHED_READ_MS, SMALL_FILE);
+    expect(readAhead.started).toBe(false);
+    readAhead.close();
+  });
+
+  test("reading large files, however long it takes, does not start it", () => {
+    const readAhead = new ReadAhead("/nowhere", ["a.json"]);
+    for (let read = 0; read < 100; read += 1) readAhead.observe(5, 3_000_000);
     expect(readAhead.started).toBe(false);
     readAhead.close();
   });
@@ -40,9 +49,9 @@ describe("reading ahead of a scan whose reads wait for the disk", () => {
     const { readAhead, nextReport } = watched(dir, files, 40);
     try {
       readAhead.reached(10);
-      for (let read = 0; read < 7; read += 1) readAhead.observe(DISK_READ_MS);
+      for (let read = 0; read < 7; read += 1) readAhead.observe(DISK_READ_MS, SMALL_FILE);
       expect(readAhead.started).toBe(false);
-      readAhead.observe(DISK_READ_MS);
+      readAhead.observe(DISK_READ_MS, SMALL_FILE);
       expect(readAhead.started).toBe(true);
       expect(await nextReport()).toEqual({ touched: 40, next: 50 });
       // The scan moved past what was read: the files it skipped are not read any more.
@@ -60,7 +69,7 @@ describe("reading ahead of a scan whose reads wait for the disk", () => {
     const listed = [...files.slice(0, 10), "posts/gone.json", "missing/folder/x.json", ...files.slice(10)];
     const { readAhead, nextReport } = watched(dir, listed, 1_000);
     try {
-      for (let read = 0; read < 8; read += 1) readAhead.observe(DISK_READ_MS);
+      for (let read = 0; read < 8; read += 1) readAhead.observe(DISK_READ_MS, SMALL_FILE);
       expect(await nextReport()).toEqual({ touched: 22, next: 22 });
     } finally {
       readAhead.close();
