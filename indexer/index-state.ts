@@ -14,7 +14,8 @@ const PAGE_SIZE = 10_000;
 /** Pages read at once. */
 const PAGES_AT_ONCE = 4;
 
-type StateFields = { id: string; source_file: string; content_hash: string };
+/** What is read of each document (an index written by another tool may hold numeric ids). */
+type StateFields = { id: string | number; source_file: string; content_hash: string };
 
 /**
  * Reads every document's id, source file and content hash from the index (empty when it does not
