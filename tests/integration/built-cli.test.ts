@@ -3,6 +3,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { describe, expect, onTestFinished, test } from "vitest";
+import type { ReadAheadData } from "../../src/records/read-ahead.js";
 import type { ToRankingWorker } from "../../src/related/ranking-worker.js";
 import { makeContentDir, ndjson } from "../helpers/content-dir.js";
 import { makePost } from "../helpers/records.js";
@@ -71,6 +72,11 @@ describe("the built CLI (bin/postindex.js, the bundle in dist/bundle)", () => {
     ];
     const rankingWorker = new Worker(path.join(ROOT, "dist/bundle/ranking-worker.js"));
     expect(await firstAnswer(rankingWorker, toRankingWorker)).toEqual({ kind: "ready", posts: 0 });
+    const readAheadData: ReadAheadData = { dir, files: ["a.json"], from: 0, window: 8, lanes: 2, touchBytes: 1024 };
+    const readAheadWorker = new Worker(path.join(ROOT, "dist/bundle/read-ahead-worker.js"), {
+      workerData: readAheadData,
+    });
+    expect(await firstAnswer(readAheadWorker, [])).toEqual({ touched: 1, next: 1 });
   });
 
   test("related DIR with a ranking worker writes, byte for byte, the one-thread export", async () => {
