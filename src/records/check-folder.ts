@@ -6,6 +6,7 @@ import type { BatchResult } from "./check-batch.js";
 import type { CheckOutcome } from "./check-outcome.js";
 import { CheckPool } from "./check-pool.js";
 import { startCheckWorker, takePrestartedWorker, worthWorkers } from "./check-workers-start.js";
+import type { ReadAheadOptions } from "./read-ahead.js";
 import { findRecordFiles, type IgnoredEntry } from "./find-files.js";
 import { addToReport, type ReportItems } from "./report-builder.js";
 import { resolveDuplicate, scanWithProgress, type ScanOutcome, type ScanProgress } from "./scan-folder.js";
@@ -70,6 +71,8 @@ export interface ParallelCheckOptions {
    * (tests: ones that have loaded their modules take files from the first one on).
    */
   workers?: number | readonly Worker[];
+  /** When reads count as waiting for the disk, and so start a read-ahead thread (default: see `ReadAhead`). */
+  readAhead?: ReadAheadOptions;
 }
 
 /**
@@ -119,7 +122,7 @@ export async function checkFolderInParallel(dir: string, options: ParallelCheckO
         onProgress?.(progress);
       }
     };
-    await pool.run(files, { aliases, facts: observe !== undefined, onBatch });
+    await pool.run(files, { aliases, facts: observe !== undefined, onBatch, readAhead: options.readAhead });
     return book.finish(ignored);
   } finally {
     if (pool === undefined) for (const worker of workers) void worker.terminate();

@@ -6,7 +6,7 @@ import type { CheckWorkerSetup, WorkerBatchResult } from "./check-worker.js";
 import { isCheckWorkerReady, isReadyMessage, type WorkerReadyMessage } from "./check-workers-start.js";
 import { OutcomeDecoder } from "./outcome-codec.js";
 import { isLineDelimited } from "./parse-file.js";
-import { ReadAhead } from "./read-ahead.js";
+import { ReadAhead, type ReadAheadOptions } from "./read-ahead.js";
 import { RecordFileReader } from "./record-file-reader.js";
 
 /** Batches a worker holds at once: the one it evaluates and the next, so it never waits for the main thread. */
@@ -23,6 +23,8 @@ export interface PoolRun {
   facts: boolean;
   /** Each batch's outcomes, in path order. */
   onBatch: (result: BatchResult) => void;
+  /** When the main thread's reads count as waiting for the disk, and so start a read-ahead thread. */
+  readAhead?: ReadAheadOptions | undefined;
 }
 
 interface PoolWorker {
@@ -121,7 +123,7 @@ export class CheckPool {
     }
     const plan = new BatchPlan(files, this.#workers.length + 1);
     // Timed by the main thread's reads, which are about half of them.
-    const readAhead = new ReadAhead(this.#dir, files);
+    const readAhead = new ReadAhead(this.#dir, files, options.readAhead);
     const reader = new RecordFileReader({ onWholeFileRead: (readMs, bytes) => readAhead.observe(readMs, bytes) });
     let delivered = 0;
     return new Promise<void>((resolve, reject) => {

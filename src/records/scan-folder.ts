@@ -2,7 +2,7 @@ import { findRecordFiles, type IgnoredEntry } from "./find-files.js";
 import { isLineDelimited, type ParsedEntry } from "./parse-file.js";
 import { evaluateRecord, type RecordOutcome } from "./evaluate.js";
 import { EventLoopSlices } from "./event-loop-slices.js";
-import { ReadAhead } from "./read-ahead.js";
+import { ReadAhead, type ReadAheadOptions } from "./read-ahead.js";
 import { RecordFileReader } from "./record-file-reader.js";
 import { applyAliases } from "../check/aliases.js";
 import { loadContentConfig, type AliasTable } from "../check/content-config.js";
@@ -117,6 +117,8 @@ export interface ScanHandlers {
    * {@link fileStamp}), undefined when it could not be opened.
    */
   onFileOpened?: (file: string, stamp: string | undefined) => void;
+  /** When reads count as waiting for the disk, and so start a read-ahead thread (default: see {@link ReadAhead}). */
+  readAhead?: ReadAheadOptions;
 }
 
 /**
@@ -132,7 +134,7 @@ export async function scanWithProgress(dir: string, handlers: ScanHandlers): Pro
   const progress: ScanProgress = { totalFiles: files.length, doneFiles: 0, records: 0 };
   onProgress?.(progress);
   const owners = new Map<string, string>();
-  const readAhead = new ReadAhead(dir, files);
+  const readAhead = new ReadAhead(dir, files, handlers.readAhead);
   const reader = new RecordFileReader({ onWholeFileRead: (readMs, bytes) => readAhead.observe(readMs, bytes) });
   const slices = new EventLoopSlices();
   const aliases = loadContentConfig(dir).config.aliases;

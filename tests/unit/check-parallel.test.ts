@@ -222,6 +222,13 @@ describe("check on two threads", () => {
     expect(ids.slice(0, 50).every((id) => id.startsWith("a-"))).toBe(true);
   });
 
+  test("a check whose every read counts as waiting for the disk (a read-ahead thread started beside it) gives the same report", async () => {
+    const dir = await makeContentDir(plantedFolder());
+    const single = await checkFolder(dir);
+    const { workers } = await readyCheckWorkers(dir);
+    expect(await checkFolderInParallel(dir, { workers, readAhead: { slowReadMs: 0, window: 16 } })).toEqual(single);
+  });
+
   test("a small folder is checked the same without any worker", async () => {
     const dir = await makeContentDir({
       "a.json": JSON.stringify(makePost("a")),

@@ -1,9 +1,11 @@
+import { EventEmitter, once } from "node:events";
 import { mkdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
 import { EventLoopSlices } from "../../src/records/event-loop-slices.js";
 import { CHUNK_BYTES, RecordFileReader } from "../../src/records/record-file-reader.js";
 import type { ParsedEntry } from "../../src/records/parse-file.js";
+import type { ReadAheadReport } from "../../src/records/read-ahead.js";
 import { scanWithProgress, type ScanOutcome } from "../../src/records/scan-folder.js";
 import { makeContentDir, ndjson } from "../helpers/content-dir.js";
 import { makePost } from "../helpers/records.js";
@@ -144,6 +146,38 @@ describe("scanWithProgress over many files", () => {
       item: null,
       kept: "0/000.json",
     });
+  });
+
+  test("reads that wait for the disk start a read-ahead thread at the scan's position, and the scan gives the same records", async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 200; i += 1)
+      files[`posts/${String(i).padStart(3, "0")}.json`] = JSON.stringify(makePost(`p-${i}`));
+    const dir = await makeContentDir(files);
+    const plain: ScanOutcome[] = [];
+    await scanWithProgress(dir, { onRecord: (outcome) => void plain.push(outcome) });
+
+    const reports: ReadAheadReport[] = [];
+    const reportsSeen = new EventEmitter();
+    const firstReport = once(reportsSeen, "report");
+    const outcomes: ScanOutcome[] = [];
+    await scanWithProgress(dir, {
+      // Every read counts as slow: the thread starts as the 8th file (index 7) is read, and reads 20 files from there.
+      readAhead: {
+        slowReadMs: 0,
+        window: 20,
+        onReport: (report) => {
+          reports.push(report);
+          reportsSeen.emit("report");
+        },
+      },
+      onRecord: async (outcome) => {
+        outcomes.push(outcome);
+        // Past its window: the scan waits for the thread to have read that far.
+        if (outcomes.length === 30) await firstReport;
+      },
+    });
+    expect(outcomes).toEqual(plain);
+    expect(reports[0]).toEqual({ touched: 20, next: 27 });
   });
 
   test("a promise from onRecord holds the scan until it settles", async () => {
