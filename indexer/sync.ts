@@ -47,9 +47,15 @@ export async function syncFolder(context: IndexerContext, dir: string, options: 
   const { client, indexUid, retry } = context;
   const lock = await acquireWriteLock(writeLockPath(context.dataDir, indexUid), "sync");
   try {
-    await prepareIndex(context, indexUid);
-    const state = await retryWhileUnavailable(() => readIndexState(client, indexUid), retry);
-    return await passOverFolder(context, dir, indexUid, state, options);
+    // What the index holds is read while its settings are checked (settings never change
+    // documents); both have settled before the write lock can be released.
+    const [prepared, read] = await Promise.allSettled([
+      prepareIndex(context, indexUid),
+      retryWhileUnavailable(() => readIndexState(client, indexUid), retry),
+    ]);
+    if (prepared.status === "rejected") throw prepared.reason;
+    if (read.status === "rejected") throw read.reason;
+    return await passOverFolder(context, dir, indexUid, read.value, options);
   } finally {
     await lock.release();
   }
