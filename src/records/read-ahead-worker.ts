@@ -1,6 +1,7 @@
 // The read-ahead thread (started by read-ahead.ts once a scan's reads wait for the disk): it reads
 // the scan's next files into the page cache, many at a time, so that the scan's own synchronous
 // reads find them there. What it reads is thrown away. Node built-ins only.
+import { constants } from "node:fs";
 import { open } from "node:fs/promises";
 import { parentPort, workerData } from "node:worker_threads";
 import type { ReadAheadData, ReadAheadMessage, ReadAheadReport } from "./read-ahead.js";
@@ -45,10 +46,16 @@ async function lane(): Promise<void> {
   }
 }
 
+/**
+ * Opening without blocking: a file swapped for a FIFO since the listing would otherwise hold one of
+ * the process's thread-pool threads until someone writes to it.
+ */
+const READ_NOW = constants.O_RDONLY | constants.O_NONBLOCK;
+
 /** Reads the start of a file; one that cannot be read is the scan's to report, not this thread's. */
 async function touch(absolute: string): Promise<void> {
   try {
-    const handle = await open(absolute, "r");
+    const handle = await open(absolute, READ_NOW);
     try {
       await handle.read(scratch, 0, touchBytes, 0);
     } finally {
