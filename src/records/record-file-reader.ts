@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { fileStamp } from "./find-files.js";
 import { parseLine, parseWholeFile, readFailure, type ParsedEntry } from "./parse-file.js";
 
@@ -13,6 +13,12 @@ import { parseLine, parseWholeFile, readFailure, type ParsedEntry } from "./pars
 export const CHUNK_BYTES = 1 << 16;
 /** A buffer grown past this for one large file is dropped after it rather than kept for the scan. */
 const KEPT_BUFFER_BYTES = 4 * CHUNK_BYTES;
+/**
+ * Opened without blocking: a FIFO where a record file was listed (or where a watcher was told of
+ * one) reads as empty instead of holding the scan until someone writes to it. Regular files read
+ * as they always do.
+ */
+const READ_NOW = constants.O_RDONLY | constants.O_NONBLOCK;
 const LF = 0x0a;
 const CR = 0x0d;
 
@@ -68,7 +74,7 @@ export class RecordFileReader {
     this.#failure = undefined;
     if (this.#onWholeFileRead !== undefined) this.#openedAt = performance.now();
     try {
-      this.#fd = openSync(absolute, "r");
+      this.#fd = openSync(absolute, READ_NOW);
       const info = fstatSync(this.#fd);
       this.#size = info.size;
       return fileStamp(info);

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { EventEmitter, once } from "node:events";
 import { mkdir, stat } from "node:fs/promises";
 import path from "node:path";
@@ -107,6 +108,16 @@ describe("RecordFileReader", () => {
     expect(readBatches(reader, path.join(dir, "folder.json"), true)).toEqual([
       [{ line: null, item: null, error: "cannot read the file (EISDIR)", scope: "file", id: null }],
     ]);
+    expect(readBatches(reader, path.join(dir, "ok.json"), false).map(idsOf)).toEqual([["ok"]]);
+  });
+
+  test("a FIFO nobody writes to, where a record file was expected, reads as empty instead of waiting", async () => {
+    const dir = await makeContentDir({ "ok.json": JSON.stringify(makePost("ok")) });
+    execFileSync("mkfifo", [path.join(dir, "pipe.json"), path.join(dir, "pipe.ndjson")]);
+    const reader = new RecordFileReader();
+    const [whole] = readBatches(reader, path.join(dir, "pipe.json"), false);
+    expect(whole).toEqual([expect.objectContaining({ line: null, scope: "file" })]);
+    expect(readBatches(reader, path.join(dir, "pipe.ndjson"), true).flat()).toEqual([]);
     expect(readBatches(reader, path.join(dir, "ok.json"), false).map(idsOf)).toEqual([["ok"]]);
   });
 });
