@@ -1,8 +1,7 @@
 // The read-ahead thread (started by read-ahead.ts once a scan's reads wait for the disk): it reads
 // the scan's next files into the page cache, many at a time, so that the scan's own synchronous
 // reads find them there. What it reads is thrown away. Node built-ins only.
-import { constants } from "node:fs";
-import { open } from "node:fs/promises";
+import { close, constants, open, read } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import type { ReadAheadData, ReadAheadMessage, ReadAheadReport } from "./read-ahead.js";
 
@@ -26,24 +25,12 @@ port.on("message", (message: ReadAheadMessage) => {
 function startLanes(): void {
   while (running < lanes && hasWork()) {
     running += 1;
-    void lane().finally(() => {
-      running -= 1;
-      if (running === 0) report();
-    });
+    lane();
   }
 }
 
 function hasWork(): boolean {
   return next < files.length && next < position + window;
-}
-
-async function lane(): Promise<void> {
-  while (hasWork()) {
-    const file = files[next] as string;
-    next += 1;
-    await touch(`${dir}/${file}`);
-    touched += 1;
-  }
 }
 
 /**
@@ -52,18 +39,27 @@ async function lane(): Promise<void> {
  */
 const READ_NOW = constants.O_RDONLY | constants.O_NONBLOCK;
 
-/** Reads the start of a file; one that cannot be read is the scan's to report, not this thread's. */
-async function touch(absolute: string): Promise<void> {
-  try {
-    const handle = await open(absolute, READ_NOW);
-    try {
-      await handle.read(scratch, 0, touchBytes, 0);
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // Gone, unreadable, a folder: the scan finds out for itself.
+/**
+ * Reads the start of the next file, then the next, while there is work within the window. With
+ * callbacks rather than `fs/promises`: its `FileHandle`s cost 4× the CPU (20,000 cached files:
+ * ~1.1 s against ~0.29 s). A file that cannot be read is the scan's to report, not this thread's.
+ */
+function lane(): void {
+  if (!hasWork()) {
+    running -= 1;
+    if (running === 0) report();
+    return;
   }
+  const file = files[next] as string;
+  next += 1;
+  const done = (): void => {
+    touched += 1;
+    lane();
+  };
+  open(`${dir}/${file}`, READ_NOW, (openError, fd) => {
+    if (openError !== null) return done();
+    read(fd, scratch, 0, touchBytes, 0, () => close(fd, done));
+  });
 }
 
 /** Tells the scan how far it got, each time it has nothing left to read for now. */
