@@ -1,5 +1,4 @@
-import { readdirSync, type Dirent } from "node:fs";
-import { readdir } from "node:fs/promises";
+import { readdir, readdirSync, type Dirent } from "node:fs";
 import { EventLoopSlices } from "./event-loop-slices.js";
 import { CONFIG_FILE } from "../check/content-config.js";
 
@@ -107,20 +106,19 @@ function listConcurrently(root: string, listing: RecordFileListing, folders: str
       while (running < LISTING_LANES && folders.length > 0) {
         const folder = folders.pop() as string;
         running += 1;
-        readdir(folderPath(root, folder), { withFileTypes: true }).then(
-          (entries) => {
-            running -= 1;
-            if (failed) return;
-            sortEntries(folder, entries, listing, folders);
-            if (running === 0 && folders.length === 0) resolve();
-            else readNext();
-          },
-          (error: unknown) => {
+        readdir(folderPath(root, folder), { withFileTypes: true }, (error, entries) => {
+          running -= 1;
+          if (failed) return;
+          if (error !== null) {
             // Nothing more is read: the listing has failed, as a folder read one by one fails it.
             failed = true;
             reject(error);
-          },
-        );
+            return;
+          }
+          sortEntries(folder, entries, listing, folders);
+          if (running === 0 && folders.length === 0) resolve();
+          else readNext();
+        });
       }
     };
     readNext();
