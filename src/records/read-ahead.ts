@@ -61,9 +61,9 @@ const POSITION_STEP = 32;
  * time, so that the scan's own reads find them cached (20,000 files, page cache dropped: 4.6 →
  * ~2.4 s, see bench/NOTES.md). It stays within a window ahead of the scan's position until the
  * scan ends. It is never started while the scan's reads find their files cached: its thread-pool
- * round trips cost ~50 µs of CPU a file, a quarter more time for a cached folder's `check`. (Its
- * own reads cannot tell cached files from the others: 32 at a time, each waits in line for the
- * pool either way.) What it reads is thrown away: the scan's results cannot depend on it.
+ * round trips cost ~15 µs of CPU a file, taken from a `check` that has both cores busy. (Its own
+ * reads cannot tell cached files from the others: 32 at a time, each waits in line for the pool
+ * either way.) What it reads is thrown away: the scan's results cannot depend on it.
  */
 export class ReadAhead {
   readonly #dir: string;
