@@ -71,7 +71,7 @@ export interface ParallelCheckOptions {
    * (tests: ones that have loaded their modules take files from the first one on).
    */
   workers?: number | readonly Worker[];
-  /** When reads count as waiting for the disk, and so start a read-ahead thread (default: see `ReadAhead`). */
+  /** What tells that reads come from the disk, and so start a read-ahead thread (default: see `ReadAhead`). */
   readAhead?: ReadAheadOptions;
 }
 

@@ -23,7 +23,7 @@ export interface PoolRun {
   facts: boolean;
   /** Each batch's outcomes, in path order. */
   onBatch: (result: BatchResult) => void;
-  /** When the main thread's reads count as waiting for the disk, and so start a read-ahead thread. */
+  /** What tells that the reads come from the disk, and so start a read-ahead thread. */
   readAhead?: ReadAheadOptions | undefined;
 }
 
@@ -122,9 +122,8 @@ export class CheckPool {
       entry.worker.postMessage(setup);
     }
     const plan = new BatchPlan(files, this.#workers.length + 1);
-    // Timed by the main thread's reads, which are about half of them.
     const readAhead = new ReadAhead(this.#dir, files, options.readAhead);
-    const reader = new RecordFileReader({ onWholeFileRead: (readMs, bytes) => readAhead.observe(readMs, bytes) });
+    const reader = new RecordFileReader();
     let delivered = 0;
     return new Promise<void>((resolve, reject) => {
       let pending: NodeJS.Immediate | undefined;
@@ -160,6 +159,8 @@ export class CheckPool {
           const counts = evaluateBatch(this.#dir, batch.files, aliases, reader, (outcome) => {
             outcomes.push(slimOutcome(outcome, facts));
           });
+          // After each batch of the main thread's (up to 48 files; the workers' reads count too).
+          readAhead.sample();
           this.#results.set(batch.seq, () => ({ outcomes, counts }));
           // Let the workers' answers in before the next batch.
           pending ??= setImmediate(step);

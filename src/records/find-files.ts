@@ -1,4 +1,5 @@
 import { readdir, readdirSync, type Dirent } from "node:fs";
+import { DiskReadWatch, type DiskReadCounter } from "./disk-reads.js";
 import { EventLoopSlices } from "./event-loop-slices.js";
 import { CONFIG_FILE } from "../check/content-config.js";
 
@@ -48,11 +49,10 @@ export function fileStamp(info: { mtimeMs: number; size: number }): string {
 
 export interface ListingOptions {
   /**
-   * Reading a folder that takes longer than this waited for the disk; after a few in a row, the
-   * rest of the tree is read concurrently. @default 0.06 ms (a cached folder of a few entries
-   * takes ~15 µs here, one the page cache has dropped ~130 µs)
+   * What tells that the folder reads come from the disk: then the rest of the tree is read
+   * concurrently. @default the process's block reads (`processDiskReads`)
    */
-  readonly slowFolderReadMs?: number;
+  readonly diskReads?: DiskReadCounter;
 }
 
 /**
@@ -61,21 +61,19 @@ export interface ListingOptions {
  * skipped and reported. Symbolic links are not followed (a link loop cannot hang the scan).
  * Folders are read synchronously (an awaited `readdir` per folder made listing ~3× slower on a
  * tree of 5,000 small folders), in slices that let the event loop turn; but once their reads
- * turn out to wait for the disk (a tree the page cache has dropped), the rest are read
- * {@link LISTING_LANES} at a time (5,000 folders: ~0.65 s one after another, see bench/NOTES.md).
- * The order they are read in does not matter: the listing is sorted.
+ * turn out to come from the disk (a tree the page cache has dropped: {@link DiskReadWatch}, a
+ * sample every {@link FOLDERS_PER_SAMPLE} folders), the rest are read {@link LISTING_LANES} at a
+ * time (5,000 folders: ~0.65 s one after another, ~0.24 s so; see bench/NOTES.md). The order they
+ * are read in does not matter: the listing is sorted.
  */
 export async function findRecordFiles(dir: string, options: ListingOptions = {}): Promise<RecordFileListing> {
   const listing: RecordFileListing = { files: [], ignored: [] };
   const slices = new EventLoopSlices();
-  const slowMs = options.slowFolderReadMs ?? SLOW_FOLDER_READ_MS;
+  const diskReads = new DiskReadWatch(options.diskReads);
   const folders = [""];
-  let slowInARow = 0;
-  for (let folder = folders.pop(); folder !== undefined; folder = folders.pop()) {
-    const startedAt = performance.now();
+  for (let folder = folders.pop(), read = 1; folder !== undefined; folder = folders.pop(), read += 1) {
     sortEntries(folder, readdirSync(folderPath(dir, folder), { withFileTypes: true }), listing, folders);
-    slowInARow = performance.now() - startedAt < slowMs ? 0 : slowInARow + 1;
-    if (slowInARow === SLOW_FOLDER_READS_IN_A_ROW) {
+    if (read % FOLDERS_PER_SAMPLE === 0 && diskReads.sample()) {
       await listConcurrently(dir, listing, folders);
       break;
     }
@@ -86,10 +84,8 @@ export async function findRecordFiles(dir: string, options: ListingOptions = {})
   return listing;
 }
 
-/** See {@link ListingOptions.slowFolderReadMs}. */
-const SLOW_FOLDER_READ_MS = 0.06;
-/** Slow folder reads in a row after which the rest of the tree is read concurrently. */
-const SLOW_FOLDER_READS_IN_A_ROW = 8;
+/** Folders read between two samples of the process's block reads. */
+const FOLDERS_PER_SAMPLE = 8;
 /** Folders read at once once the tree is found not cached. */
 const LISTING_LANES = 32;
 

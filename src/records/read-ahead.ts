@@ -1,5 +1,6 @@
 import type { Worker } from "node:worker_threads";
 import { startModuleWorker } from "../module-worker.js";
+import { DiskReadWatch, type DiskReadCounter } from "./disk-reads.js";
 
 /** What the read-ahead thread is started with. */
 export interface ReadAheadData {
@@ -31,22 +32,16 @@ export interface ReadAheadReport {
 }
 
 export interface ReadAheadOptions {
-  /**
-   * A read that took longer than this waited for the disk. Opening, `fstat` and reading a cached
-   * 3 KB file takes 5–10 µs here (p90), and 60–500 µs once the page cache has dropped it.
-   * @default 0.04 ms
-   */
-  readonly slowReadMs?: number;
+  /** What tells that the scan reads from the disk. @default the process's block reads (`processDiskReads`) */
+  readonly diskReads?: DiskReadCounter;
   /** @default 1024 files */
   readonly window?: number;
   /** Told each {@link ReadAheadReport} (tests). */
   readonly onReport?: (report: ReadAheadReport) => void;
 }
 
-/** Files larger than this are not timed (see `observe`); the thread reads as much of each file. */
-const TIMED_FILE_BYTES = 1 << 16;
-/** Slow reads in a row that start the read-ahead thread. */
-const SLOW_READS_IN_A_ROW = 8;
+/** What the thread reads of each file: a one-article file whole; the kernel reads a large export ahead by itself. */
+const TOUCH_BYTES = 1 << 16;
 /** Reads in flight: the disk answers many at once far sooner than one after another. */
 const LANES = 32;
 /** How far the scan moves before its position is posted again. */
@@ -54,23 +49,26 @@ const POSITION_STEP = 32;
 
 /**
  * Reads ahead of a scan that reads its files synchronously, one at a time (see
- * `RecordFileReader` for why), once those reads turn out to wait for the disk: a folder nobody
+ * `RecordFileReader` for why), once those reads turn out to come from the disk: a folder nobody
  * has read for a while, which the page cache has dropped. Each read then waits its turn, and a
  * folder of one-article files took 4× as long to check as the same records in one export, whose
  * pages the kernel reads ahead by itself. A worker thread then reads the next files, 32 at a
  * time, so that the scan's own reads find them cached (20,000 files, page cache dropped: 4.6 →
- * ~2.4 s, see bench/NOTES.md). It stays within a window ahead of the scan's position until the
- * scan ends. It is never started while the scan's reads find their files cached: its thread-pool
- * round trips cost ~15 µs of CPU a file, taken from a `check` that has both cores busy. (Its own
- * reads cannot tell cached files from the others: 32 at a time, each waits in line for the pool
- * either way.) What it reads is thrown away: the scan's results cannot depend on it.
+ * ~2.3 s, see bench/NOTES.md). It stays within a window ahead of the scan's position until the
+ * scan ends. The scan {@link sample}s as it goes: the thread starts once the process's count of
+ * block reads grew at two samples in a row ({@link DiskReadWatch}). Timing the reads instead was
+ * fooled by a busy machine: during a reindex, with Meilisearch on the other core, eight cached
+ * reads in a row took over 40 µs. It is never started while the reads are served from the page
+ * cache: its thread-pool round trips cost ~15 µs of CPU a file. (Its own reads cannot tell cached
+ * files from the others: 32 at a time, each waits in line for the pool either way.) What it reads
+ * is thrown away: the scan's results cannot depend on it.
  */
 export class ReadAhead {
   readonly #dir: string;
   readonly #files: readonly string[];
   readonly #options: ReadAheadOptions;
+  readonly #watch: DiskReadWatch;
   #worker: Worker | undefined;
-  #slowInARow = 0;
   #position = 0;
   #posted = 0;
 
@@ -78,6 +76,7 @@ export class ReadAhead {
     this.#dir = dir;
     this.#files = files;
     this.#options = options;
+    this.#watch = new DiskReadWatch(options.diskReads);
   }
 
   /** Whether the read-ahead thread has been started. */
@@ -85,18 +84,9 @@ export class ReadAhead {
     return this.#worker !== undefined;
   }
 
-  /**
-   * Told how long the scan's last read of a whole file took (open, `fstat`, read) and its size.
-   * Only small files tell: reading a 3 MB array export takes longer than 40 µs however cached it is.
-   */
-  observe(readMs: number, bytes: number): void {
-    if (bytes > TIMED_FILE_BYTES) return;
-    if (readMs < (this.#options.slowReadMs ?? 0.04)) {
-      this.#slowInARow = 0;
-      return;
-    }
-    this.#slowInARow += 1;
-    if (this.#slowInARow === SLOW_READS_IN_A_ROW && this.#worker === undefined) this.#start();
+  /** Told that the scan read a few more files (every 16 or so): it starts the thread once they come from the disk. */
+  sample(): void {
+    if (this.#worker === undefined && this.#watch.sample()) this.#start();
   }
 
   /** The scan's position: the index in `files` of the next file it reads. */
@@ -122,7 +112,7 @@ export class ReadAhead {
       from: this.#position,
       window: this.#options.window ?? 1024,
       lanes: LANES,
-      touchBytes: TIMED_FILE_BYTES,
+      touchBytes: TOUCH_BYTES,
     };
     const worker = startModuleWorker(import.meta.url, "read-ahead-worker", {
       workerData,

@@ -36,7 +36,6 @@ const CR = 0x0d;
  * allocated once; the `fstat` that sizes the read also gives the file's stamp.
  */
 export class RecordFileReader {
-  readonly #onWholeFileRead: ((readMs: number, bytes: number) => void) | undefined;
   #buffer = Buffer.allocUnsafe(CHUNK_BYTES);
   #fd = -1;
   #lineDelimited = false;
@@ -49,16 +48,6 @@ export class RecordFileReader {
   /** NDJSON: lines read so far, and bytes of an unfinished line kept at the buffer's start. */
   #line = 0;
   #pending = 0;
-  /** `performance.now()` as the current file was opened, when reads are timed. */
-  #openedAt = 0;
-
-  /**
-   * @param options.onWholeFileRead told, after each file read whole, how long opening and reading
-   *   it took (ms) and its size: what tells a `ReadAhead` (read-ahead.ts) that the reads wait for the disk
-   */
-  constructor(options: { readonly onWholeFileRead?: (readMs: number, bytes: number) => void } = {}) {
-    this.#onWholeFileRead = options.onWholeFileRead;
-  }
 
   /**
    * Starts reading the file at `absolute` (closing the previous one if still open).
@@ -72,7 +61,6 @@ export class RecordFileReader {
     this.#line = 0;
     this.#pending = 0;
     this.#failure = undefined;
-    if (this.#onWholeFileRead !== undefined) this.#openedAt = performance.now();
     try {
       this.#fd = openSync(absolute, READ_NOW);
       const info = fstatSync(this.#fd);
@@ -119,7 +107,6 @@ export class RecordFileReader {
   #wholeFile(): ParsedEntry[] {
     try {
       const length = this.#readAll();
-      this.#onWholeFileRead?.(performance.now() - this.#openedAt, length);
       return parseWholeFile(this.#buffer.subarray(0, length));
     } catch (error) {
       return [readFailure(error, null)];

@@ -95,6 +95,9 @@ export function resolveDuplicate<Outcome extends RecordOutcome | Exclude<CheckOu
   return { kind: "duplicate", id, file, line, item, kept: owner };
 }
 
+/** Files read between two samples of whether the reads come from the disk ({@link ReadAhead.sample}). */
+const FILES_PER_SAMPLE = 16;
+
 /** How far a scan has got, after each file. */
 export interface ScanProgress {
   /** Record files found (known once the folder is listed). */
@@ -117,14 +120,14 @@ export interface ScanHandlers {
    * {@link fileStamp}), undefined when it could not be opened.
    */
   onFileOpened?: (file: string, stamp: string | undefined) => void;
-  /** When reads count as waiting for the disk, and so start a read-ahead thread (default: see {@link ReadAhead}). */
+  /** What tells that reads come from the disk, and so start a read-ahead thread (default: see {@link ReadAhead}). */
   readAhead?: ReadAheadOptions;
 }
 
 /**
  * {@link scanFolder} with the bookkeeping every caller needs, and none of its per-record events:
  * files are read synchronously in path order by one {@link RecordFileReader} (with a
- * {@link ReadAhead} once its reads wait for the disk), each batch of records evaluated in a plain
+ * {@link ReadAhead} once its reads come from the disk), each batch of records evaluated in a plain
  * loop, the event loop let through every few milliseconds.
  * @returns what was ignored, and why
  */
@@ -135,13 +138,14 @@ export async function scanWithProgress(dir: string, handlers: ScanHandlers): Pro
   onProgress?.(progress);
   const owners = new Map<string, string>();
   const readAhead = new ReadAhead(dir, files, handlers.readAhead);
-  const reader = new RecordFileReader({ onWholeFileRead: (readMs, bytes) => readAhead.observe(readMs, bytes) });
+  const reader = new RecordFileReader();
   const slices = new EventLoopSlices();
   const aliases = loadContentConfig(dir).config.aliases;
   try {
     for (let index = 0; index < files.length; index += 1) {
       const file = files[index] as string;
       readAhead.reached(index);
+      if (index % FILES_PER_SAMPLE === 0) readAhead.sample();
       const stamp = reader.open(`${dir}/${file}`, isLineDelimited(file));
       onFileOpened?.(file, stamp);
       for (let entries = reader.next(); entries !== undefined; entries = reader.next()) {

@@ -2,14 +2,17 @@ import { symlink } from "node:fs/promises";
 import path from "node:path";
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { findRecordFiles } from "../../src/records/find-files.js";
+import { findRecordFiles, type ListingOptions } from "../../src/records/find-files.js";
 import { makeContentDir, writeFileTree } from "../helpers/content-dir.js";
 import { SEED } from "../helpers/hostile.js";
 
-/** Every folder read counts as one that waited for the disk: the listing goes concurrent after the first few. */
-const asIfCold = { slowFolderReadMs: 0 };
+/** Every folder read counts as one from the disk: the listing goes concurrent after the first few. */
+const asIfCold = (): ListingOptions => {
+  let reads = 0;
+  return { diskReads: () => (reads += 8) };
+};
 /** No folder read ever does: the listing stays one folder after another. */
-const asIfCached = { slowFolderReadMs: Number.POSITIVE_INFINITY };
+const asIfCached: ListingOptions = { diskReads: () => 0 };
 
 describe("listing a content folder whose reads wait for the disk", () => {
   test("the folders read concurrently give the same sorted listing, skipped entries and reasons included", async () => {
@@ -28,7 +31,7 @@ describe("listing a content folder whose reads wait for the disk", () => {
     const dir = await makeContentDir(files);
     await symlink(path.join(dir, "top.json"), path.join(dir, "site-0", "link.json"));
 
-    const cold = await findRecordFiles(dir, asIfCold);
+    const cold = await findRecordFiles(dir, asIfCold());
     expect(cold).toEqual(await findRecordFiles(dir, asIfCached));
     // What the listing is expected to hold, from the tree above rather than from the code.
     expect(cold.files).toHaveLength(1 + 6 * 5 * 2);
@@ -53,7 +56,7 @@ describe("listing a content folder whose reads wait for the disk", () => {
         async (paths) => {
           const dir = path.join(root, `tree-${(run += 1)}`);
           await writeFileTree(dir, paths);
-          expect(await findRecordFiles(dir, asIfCold)).toEqual(await findRecordFiles(dir, asIfCached));
+          expect(await findRecordFiles(dir, asIfCold())).toEqual(await findRecordFiles(dir, asIfCached));
         },
       ),
       { seed: SEED, numRuns: 40 },

@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { describe, expect, test, vi } from "vitest";
+import type { DiskReadCounter } from "../../src/records/disk-reads.js";
 import { ReadAhead, type ReadAheadReport } from "../../src/records/read-ahead.js";
 import { makeContentDir } from "../helpers/content-dir.js";
 
@@ -17,7 +18,11 @@ const THREAD_START_MS = 15_000;
 /** A read-ahead whose reports can be awaited one by one (it sends one each time it runs out of files to read). */
 function watched(dir: string, files: readonly string[], window: number) {
   const reports: ReadAheadReport[] = [];
-  const readAhead = new ReadAhead(dir, files, { window, onReport: (report) => reports.push(report) });
+  const readAhead = new ReadAhead(dir, files, {
+    window,
+    diskReads: growingAtEverySample(),
+    onReport: (report) => reports.push(report),
+  });
   let seen = 0;
   const nextReport = (): Promise<ReadAheadReport> =>
     vi.waitFor(() => {
@@ -29,34 +34,36 @@ function watched(dir: string, files: readonly string[], window: number) {
   return { readAhead, nextReport };
 }
 
-const CACHED_READ_MS = 0.005;
-const DISK_READ_MS = 0.3;
-const SMALL_FILE = 3_000;
+/** A block-read count that grows at every other sample only. */
+function everyOther(): DiskReadCounter {
+  let samples = 0;
+  return () => Math.floor((samples += 1) / 2);
+}
 
-describe("reading ahead of a scan whose reads wait for the disk", () => {
-  test("reads that find their files cached never start it, nor do a few slow ones among them", () => {
-    const readAhead = new ReadAhead("/nowhere", ["a.json"]);
-    for (let read = 0; read < 1_000; read += 1)
-      readAhead.observe(read % 10 < 7 ? DISK_READ_MS : CACHED_READ_MS, SMALL_FILE);
-    expect(readAhead.started).toBe(false);
-    readAhead.close();
+/** A block-read count that grows at every sample: every file read came from the disk. */
+function growingAtEverySample(): DiskReadCounter {
+  let reads = 0;
+  return () => (reads += 8);
+}
+
+describe("reading ahead of a scan whose reads come from the disk", () => {
+  test("reads served from the page cache never start it, nor do disk reads now and then (a module loaded late)", () => {
+    for (const diskReads of [() => 0, everyOther()]) {
+      const readAhead = new ReadAhead("/nowhere", ["a.json"], { diskReads });
+      for (let sample = 0; sample < 100; sample += 1) readAhead.sample();
+      expect(readAhead.started).toBe(false);
+      readAhead.close();
+    }
   });
 
-  test("reading large files, however long it takes, does not start it", () => {
-    const readAhead = new ReadAhead("/nowhere", ["a.json"]);
-    for (let read = 0; read < 100; read += 1) readAhead.observe(5, 3_000_000);
-    expect(readAhead.started).toBe(false);
-    readAhead.close();
-  });
-
-  test("eight slow reads in a row start it: it reads the files after the scan's position, no further than its window, and follows the scan to the end", async () => {
+  test("two samples in a row that find disk reads start it: it reads the files after the scan's position, no further than its window, and follows the scan to the end", async () => {
     const { dir, files } = await folderOf(300);
     const { readAhead, nextReport } = watched(dir, files, 40);
     try {
       readAhead.reached(10);
-      for (let read = 0; read < 7; read += 1) readAhead.observe(DISK_READ_MS, SMALL_FILE);
+      readAhead.sample();
       expect(readAhead.started).toBe(false);
-      readAhead.observe(DISK_READ_MS, SMALL_FILE);
+      readAhead.sample();
       expect(readAhead.started).toBe(true);
       expect(await nextReport()).toEqual({ touched: 40, next: 50 });
       // The scan moved past what was read: the files it skipped are not read any more.
@@ -75,7 +82,8 @@ describe("reading ahead of a scan whose reads wait for the disk", () => {
     const listed = [...files.slice(0, 10), "posts/gone.json", "posts/fifo.json", "missing/x.json", ...files.slice(10)];
     const { readAhead, nextReport } = watched(dir, listed, 1_000);
     try {
-      for (let read = 0; read < 8; read += 1) readAhead.observe(DISK_READ_MS, SMALL_FILE);
+      readAhead.sample();
+      readAhead.sample();
       expect(await nextReport()).toEqual({ touched: 23, next: 23 });
     } finally {
       readAhead.close();

@@ -168,13 +168,15 @@ describe("scanWithProgress over many files", () => {
     await scanWithProgress(dir, { onRecord: (outcome) => void plain.push(outcome) });
 
     const reports: ReadAheadReport[] = [];
+    let diskReads = 0;
     const reportsSeen = new EventEmitter();
     const firstReport = once(reportsSeen, "report");
     const outcomes: ScanOutcome[] = [];
     await scanWithProgress(dir, {
-      // Every read counts as slow: the thread starts as the 8th file (index 7) is read, and reads 20 files from there.
+      // Every read counts as one from the disk: sampled every 16 files, the thread starts at the
+      // second sample, as the 17th file (index 16) is read, and reads 20 files from there.
       readAhead: {
-        slowReadMs: 0,
+        diskReads: () => (diskReads += 8),
         window: 20,
         onReport: (report) => {
           reports.push(report);
@@ -188,7 +190,7 @@ describe("scanWithProgress over many files", () => {
       },
     });
     expect(outcomes).toEqual(plain);
-    expect(reports[0]).toEqual({ touched: 20, next: 27 });
+    expect(reports[0]).toEqual({ touched: 20, next: 36 });
   });
 
   test("a promise from onRecord holds the scan until it settles", async () => {
