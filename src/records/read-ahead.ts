@@ -56,10 +56,10 @@ const POSITION_STEP = 32;
  * time, so that the scan's own reads find them cached (20,000 files, page cache dropped: 4.6 →
  * ~2.3 s, see bench/NOTES.md). It stays within a window ahead of the scan's position until the
  * scan ends. The scan {@link sample}s as it goes: the thread starts once the process's count of
- * block reads grew at two samples in a row ({@link DiskReadWatch}). Timing the reads instead was
- * fooled by a busy machine: during a reindex, with Meilisearch on the other core, eight cached
- * reads in a row took over 40 µs. It is never started while the reads are served from the page
- * cache: its thread-pool round trips cost ~15 µs of CPU a file. (Its own reads cannot tell cached
+ * block reads grew at two samples in a row ({@link DiskReadWatch}). (It first timed the reads,
+ * but a busy machine makes cached reads slow too: with Meilisearch indexing on the other core,
+ * reindexes started the thread at the 527th–3,307th file.) It is never started while the reads are
+ * served from the page cache: its thread-pool round trips cost ~15 µs of CPU a file. (Its own reads cannot tell cached
  * files from the others: 32 at a time, each waits in line for the pool either way.) What it reads
  * is thrown away: the scan's results cannot depend on it.
  */
