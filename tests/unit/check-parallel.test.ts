@@ -8,6 +8,7 @@ import { findRecordFiles } from "../../src/records/find-files.js";
 import { ReportItems } from "../../src/records/report-builder.js";
 import type { ScanProgress } from "../../src/records/scan-folder.js";
 import { readyCheckWorkers } from "../helpers/check-workers.js";
+import { readsFromDiskEverySample } from "../helpers/disk-reads.js";
 import { makeContentDir, ndjson } from "../helpers/content-dir.js";
 import { makePost } from "../helpers/records.js";
 import { runCli } from "../helpers/run-cli.js";
@@ -226,8 +227,7 @@ describe("check on two threads", () => {
     const dir = await makeContentDir(plantedFolder());
     const single = await checkFolder(dir);
     const { workers } = await readyCheckWorkers(dir);
-    let diskReads = 0;
-    const readAhead = { diskReads: () => (diskReads += 8), window: 16 };
+    const readAhead = { diskReads: readsFromDiskEverySample(), window: 16 };
     expect(await checkFolderInParallel(dir, { workers, readAhead })).toEqual(single);
   });
 

@@ -4,15 +4,13 @@ import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { findRecordFiles, type ListingOptions } from "../../src/records/find-files.js";
 import { makeContentDir, writeFileTree } from "../helpers/content-dir.js";
+import { noReadsFromDisk, readsFromDiskEverySample } from "../helpers/disk-reads.js";
 import { SEED } from "../helpers/hostile.js";
 
 /** Every folder read counts as one from the disk: the listing goes concurrent after the first few. */
-const asIfCold = (): ListingOptions => {
-  let reads = 0;
-  return { diskReads: () => (reads += 8) };
-};
+const asIfCold = (): ListingOptions => ({ diskReads: readsFromDiskEverySample() });
 /** No folder read ever does: the listing stays one folder after another. */
-const asIfCached: ListingOptions = { diskReads: () => 0 };
+const asIfCached: ListingOptions = { diskReads: noReadsFromDisk };
 
 describe("listing a content folder whose reads wait for the disk", () => {
   test("the folders read concurrently give the same sorted listing, skipped entries and reasons included", async () => {

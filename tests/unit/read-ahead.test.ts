@@ -4,6 +4,7 @@ import { describe, expect, test, vi } from "vitest";
 import type { DiskReadCounter } from "../../src/records/disk-reads.js";
 import { ReadAhead, type ReadAheadReport } from "../../src/records/read-ahead.js";
 import { makeContentDir } from "../helpers/content-dir.js";
+import { noReadsFromDisk, readsFromDiskEverySample } from "../helpers/disk-reads.js";
 
 /** `count` one-article files named in path order, and their list. */
 async function folderOf(count: number): Promise<{ dir: string; files: string[] }> {
@@ -20,7 +21,7 @@ function watched(dir: string, files: readonly string[], window: number) {
   const reports: ReadAheadReport[] = [];
   const readAhead = new ReadAhead(dir, files, {
     window,
-    diskReads: growingAtEverySample(),
+    diskReads: readsFromDiskEverySample(),
     onReport: (report) => reports.push(report),
   });
   let seen = 0;
@@ -40,15 +41,9 @@ function everyOther(): DiskReadCounter {
   return () => Math.floor((samples += 1) / 2);
 }
 
-/** A block-read count that grows at every sample: every file read came from the disk. */
-function growingAtEverySample(): DiskReadCounter {
-  let reads = 0;
-  return () => (reads += 8);
-}
-
 describe("reading ahead of a scan whose reads come from the disk", () => {
   test("reads served from the page cache never start it, nor do disk reads now and then (a module loaded late)", () => {
-    for (const diskReads of [() => 0, everyOther()]) {
+    for (const diskReads of [noReadsFromDisk, everyOther()]) {
       const readAhead = new ReadAhead("/nowhere", ["a.json"], { diskReads });
       for (let sample = 0; sample < 100; sample += 1) readAhead.sample();
       expect(readAhead.started).toBe(false);

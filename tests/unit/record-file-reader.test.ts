@@ -9,6 +9,7 @@ import type { ParsedEntry } from "../../src/records/parse-file.js";
 import type { ReadAheadReport } from "../../src/records/read-ahead.js";
 import { scanWithProgress, type ScanOutcome } from "../../src/records/scan-folder.js";
 import { makeContentDir, ndjson } from "../helpers/content-dir.js";
+import { readsFromDiskEverySample } from "../helpers/disk-reads.js";
 import { makePost } from "../helpers/records.js";
 
 /** Every batch `next()` gives for one file, in order. */
@@ -168,7 +169,6 @@ describe("scanWithProgress over many files", () => {
     await scanWithProgress(dir, { onRecord: (outcome) => void plain.push(outcome) });
 
     const reports: ReadAheadReport[] = [];
-    let diskReads = 0;
     const reportsSeen = new EventEmitter();
     const firstReport = once(reportsSeen, "report");
     const outcomes: ScanOutcome[] = [];
@@ -176,7 +176,7 @@ describe("scanWithProgress over many files", () => {
       // Every read counts as one from the disk: sampled every 16 files, the thread starts at the
       // second sample, as the 17th file (index 16) is read, and reads 20 files from there.
       readAhead: {
-        diskReads: () => (diskReads += 8),
+        diskReads: readsFromDiskEverySample(),
         window: 20,
         onReport: (report) => {
           reports.push(report);
