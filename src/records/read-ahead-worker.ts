@@ -1,4 +1,4 @@
-// The read-ahead thread (started by read-ahead.ts once a scan's reads wait for the disk): it reads
+// The read-ahead thread (started by read-ahead.ts once a scan's reads come from the disk): it reads
 // the scan's next files into the page cache, many at a time, so that the scan's own synchronous
 // reads find them there. What it reads is thrown away. Node built-ins only.
 import { close, constants, open, read } from "node:fs";

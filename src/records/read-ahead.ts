@@ -54,14 +54,16 @@ const POSITION_STEP = 32;
  * folder of one-article files took 4× as long to check as the same records in one export, whose
  * pages the kernel reads ahead by itself. A worker thread then reads the next files, 32 at a
  * time, so that the scan's own reads find them cached (20,000 files, page cache dropped: 4.6 →
- * ~2.3 s, see bench/NOTES.md). It stays within a window ahead of the scan's position until the
- * scan ends. The scan {@link sample}s as it goes: the thread starts once the process's count of
- * block reads grew at two samples in a row ({@link DiskReadWatch}). (It first timed the reads,
- * but a busy machine makes cached reads slow too: with Meilisearch indexing on the other core,
- * reindexes started the thread at the 527th–3,307th file.) It is never started while the reads are
- * served from the page cache: its thread-pool round trips cost ~15 µs of CPU a file. (Its own reads cannot tell cached
- * files from the others: 32 at a time, each waits in line for the pool either way.) What it reads
- * is thrown away: the scan's results cannot depend on it.
+ * ~2.1 s, see bench/NOTES.md). It stays within a window ahead of the scan's position until the
+ * scan ends.
+ *
+ * The scan {@link sample}s as it goes; the thread starts once the process's count of block reads
+ * grew at two samples in a row ({@link DiskReadWatch}). Timing the reads was tried first, but a
+ * busy machine makes cached reads slow too: with Meilisearch indexing on the other core, reindexes
+ * started the thread at the 527th–3,307th file. It is never started while the reads are served
+ * from the page cache: its thread-pool round trips cost ~15 µs of CPU a file. Nor does it stop by
+ * itself: its own reads count in the same total, and 32 at a time each waits in line for the pool,
+ * cached or not. What it reads is thrown away: the scan's results cannot depend on it.
  */
 export class ReadAhead {
   readonly #dir: string;
@@ -116,7 +118,7 @@ export class ReadAhead {
     };
     const worker = startModuleWorker(import.meta.url, "read-ahead-worker", {
       workerData,
-      // Its promises are short-lived garbage: a small young generation keeps its memory down
+      // What it allocates is short-lived: a small young generation keeps its memory down
       // (100,000 files from the disk: peak RSS ~25 MB lower, in about the same time).
       resourceLimits: { maxYoungGenerationSizeMb: 4 },
     });
