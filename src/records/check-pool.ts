@@ -160,7 +160,7 @@ export class CheckPool {
             outcomes.push(slimOutcome(outcome, facts));
           });
           // After each batch of the main thread's (up to 48 files; the workers' reads count too).
-          readAhead.sample();
+          readAhead.sample(batch.files.length);
           this.#results.set(batch.seq, () => ({ outcomes, counts }));
           // Let the workers' answers in before the next batch.
           pending ??= setImmediate(step);

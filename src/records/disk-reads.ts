@@ -13,23 +13,29 @@ const GROWN_SAMPLES_IN_A_ROW = 2;
 
 /**
  * Tells, from samples of a {@link DiskReadCounter} taken as a scan goes on, whether the scan
- * reads from the disk (the page cache has dropped the folder): the count grew at every one of the
- * last {@link GROWN_SAMPLES_IN_A_ROW} samples.
+ * reads from the disk (the page cache has dropped the folder): the count grew by at least
+ * `blocksPerItem` for each file or folder read since the sample before, at every one of the last
+ * {@link GROWN_SAMPLES_IN_A_ROW} samples. Not at any growth: with the files cached, their inodes
+ * may still be read from the disk now and then (a warm reindex of 20,000 files: ~0.15 blocks a
+ * file, every sample), where a file read from the disk costs a page (8 blocks of 512 bytes) and a
+ * folder ~32.
  */
 export class DiskReadWatch {
   readonly #count: DiskReadCounter;
+  readonly #blocksPerItem: number;
   #last: number;
   #grownInARow = 0;
 
-  constructor(count: DiskReadCounter = processDiskReads) {
+  constructor(blocksPerItem: number, count: DiskReadCounter = processDiskReads) {
     this.#count = count;
+    this.#blocksPerItem = blocksPerItem;
     this.#last = count();
   }
 
-  /** Takes a sample: whether the work since the samples before read from the disk. */
-  sample(): boolean {
+  /** Takes a sample after `items` files or folders were read: whether they came from the disk. */
+  sample(items: number): boolean {
     const now = this.#count();
-    this.#grownInARow = now > this.#last ? this.#grownInARow + 1 : 0;
+    this.#grownInARow = now - this.#last >= items * this.#blocksPerItem ? this.#grownInARow + 1 : 0;
     this.#last = now;
     return this.#grownInARow >= GROWN_SAMPLES_IN_A_ROW;
   }

@@ -59,31 +59,117 @@ export interface ListingOptions {
  * Lists the record files under `dir`, recursively: `*.json`, `*.ndjson`, `*.jsonl`.
  * Hidden files and folders, other files, and folders whose name looks like a record file are
  * skipped and reported. Symbolic links are not followed (a link loop cannot hang the scan).
- * Folders are read synchronously (an awaited `readdir` per folder made listing ~3× slower on a
- * tree of 5,000 small folders), in slices that let the event loop turn; but once their reads
- * turn out to come from the disk (a tree the page cache has dropped: {@link DiskReadWatch}, a
- * sample every {@link FOLDERS_PER_SAMPLE} folders), the rest are read {@link LISTING_LANES} at a
- * time (5,000 folders: ~0.65 s one after another, ~0.24 s so; see bench/NOTES.md). The order they
- * are read in does not matter: the listing is sorted.
+ * The whole tree, sorted ({@link RecordFileWalk} walked to its end).
  */
 export async function findRecordFiles(dir: string, options: ListingOptions = {}): Promise<RecordFileListing> {
-  const listing: RecordFileListing = { files: [], ignored: [] };
-  const slices = new EventLoopSlices();
-  const diskReads = new DiskReadWatch(options.diskReads);
-  const folders = [""];
-  for (let folder = folders.pop(), read = 1; folder !== undefined; folder = folders.pop(), read += 1) {
-    sortEntries(folder, readdirSync(folderPath(dir, folder), { withFileTypes: true }), listing, folders);
-    if (read % FOLDERS_PER_SAMPLE === 0 && diskReads.sample()) {
-      await listConcurrently(dir, listing, folders);
-      break;
-    }
-    if (slices.due()) await slices.pause();
-  }
-  listing.files.sort(comparePaths);
-  listing.ignored.sort((a, b) => comparePaths(a.file, b.file));
-  return listing;
+  const walk = new RecordFileWalk(dir, options);
+  await walk.complete();
+  return walk.listing();
 }
 
+/** An entry still to be walked: a record file, or a folder to read. */
+interface PendingEntry {
+  /** Relative to the content folder, `/`-separated. */
+  path: string;
+  folder: boolean;
+  /** What orders it among its folder's entries as whole paths sort: a folder's path with a `/` after it. */
+  key: string;
+}
+
+/**
+ * The record files under a content folder (see {@link findRecordFiles}), listed as they are asked
+ * for, in path order: a scan can read the first files before the last folders are listed (a tree
+ * of 5,000 folders takes ~0.1–0.35 s to list, and a reindex's first documents waited for all of it).
+ *
+ * Depth first, each folder's entries in the order of their names with a `/` after a folder's:
+ * that is the order of the whole paths ({@link comparePaths}), since a path under folder `d` differs
+ * from its sibling `e`'s first where `d/` differs from `e`. Folders are read synchronously (an
+ * awaited `readdir` per folder made listing ~3× slower on a tree of 5,000 small folders), in
+ * slices that let the event loop turn; but once their reads turn out to come from the disk (a tree
+ * the page cache has dropped: {@link DiskReadWatch}, a sample every {@link FOLDERS_PER_SAMPLE}
+ * folders), everything left is read {@link LISTING_LANES} folders at a time and sorted (5,000
+ * folders: ~0.65 s one after another, ~0.24 s so; see bench/NOTES.md).
+ */
+export class RecordFileWalk {
+  /** The record files listed so far, in path order; it grows as the walk goes on. */
+  readonly files: string[] = [];
+  readonly #dir: string;
+  readonly #ignored: IgnoredEntry[] = [];
+  /** What is left to walk, the next entry in path order last. */
+  readonly #pending: PendingEntry[] = [{ path: "", folder: true, key: "" }];
+  readonly #diskReads: DiskReadWatch;
+  readonly #slices = new EventLoopSlices();
+  #foldersRead = 0;
+
+  constructor(dir: string, options: ListingOptions = {}) {
+    this.#dir = dir;
+    this.#diskReads = new DiskReadWatch(FOLDER_BLOCKS, options.diskReads);
+  }
+
+  /** Whether every folder has been read: {@link files} is the whole listing. */
+  get done(): boolean {
+    return this.#pending.length === 0;
+  }
+
+  /** Walks on until `files[index]` is listed or the walk is done: whether it exists. */
+  async reach(index: number): Promise<boolean> {
+    const pending = this.#pending;
+    while (this.files.length <= index && pending.length > 0) {
+      const next = pending.pop() as PendingEntry;
+      if (!next.folder) {
+        this.files.push(next.path);
+        continue;
+      }
+      this.#readFolder(next.path);
+      this.#foldersRead += 1;
+      if (this.#foldersRead % FOLDERS_PER_SAMPLE === 0 && this.#diskReads.sample(FOLDERS_PER_SAMPLE)) {
+        await this.#listRestConcurrently();
+      } else if (this.#slices.due()) {
+        await this.#slices.pause();
+      }
+    }
+    return index < this.files.length;
+  }
+
+  /** Walks to the end. */
+  async complete(): Promise<void> {
+    await this.reach(Number.POSITIVE_INFINITY);
+  }
+
+  /** The whole listing, once {@link done}: the files, and what was skipped in path order. */
+  listing(): RecordFileListing {
+    if (!this.done) throw new Error("the folder walk has not ended");
+    return { files: this.files, ignored: this.#ignored.toSorted((a, b) => comparePaths(a.file, b.file)) };
+  }
+
+  /** Reads one folder: its record files and subfolders go to the pending entries in path order. */
+  #readFolder(folder: string): void {
+    const listing = { files: [] as string[], ignored: this.#ignored };
+    const folders: string[] = [];
+    sortEntries(folder, readdirSync(folderPath(this.#dir, folder), { withFileTypes: true }), listing, folders);
+    const children: PendingEntry[] = [];
+    for (const path of listing.files) children.push({ path, folder: false, key: path });
+    for (const path of folders) children.push({ path, folder: true, key: `${path}/` });
+    // Last first: a folder sorts as its name followed by `/`.
+    if (children.length > 1) children.sort((a, b) => comparePaths(b.key, a.key));
+    for (const child of children) this.#pending.push(child);
+  }
+
+  /** Everything left, its folders read {@link LISTING_LANES} at a time, appended in path order. */
+  async #listRestConcurrently(): Promise<void> {
+    const rest: RecordFileListing = { files: [], ignored: this.#ignored };
+    const folders: string[] = [];
+    for (const entry of this.#pending) (entry.folder ? folders : rest.files).push(entry.path);
+    this.#pending.length = 0;
+    await listConcurrently(this.#dir, rest, folders);
+    // All of it sorts after every file listed so far: the walk is depth first, in path order.
+    rest.files.sort(comparePaths);
+    for (const file of rest.files) this.files.push(file);
+  }
+}
+
+/** Block reads per folder listed that tell a tree read from the disk (one cold folder here: ~32). */
+const FOLDER_BLOCKS = 8;
 /** Folders read between two samples of the process's block reads. */
 const FOLDERS_PER_SAMPLE = 8;
 /** Folders read at once once the tree is found not cached. */
@@ -93,7 +179,7 @@ function folderPath(root: string, folder: string): string {
   return folder === "" ? root : `${root}/${folder}`;
 }
 
-/** Reads `folders` (and the subfolders they hold) {@link LISTING_LANES} at a time into `listing`. */
+/** Reads `folders` (and the subfolders they hold) {@link LISTING_LANES} at a time into `listing`, unsorted. */
 function listConcurrently(root: string, listing: RecordFileListing, folders: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     let running = 0;

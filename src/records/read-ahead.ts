@@ -42,6 +42,8 @@ export interface ReadAheadOptions {
 
 /** What the thread reads of each file: a one-article file whole; the kernel reads a large export ahead by itself. */
 const TOUCH_BYTES = 1 << 16;
+/** Block reads per file read that tell files read from the disk (a cold one-article file here: ~8, a page). */
+const FILE_BLOCKS = 2;
 /** Reads in flight: the disk answers many at once far sooner than one after another. */
 const LANES = 32;
 /** How far the scan moves before its position is posted again. */
@@ -78,7 +80,7 @@ export class ReadAhead {
     this.#dir = dir;
     this.#files = files;
     this.#options = options;
-    this.#watch = new DiskReadWatch(options.diskReads);
+    this.#watch = new DiskReadWatch(FILE_BLOCKS, options.diskReads);
   }
 
   /** Whether the read-ahead thread has been started. */
@@ -86,9 +88,18 @@ export class ReadAhead {
     return this.#worker !== undefined;
   }
 
-  /** Told that the scan read a few more files (every 16 or so): it starts the thread once they come from the disk. */
-  sample(): void {
-    if (this.#worker === undefined && this.#watch.sample()) this.#start();
+  /** Told that the scan read `files` more files (16 or so): it starts the thread once they come from the disk. */
+  sample(files: number): void {
+    if (this.wanted(files)) this.start();
+  }
+
+  /**
+   * {@link sample} in two steps, for a scan whose files are still being listed: whether the
+   * thread is not started and the reads now come from the disk; the caller then lists the rest
+   * and calls {@link start}.
+   */
+  wanted(files: number): boolean {
+    return this.#worker === undefined && this.#watch.sample(files);
   }
 
   /** The scan's position: the index in `files` of the next file it reads. */
@@ -107,7 +118,9 @@ export class ReadAhead {
     this.#worker = undefined;
   }
 
-  #start(): void {
+  /** Starts the thread at the scan's position, over the files the scan was given (as they are now). */
+  start(): void {
+    if (this.#worker !== undefined) return;
     const workerData: ReadAheadData = {
       dir: this.#dir,
       files: this.#files,

@@ -1,4 +1,4 @@
-import { findRecordFiles, type IgnoredEntry } from "./find-files.js";
+import { findRecordFiles, RecordFileWalk, type IgnoredEntry } from "./find-files.js";
 import { isLineDelimited, type ParsedEntry } from "./parse-file.js";
 import { evaluateRecord, type RecordOutcome } from "./evaluate.js";
 import { EventLoopSlices } from "./event-loop-slices.js";
@@ -100,7 +100,10 @@ const FILES_PER_SAMPLE = 16;
 
 /** How far a scan has got, after each file. */
 export interface ScanProgress {
-  /** Record files found (known once the folder is listed). */
+  /**
+   * Record files found so far. The folder is listed as its files are read, so this grows until
+   * the listing ends; it reaches {@link doneFiles} only once every file is read.
+   */
   totalFiles: number;
   doneFiles: number;
   records: number;
@@ -126,14 +129,17 @@ export interface ScanHandlers {
 
 /**
  * {@link scanFolder} with the bookkeeping every caller needs, and none of its per-record events:
- * files are read synchronously in path order by one {@link RecordFileReader} (with a
- * {@link ReadAhead} once its reads come from the disk), each batch of records evaluated in a plain
- * loop, the event loop let through every few milliseconds.
+ * files are read synchronously in path order by one {@link RecordFileReader} as the folder is
+ * listed ({@link RecordFileWalk}: a reindex's first documents no longer wait for the whole tree;
+ * and with a {@link ReadAhead} once its reads come from the disk), each batch of records evaluated
+ * in a plain loop, the event loop let through every few milliseconds.
  * @returns what was ignored, and why
  */
 export async function scanWithProgress(dir: string, handlers: ScanHandlers): Promise<IgnoredEntry[]> {
   const { onRecord, onProgress, onFileOpened } = handlers;
-  const { files, ignored } = await findRecordFiles(dir);
+  const walk = new RecordFileWalk(dir);
+  const { files } = walk;
+  await walk.reach(0);
   const progress: ScanProgress = { totalFiles: files.length, doneFiles: 0, records: 0 };
   onProgress?.(progress);
   const owners = new Map<string, string>();
@@ -145,7 +151,11 @@ export async function scanWithProgress(dir: string, handlers: ScanHandlers): Pro
     for (let index = 0; index < files.length; index += 1) {
       const file = files[index] as string;
       readAhead.reached(index);
-      if (index % FILES_PER_SAMPLE === 0) readAhead.sample();
+      if (index % FILES_PER_SAMPLE === 0 && readAhead.wanted(FILES_PER_SAMPLE)) {
+        // The thread reads ahead over the whole listing.
+        await walk.complete();
+        readAhead.start();
+      }
       const stamp = reader.open(`${dir}/${file}`, isLineDelimited(file));
       onFileOpened?.(file, stamp);
       for (let entries = reader.next(); entries !== undefined; entries = reader.next()) {
@@ -156,12 +166,15 @@ export async function scanWithProgress(dir: string, handlers: ScanHandlers): Pro
           if (slices.due()) await slices.pause();
         }
       }
+      // One file listed ahead, so that the loop goes on, and the total reaches the files done only at the end.
+      if (files.length === index + 1) await walk.reach(index + 1);
       progress.doneFiles = index + 1;
+      progress.totalFiles = files.length;
       onProgress?.(progress);
     }
   } finally {
     reader.close();
     readAhead.close();
   }
-  return ignored;
+  return walk.listing().ignored;
 }

@@ -4,7 +4,7 @@ import { describe, expect, test, vi } from "vitest";
 import type { DiskReadCounter } from "../../src/records/disk-reads.js";
 import { ReadAhead, type ReadAheadReport } from "../../src/records/read-ahead.js";
 import { makeContentDir } from "../helpers/content-dir.js";
-import { noReadsFromDisk, readsFromDiskEverySample } from "../helpers/disk-reads.js";
+import { aTrickleOfDiskReads, noReadsFromDisk, readsFromDiskEverySample } from "../helpers/disk-reads.js";
 
 /** `count` one-article files named in path order, and their list. */
 async function folderOf(count: number): Promise<{ dir: string; files: string[] }> {
@@ -35,17 +35,20 @@ function watched(dir: string, files: readonly string[], window: number) {
   return { readAhead, nextReport };
 }
 
-/** A block-read count that grows at every other sample only. */
+/** A block-read count that grows at every other sample only, by as much as files read from the disk. */
 function everyOther(): DiskReadCounter {
   let samples = 0;
-  return () => Math.floor((samples += 1) / 2);
+  return () => Math.floor((samples += 1) / 2) * 1_000_000;
 }
 
+/** Files read between two samples, as a scan samples. */
+const FILES = 16;
+
 describe("reading ahead of a scan whose reads come from the disk", () => {
-  test("reads served from the page cache never start it, nor do disk reads now and then (a module loaded late)", () => {
-    for (const diskReads of [noReadsFromDisk, everyOther()]) {
+  test("reads served from the page cache never start it, nor do disk reads now and then (a module loaded late), nor a few blocks at every sample (inodes)", () => {
+    for (const diskReads of [noReadsFromDisk, everyOther(), aTrickleOfDiskReads()]) {
       const readAhead = new ReadAhead("/nowhere", ["a.json"], { diskReads });
-      for (let sample = 0; sample < 100; sample += 1) readAhead.sample();
+      for (let sample = 0; sample < 100; sample += 1) readAhead.sample(FILES);
       expect(readAhead.started).toBe(false);
       readAhead.close();
     }
@@ -56,9 +59,9 @@ describe("reading ahead of a scan whose reads come from the disk", () => {
     const { readAhead, nextReport } = watched(dir, files, 40);
     try {
       readAhead.reached(10);
-      readAhead.sample();
+      readAhead.sample(FILES);
       expect(readAhead.started).toBe(false);
-      readAhead.sample();
+      readAhead.sample(FILES);
       expect(readAhead.started).toBe(true);
       expect(await nextReport()).toEqual({ touched: 40, next: 50 });
       // The scan moved past what was read: the files it skipped are not read any more.
@@ -77,8 +80,8 @@ describe("reading ahead of a scan whose reads come from the disk", () => {
     const listed = [...files.slice(0, 10), "posts/gone.json", "posts/fifo.json", "missing/x.json", ...files.slice(10)];
     const { readAhead, nextReport } = watched(dir, listed, 1_000);
     try {
-      readAhead.sample();
-      readAhead.sample();
+      readAhead.sample(FILES);
+      readAhead.sample(FILES);
       expect(await nextReport()).toEqual({ touched: 23, next: 23 });
     } finally {
       readAhead.close();

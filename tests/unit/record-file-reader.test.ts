@@ -193,6 +193,22 @@ describe("scanWithProgress over many files", () => {
     expect(reports[0]).toEqual({ touched: 20, next: 36 });
   });
 
+  test("progress: files are read as the folder is listed, and the files done reach the total only at the end", async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 40; i += 1)
+      files[`${String(i).padStart(2, "0")}/post.json`] = JSON.stringify(makePost(`p-${i}`));
+    const dir = await makeContentDir(files);
+    const seen: { doneFiles: number; totalFiles: number }[] = [];
+    await scanWithProgress(dir, {
+      onRecord: () => {},
+      onProgress: ({ doneFiles, totalFiles }) => void seen.push({ doneFiles, totalFiles }),
+    });
+    // The first file is read once its folder is listed, not after all 40 folders.
+    expect(seen[0]).toEqual({ doneFiles: 0, totalFiles: 1 });
+    expect(seen.at(-1)).toEqual({ doneFiles: 40, totalFiles: 40 });
+    expect(seen.filter(({ doneFiles, totalFiles }) => doneFiles === totalFiles)).toHaveLength(1);
+  });
+
   test("a promise from onRecord holds the scan until it settles", async () => {
     const dir = await makeContentDir({ "a.ndjson": ndjson(makePost("a"), makePost("b"), makePost("c")) });
     const events: string[] = [];
