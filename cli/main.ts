@@ -15,8 +15,11 @@ const runCheck = async (dir: string, options: CheckOptions) => {
   prestartCheckWorker(dir);
   return (await import("./commands/check.js")).runCheck(dir, options);
 };
-const runIndexCommand = async (kind: "reindex" | "sync", dir: string, options: ReportOptions) =>
-  (await import("./commands/index-folder.js")).runIndexCommand(await config(), kind, dir, options);
+// So does a reindex's or sync's, while this thread loads the indexer and talks to Meilisearch.
+const runIndexCommand = async (kind: "reindex" | "sync", dir: string, options: ReportOptions) => {
+  prestartCheckWorker(dir);
+  return (await import("./commands/index-folder.js")).runIndexCommand(await config(), kind, dir, options);
+};
 const runWatch = async (dir: string) => (await import("./commands/watch.js")).runWatch(await config(), dir);
 const runServe = async (options: { port?: number }) =>
   (await import("./commands/serve.js")).runServe(await config(), options);

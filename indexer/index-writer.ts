@@ -1,4 +1,10 @@
-import { createIndexStamps, documentLine, type SearchDocument } from "../src/index.js";
+import {
+  createIndexStamps,
+  documentLine,
+  preparedDocumentLine,
+  type PreparedDocument,
+  type SearchDocument,
+} from "../src/index.js";
 import type { IndexerContext } from "./context.js";
 import { DocumentPusher } from "./document-pusher.js";
 import type { IndexState } from "./index-state.js";
@@ -37,13 +43,25 @@ export class IndexWriter {
     });
   }
 
-  async upsert(document: SearchDocument): Promise<void> {
+  upsert(document: SearchDocument): Promise<void> {
+    return this.#write(document, () => documentLine(document, stampIndexed()));
+  }
+
+  /** {@link upsert} of a document built on another thread. */
+  upsertPrepared(document: PreparedDocument): Promise<void> {
+    return this.#write(document, () => preparedDocumentLine(document, stampIndexed()));
+  }
+
+  async #write(
+    document: Pick<SearchDocument, "id" | "source_file" | "content_hash">,
+    line: () => string,
+  ): Promise<void> {
     const current = this.#state.get(document.id);
     if (current?.hash === document.content_hash && current.file === document.source_file) {
       this.changes.unchanged += 1;
       return;
     }
-    await this.#pusher.addLine(documentLine(document, stampIndexed()));
+    await this.#pusher.addLine(line());
     this.#state.set(document.id, { file: document.source_file, hash: document.content_hash });
     this.changes.upserted += 1;
   }

@@ -1,12 +1,13 @@
+import type { Worker } from "node:worker_threads";
 import {
   addToReport,
   emptyReport,
-  scanWithProgress,
+  scanForIndexing,
   toDocumentId,
-  toSearchDocument,
+  type CheckOutcome,
   type KeptDocument,
+  type PreparedDocument,
   type RunReport,
-  type ScanOutcome,
   type ScanProgress,
 } from "../src/index.js";
 import { loadContentConfig } from "../src/check/content-config.js";
@@ -35,6 +36,11 @@ export interface SyncOptions {
   onProgress?: (progress: ScanProgress) => void;
   /** Each file's stamp as the scan opens it (see `ScanHandlers.onFileOpened`). */
   onFileOpened?: (file: string, stamp: string | undefined) => void;
+  /**
+   * The worker threads that read and evaluate the folder beside this one (see `scanForIndexing`):
+   * by default one for a folder large enough to repay its start-up.
+   */
+  workers?: number | readonly Worker[];
 }
 
 /**
@@ -48,14 +54,15 @@ export async function syncFolder(context: IndexerContext, dir: string, options: 
   const lock = await acquireWriteLock(writeLockPath(context.dataDir, indexUid), "sync");
   try {
     // What the index holds is read while its settings are checked (settings never change
-    // documents); both have settled before the write lock can be released.
-    const [prepared, read] = await Promise.allSettled([
-      prepareIndex(context, indexUid),
-      retryWhileUnavailable(() => readIndexState(client, indexUid), retry),
-    ]);
-    if (prepared.status === "rejected") throw prepared.reason;
-    if (read.status === "rejected") throw read.reason;
-    return await passOverFolder(context, dir, indexUid, read.value, options);
+    // documents), and the folder is read meanwhile; both have settled before the write lock
+    // can be released.
+    const prepared = prepareIndex(context, indexUid);
+    const state = retryWhileUnavailable(() => readIndexState(client, indexUid), retry);
+    try {
+      return await passOverFolder(context, dir, indexUid, state, { ...options, prepared });
+    } finally {
+      await Promise.allSettled([prepared, state]);
+    }
   } finally {
     await lock.release();
   }
@@ -81,14 +88,15 @@ export interface PassSetup {
 
 /**
  * Scans `dir` once and brings index `targetUid`, which holds `state`, in step with it. A sync runs
- * it on the live index with what it holds; a reindex on a fresh index with an empty state, keeping
- * broken records' documents from the live index (`kept`).
+ * it on the live index with what it holds (still being read: the folder is read meanwhile, and
+ * the first record waits for it); a reindex on a fresh index with an empty state, keeping broken
+ * records' documents from the live index (`kept`).
  */
 export async function passOverFolder(
   context: IndexerContext,
   dir: string,
   targetUid: string,
-  state: IndexState,
+  state: IndexState | Promise<IndexState>,
   options: SyncOptions & PassSetup = {},
 ): Promise<SyncResult> {
   // The folder's aliases as the index's synonyms (postindex.config.json), before its documents:
@@ -97,14 +105,30 @@ export async function passOverFolder(
   const ready = (options.prepared ?? Promise.resolve()).then(() =>
     retryWhileUnavailable(() => applySynonyms(context.client, targetUid, aliases), context.retry),
   );
-  const kept = options.kept ?? { readState: () => Promise.resolve(state) };
-  const pass = new SyncPass(context, targetUid, state, kept, ready);
-  const { onProgress, onFileOpened } = options;
-  pass.report.ignored.push(
-    ...(await scanWithProgress(dir, { onRecord: (outcome) => pass.take(outcome), onProgress, onFileOpened })),
-  );
-  const changes = await pass.finish();
-  return { report: pass.report, changes, registry: pass.registry, state };
+  // Its rejection fails the pass's writer, which exists only once the state is read: until then
+  // (and if reading the state fails first) it is not an unhandled rejection.
+  ready.catch(() => {});
+  let pass: SyncPass | undefined;
+  const passReady = Promise.resolve(state).then((held) => {
+    const kept = options.kept ?? { readState: () => Promise.resolve(held) };
+    pass = new SyncPass(context, targetUid, held, kept, ready);
+    return pass;
+  });
+  // A failure to read the state fails the pass where it is awaited, not as an unhandled rejection.
+  passReady.catch(() => {});
+  const { onProgress, onFileOpened, workers } = options;
+  const onRecord = (outcome: CheckOutcome, document: PreparedDocument | undefined): void | Promise<void> =>
+    pass === undefined ? passReady.then((started) => started.take(outcome, document)) : pass.take(outcome, document);
+  const ignored = await scanForIndexing(dir, {
+    onRecord,
+    onProgress,
+    onFileOpened,
+    ...(workers !== undefined && { workers }),
+  });
+  const started = await passReady;
+  started.report.ignored.push(...ignored);
+  const changes = await started.finish();
+  return { report: started.report, changes, registry: started.registry, state: await state };
 }
 
 /** The bookkeeping of one full pass: what was seen, what is protected, what to push. */
@@ -126,8 +150,8 @@ class SyncPass {
     this.#writer = new IndexWriter(context, targetUid, state, ready);
   }
 
-  /** Books one outcome; a promise only when the writer makes the scan wait. */
-  take(outcome: ScanOutcome): void | Promise<void> {
+  /** Books one outcome (an indexed one with its document); a promise only when the writer makes the scan wait. */
+  take(outcome: CheckOutcome, document: PreparedDocument | undefined): void | Promise<void> {
     addToReport(this.report, outcome);
     if (outcome.kind === "rejected") {
       const damage = this.#damage.get(outcome.file) ?? new FileDamage();
@@ -138,8 +162,9 @@ class SyncPass {
     const documentId = toDocumentId(outcome.id);
     this.registry.addClaim(outcome.file, documentId);
     if (outcome.kind !== "indexed") return;
+    if (document === undefined) throw new Error(`no document for the indexed record ${outcome.id}`);
     this.#wanted.add(documentId);
-    return this.#writer.upsert(toSearchDocument(outcome.record, outcome.file));
+    return this.#writer.upsertPrepared(document);
   }
 
   /** Keeps what a broken file or record still stands for, then deletes what no file wants any more. */

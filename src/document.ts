@@ -15,6 +15,44 @@ export function entityKey(entity: { name: string; type: string }): string {
  * only input that is not part of the hash, so a moved file changes no content.
  */
 export function toSearchDocument(record: ArticleRecord, sourceFile: string): SearchDocument {
+  const content = contentOf(record);
+  // The two fields that are not content are added after hashing, in this order: the same document
+  // as `{ ...content, source_file, content_hash }`, without copying its thirty fields.
+  const contentJson = JSON.stringify(content);
+  const document = content as SearchDocument;
+  document.source_file = sourceFile;
+  document.content_hash = hashText(contentJson);
+  hashedJson.set(document, contentJson);
+  return document;
+}
+
+/**
+ * A search document as an indexing pass compares and sends it, built on any thread (a worker
+ * thread sends it to the one that writes the index): what {@link toSearchDocument} would give,
+ * as the JSON text of its content and the two fields that are not content.
+ */
+export interface PreparedDocument {
+  id: string;
+  source_file: string;
+  content_hash: string;
+  /** `JSON.stringify` of the document without `source_file` and `content_hash`. */
+  contentJson: string;
+}
+
+/** {@link toSearchDocument}'s document as a {@link PreparedDocument}. */
+export function prepareDocument(record: ArticleRecord, sourceFile: string): PreparedDocument {
+  const content = contentOf(record);
+  const contentJson = JSON.stringify(content);
+  return { id: content.id, source_file: sourceFile, content_hash: hashText(contentJson), contentJson };
+}
+
+/** The line Meilisearch is sent for a {@link PreparedDocument}: {@link documentLine} of the same document, byte for byte. */
+export function preparedDocumentLine(document: PreparedDocument, indexedAt: number): string {
+  return lineFrom(document.contentJson, document.source_file, document.content_hash, indexedAt);
+}
+
+/** A document's fields but the two that are not content, in the order Meilisearch is sent them. */
+function contentOf(record: ArticleRecord): Omit<SearchDocument, "source_file" | "content_hash"> {
   const meta = record.meta;
   const { noindex: _noindex, needs_human_review: _review, ...flags } = meta.flags ?? {};
   const lastReviewed = meta.revision.last_reviewed;
@@ -52,15 +90,7 @@ export function toSearchDocument(record: ArticleRecord, sourceFile: string): Sea
   const pinned = meta.related?.pinned ?? [];
   const excluded = meta.related?.excluded ?? [];
   if (pinned.length > 0 || excluded.length > 0) content.related = { pinned, excluded };
-  // The two fields that are not content are added after hashing, in this order: the same document
-  // as `{ ...content, source_file, content_hash }`, without copying its thirty fields.
-  const contentJson = JSON.stringify(content);
-  const contentHash = hashText(contentJson);
-  const document = content as SearchDocument;
-  document.source_file = sourceFile;
-  document.content_hash = contentHash;
-  hashedJson.set(document, contentJson);
-  return document;
+  return content;
 }
 
 /**
@@ -80,7 +110,12 @@ export function documentLine(document: SearchDocument, indexedAt: number): strin
   const contentJson = hashedJson.get(document);
   if (contentJson === undefined || "indexed_at" in document)
     return JSON.stringify({ ...document, indexed_at: indexedAt });
-  const tail = `"source_file":${JSON.stringify(document.source_file)},"content_hash":"${document.content_hash}","indexed_at":${JSON.stringify(indexedAt)}}`;
+  return lineFrom(contentJson, document.source_file, document.content_hash, indexedAt);
+}
+
+/** The content's JSON text with `source_file`, `content_hash` and `indexed_at` after its fields. */
+function lineFrom(contentJson: string, sourceFile: string, contentHash: string, indexedAt: number): string {
+  const tail = `"source_file":${JSON.stringify(sourceFile)},"content_hash":"${contentHash}","indexed_at":${JSON.stringify(indexedAt)}}`;
   return `${contentJson.slice(0, -1)},${tail}`;
 }
 

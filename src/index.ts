@@ -14,13 +14,9 @@ export {
 
 // Records: finding, reading, evaluating and reporting article files
 export { comparePaths, fileStamp, findRecordFiles, isRecordFilePath } from "./records/find-files.js";
-export {
-  evaluateFile,
-  scanFolder,
-  scanWithProgress,
-  type ScanOutcome,
-  type ScanProgress,
-} from "./records/scan-folder.js";
+export { evaluateFile, scanFolder, type ScanProgress } from "./records/scan-folder.js";
+export { scanForIndexing } from "./records/index-scan.js";
+export type { CheckOutcome } from "./records/check-outcome.js";
 export { evaluateRecord, type RecordOutcome } from "./records/evaluate.js";
 export { EventLoopSlices } from "./records/event-loop-slices.js";
 export { addToReport } from "./records/report-builder.js";
@@ -28,7 +24,7 @@ export { emptyReport, type KeptDocument, type RunReport } from "./report.js";
 
 // Search documents: what a record becomes in the index
 export { FACETS, isFacet, type Facet, type RelatedControls, type SearchDocument } from "./document-types.js";
-export { documentLine, toSearchDocument } from "./document.js";
+export { documentLine, preparedDocumentLine, toSearchDocument, type PreparedDocument } from "./document.js";
 export { fromDocumentId, toDocumentId } from "./document-id.js";
 export { normaliseFacetValue } from "./text/normalise-facet-value.js";
 

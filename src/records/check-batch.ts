@@ -1,4 +1,5 @@
 import type { AliasTable } from "../check/content-config.js";
+import type { PreparedDocument } from "../document.js";
 import type { CheckOutcome } from "./check-outcome.js";
 import type { RecordOutcome } from "./evaluate.js";
 import { isLineDelimited } from "./parse-file.js";
@@ -17,12 +18,16 @@ export interface BatchResult {
   outcomes: CheckOutcome[];
   /** `counts[i]`: outcomes of the batch's `files[i]` (a file that cannot be read has one, its rejection). */
   counts: number[];
+  /** When an indexing pass asked for them: the document of each indexed outcome, in order. */
+  documents?: PreparedDocument[];
+  /** When an indexing pass asked for them: `stamps[i]`, `files[i]`'s stamp as it was read (see `RecordFileReader.open`). */
+  stamps?: (string | undefined)[];
 }
 
 /**
  * Reads and evaluates the files of one batch, exactly as the folder scan does (aliases applied),
  * handing each outcome to `take` in file order, but without duplicate resolution, which needs
- * every earlier file: the caller does it in path order.
+ * every earlier file: the caller does it in path order. `stamps`: gets each file's stamp.
  * @returns how many outcomes each file gave
  */
 export function evaluateBatch(
@@ -31,12 +36,14 @@ export function evaluateBatch(
   aliases: AliasTable,
   reader: RecordFileReader,
   take: (outcome: RecordOutcome) => void,
+  stamps?: (string | undefined)[],
 ): number[] {
   const counts: number[] = [];
   try {
     for (const file of files) {
       let count = 0;
-      reader.open(`${dir}/${file}`, isLineDelimited(file));
+      const stamp = reader.open(`${dir}/${file}`, isLineDelimited(file));
+      stamps?.push(stamp);
       for (let entries = reader.next(); entries !== undefined; entries = reader.next()) {
         for (const entry of entries) take(outcomeOf(entry, file, aliases));
         count += entries.length;

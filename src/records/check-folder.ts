@@ -5,9 +5,9 @@ import { PinnedIdCheck } from "../related/pinned-check.js";
 import type { BatchResult } from "./check-batch.js";
 import type { CheckOutcome } from "./check-outcome.js";
 import { CheckPool } from "./check-pool.js";
-import { startCheckWorker, takePrestartedWorker, worthWorkers } from "./check-workers-start.js";
+import { keepWorkersWorthIt, MIN_FILES_FOR_WORKERS, pickCheckWorkers } from "./check-workers-start.js";
 import type { ReadAheadOptions } from "./read-ahead.js";
-import { findRecordFiles, type IgnoredEntry } from "./find-files.js";
+import { RecordFileWalk, type IgnoredEntry } from "./find-files.js";
 import { addToReport, type ReportItems } from "./report-builder.js";
 import { resolveDuplicate, scanWithProgress, type ScanOutcome, type ScanProgress } from "./scan-folder.js";
 
@@ -85,27 +85,15 @@ export interface ParallelCheckOptions {
  */
 export async function checkFolderInParallel(dir: string, options: ParallelCheckOptions = {}): Promise<RunReport> {
   const { onProgress, observe } = options;
-  const prestarted = takePrestartedWorker(dir);
-  let workers: Worker[] = [];
-  if (Array.isArray(options.workers)) {
-    if (prestarted !== undefined) void prestarted.terminate();
-    workers = [...options.workers];
-  } else if (typeof options.workers === "number") {
-    workers = prestarted === undefined ? [] : [prestarted];
-    while (workers.length < options.workers) workers.push(startCheckWorker(dir));
-  } else if (prestarted !== undefined) {
-    workers = [prestarted];
-  } else if (worthWorkers(dir)) {
-    workers = [startCheckWorker(dir)];
-  }
+  let workers = pickCheckWorkers(dir, options.workers);
   let pool: CheckPool | undefined;
   try {
     const aliases = loadContentConfig(dir).config.aliases;
-    const { files, ignored } = await findRecordFiles(dir);
-    if (options.workers === undefined && workers.length > 0 && !worthWorkers(dir, files)) {
-      for (const worker of workers) void worker.terminate();
-      workers = [];
-    }
+    // The files are evaluated as the folder is listed; one whose listing ends early may be too
+    // small for a worker after all.
+    const walk = new RecordFileWalk(dir);
+    const { files } = walk;
+    if (!(await walk.reach(MIN_FILES_FOR_WORKERS))) workers = keepWorkersWorthIt(dir, files, workers, options.workers);
     pool = new CheckPool(dir, workers);
     const book = new CheckBook(observe, options.items);
     const progress: ScanProgress = { totalFiles: files.length, doneFiles: 0, records: 0 };
@@ -119,11 +107,12 @@ export async function checkFolderInParallel(dir: string, options: ParallelCheckO
         }
         progress.records += count;
         progress.doneFiles += 1;
+        progress.totalFiles = files.length;
         onProgress?.(progress);
       }
     };
-    await pool.run(files, { aliases, facts: observe !== undefined, onBatch, readAhead: options.readAhead });
-    return book.finish(ignored);
+    await pool.run(walk, { aliases, facts: observe !== undefined, onBatch, readAhead: options.readAhead });
+    return book.finish(walk.listing().ignored);
   } finally {
     if (pool === undefined) for (const worker of workers) void worker.terminate();
     pool?.close();

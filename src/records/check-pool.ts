@@ -1,11 +1,14 @@
 import type { Worker } from "node:worker_threads";
 import type { AliasTable } from "../check/content-config.js";
+import { prepareDocument, type PreparedDocument } from "../document.js";
+import type { RecordOutcome } from "./evaluate.js";
 import { evaluateBatch, type BatchResult, type FileBatch } from "./check-batch.js";
 import { slimOutcome, type CheckOutcome } from "./check-outcome.js";
 import type { CheckWorkerSetup, WorkerBatchResult } from "./check-worker.js";
 import { isCheckWorkerReady, isReadyMessage, type WorkerReadyMessage } from "./check-workers-start.js";
 import { OutcomeDecoder } from "./outcome-codec.js";
 import { isLineDelimited } from "./parse-file.js";
+import { RecordFileWalk } from "./find-files.js";
 import { ReadAhead, type ReadAheadOptions } from "./read-ahead.js";
 import { RecordFileReader } from "./record-file-reader.js";
 
@@ -16,13 +19,22 @@ const MAX_BATCH_FILES = 48;
 /** Batches per thread the remaining files are cut into (guided scheduling: batches shrink towards the end). */
 const BATCHES_PER_THREAD = 4;
 
+/** Files listed past the last batch handed out, while the folder is still being listed. */
+const LISTED_AHEAD = 256;
+
 /** What a {@link CheckPool} run needs besides the files. */
 export interface PoolRun {
   aliases: AliasTable;
   /** Whether the content lints run (what they read of each record is then sent back too). */
   facts: boolean;
-  /** Each batch's outcomes, in path order. */
-  onBatch: (result: BatchResult) => void;
+  /** Whether an indexing pass runs: each batch then comes with its documents and its files' stamps. */
+  documents?: boolean;
+  /**
+   * Each batch's outcomes, in path order. A promise holds the pool until it settles: no batch is
+   * passed on or evaluated on this thread meanwhile (the writer's backpressure), and its rejection
+   * fails the run.
+   */
+  onBatch: (result: BatchResult) => void | Promise<void>;
   /** What tells that the reads come from the disk, and so start a read-ahead thread. */
   readAhead?: ReadAheadOptions | undefined;
 }
@@ -94,8 +106,12 @@ export class CheckPool {
       } else if (!entry.failed) {
         this.#filesByWorkers += entry.inFlight.get(message.seq)?.files.length ?? 0;
         entry.inFlight.delete(message.seq);
-        const { encoded, counts } = message;
-        this.#results.set(message.seq, () => ({ outcomes: entry.decoder.decode(encoded), counts }));
+        const { encoded, counts, documents, stamps } = message;
+        this.#results.set(message.seq, () => ({
+          outcomes: entry.decoder.decode(encoded),
+          counts,
+          ...(stamps && { documents: documents ?? [], stamps }),
+        }));
       }
       this.#wake();
     });
@@ -107,27 +123,51 @@ export class CheckPool {
   }
 
   /**
-   * Evaluates `files` (path order), passing each batch's outcomes to `onBatch` in path order. The
+   * Evaluates the files (path order: a list, or a {@link RecordFileWalk} still listing, which is
+   * walked on as batches are handed out), passing each batch's outcomes to `onBatch` in path order. The
    * main thread takes a batch itself whenever the workers hold theirs (on 2 cores, the main thread
    * and one worker beat two workers: one start-up less, and the bookkeeping is light), and all of
    * them when no worker is left.
    */
-  run(files: readonly string[], options: PoolRun): Promise<void> {
+  run(source: readonly string[] | RecordFileWalk, options: PoolRun): Promise<void> {
+    const walk = source instanceof RecordFileWalk ? source : undefined;
+    const files = walk?.files ?? (source as readonly string[]);
     const { aliases, facts, onBatch } = options;
-    const setup: CheckWorkerSetup = { aliases, facts };
+    const documents = options.documents === true;
+    const setup: CheckWorkerSetup = { aliases, facts, documents };
     for (const entry of this.#workers) {
       entry.decoder = new OutcomeDecoder(facts);
       entry.worker.ref();
       // oxlint-disable-next-line unicorn/require-post-message-target-origin -- a worker's port has no origin
       entry.worker.postMessage(setup);
     }
-    const plan = new BatchPlan(files, this.#workers.length + 1);
+    const plan = new BatchPlan(files, this.#workers.length + 1, () => walk?.done ?? true);
     const readAhead = new ReadAhead(this.#dir, files, options.readAhead);
     const reader = new RecordFileReader();
     let delivered = 0;
     return new Promise<void>((resolve, reject) => {
       let pending: NodeJS.Immediate | undefined;
+      /** Set while the caller works on a batch it was passed (`onBatch`'s promise). */
+      let delivering = false;
+      /** Set while the walk lists more folders, or lists the rest for the read-ahead thread. */
+      let listing = false;
+      /** Lists on (`whole`: to the end), then steps again; a listing that fails fails the run. */
+      const listMore = (whole: boolean): void => {
+        if (walk === undefined || walk.done || listing) return;
+        listing = true;
+        void (whole ? walk.complete() : walk.reach(plan.startOf(plan.count) + LISTED_AHEAD)).then(
+          () => {
+            listing = false;
+            if (whole) readAhead.start();
+            pending ??= setImmediate(step);
+          },
+          (error: unknown) => finish(error as Error),
+        );
+      };
+      let finished = false;
       const finish = (error?: Error): void => {
+        if (finished) return;
+        finished = true;
         this.#wake = () => {};
         readAhead.close();
         for (const entry of this.#workers) entry.worker.unref();
@@ -136,12 +176,27 @@ export class CheckPool {
       };
       const step = (): void => {
         pending = undefined;
+        if (finished) return;
         try {
+          // Enough listed ahead that every thread has files to take (most of the listing runs here, in slices).
+          if (walk !== undefined && walk.files.length < plan.startOf(plan.count) + LISTED_AHEAD) listMore(false);
           this.#feed(plan, 1);
+          if (delivering) return;
           for (let result = this.#results.get(delivered); result !== undefined; result = this.#results.get(delivered)) {
             this.#results.delete(delivered);
-            onBatch(result());
+            const waiting = onBatch(result());
             delivered += 1;
+            if (waiting !== undefined) {
+              delivering = true;
+              waiting.then(
+                () => {
+                  delivering = false;
+                  pending ??= setImmediate(step);
+                },
+                (error: unknown) => finish(error as Error),
+              );
+              return;
+            }
           }
           if (plan.done && delivered === plan.count) {
             finish();
@@ -155,13 +210,14 @@ export class CheckPool {
           // From the first file not yet passed on: the workers' batches in flight are read ahead too.
           readAhead.reached(plan.startOf(delivered));
           if (batch === undefined) return;
-          const outcomes: CheckOutcome[] = [];
-          const counts = evaluateBatch(this.#dir, batch.files, aliases, reader, (outcome) => {
-            outcomes.push(slimOutcome(outcome, facts));
-          });
-          // After each batch of the main thread's (up to 48 files; the workers' reads count too).
-          readAhead.sample(batch.files.length);
-          this.#results.set(batch.seq, () => ({ outcomes, counts }));
+          const result = evaluateOnThisThread(this.#dir, batch.files, aliases, reader, { facts, documents });
+          // After each batch of the main thread's (up to 48 files; the workers' reads count too); the
+          // thread reads ahead over the whole listing.
+          if (readAhead.wanted(batch.files.length)) {
+            if (walk === undefined || walk.done) readAhead.start();
+            else listMore(true);
+          }
+          this.#results.set(batch.seq, () => result);
           // Let the workers' answers in before the next batch.
           pending ??= setImmediate(step);
         } catch (error) {
@@ -200,27 +256,59 @@ export class CheckPool {
   }
 }
 
+/** One batch read and evaluated on the calling thread, as a worker would send it back. */
+function evaluateOnThisThread(
+  dir: string,
+  files: readonly string[],
+  aliases: AliasTable,
+  reader: RecordFileReader,
+  { facts, documents }: { facts: boolean; documents: boolean },
+): BatchResult {
+  const outcomes: CheckOutcome[] = [];
+  if (!documents) {
+    const counts = evaluateBatch(
+      dir,
+      files,
+      aliases,
+      reader,
+      (outcome) => void outcomes.push(slimOutcome(outcome, facts)),
+    );
+    return { outcomes, counts };
+  }
+  const prepared: PreparedDocument[] = [];
+  const stamps: (string | undefined)[] = [];
+  const take = (outcome: RecordOutcome): void => {
+    outcomes.push(slimOutcome(outcome, facts));
+    if (outcome.kind === "indexed") prepared.push(prepareDocument(outcome.record, outcome.file));
+  };
+  const counts = evaluateBatch(dir, files, aliases, reader, take, stamps);
+  return { outcomes, counts, documents: prepared, stamps };
+}
+
 /**
  * Cuts the path-sorted files into consecutive batches as they are asked for: about
  * 1/({@link BATCHES_PER_THREAD} × threads) of what is left each, at most {@link MAX_BATCH_FILES},
- * an NDJSON file (usually an export of many records) in a batch of its own.
+ * an NDJSON file (usually an export of many records) in a batch of its own. The files may still be
+ * being listed (`listedAll`): what is left counts only those listed so far.
  */
 class BatchPlan {
   readonly #files: readonly string[];
   readonly #threads: number;
+  readonly #listedAll: () => boolean;
   #next = 0;
   /** Where each batch handed out starts in the files. */
   readonly #starts: number[] = [];
   /** Batches handed out so far. */
   count = 0;
 
-  constructor(files: readonly string[], threads: number) {
+  constructor(files: readonly string[], threads: number, listedAll: () => boolean) {
     this.#files = files;
     this.#threads = threads;
+    this.#listedAll = listedAll;
   }
 
   get done(): boolean {
-    return this.#next === this.#files.length;
+    return this.#next === this.#files.length && this.#listedAll();
   }
 
   /** The index in the files of batch `seq`'s first file (past the last batch handed out: of the next one). */

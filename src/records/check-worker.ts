@@ -1,9 +1,13 @@
 // A `check` worker thread (started by check-workers-start.ts, run by check-pool.ts): told the
-// folder's aliases and whether the lints run, it evaluates the batches of files it is sent and
-// posts back each batch's outcomes, encoded. It loads the normaliser and zod once, on its own core.
+// folder's aliases, whether the lints run and whether an indexing pass runs, it evaluates the
+// batches of files it is sent and posts back each batch's outcomes, encoded (for an indexing pass
+// with each indexed record's document, built here, and each file's stamp). It loads the
+// normaliser and zod once, on its own core.
 import { parentPort, workerData } from "node:worker_threads";
 import type { AliasTable } from "../check/content-config.js";
+import { prepareDocument, type PreparedDocument } from "../document.js";
 import { evaluateBatch, type FileBatch } from "./check-batch.js";
+import type { RecordOutcome } from "./evaluate.js";
 import type { CheckWorkerData, WorkerReadyMessage } from "./check-workers-start.js";
 import { OutcomeEncoder, type EncodedOutcomes } from "./outcome-codec.js";
 import { RecordFileReader } from "./record-file-reader.js";
@@ -13,6 +17,8 @@ export interface CheckWorkerSetup {
   aliases: AliasTable;
   /** Whether the content lints run: then an indexed record's facts are sent too. */
   facts: boolean;
+  /** Whether an indexing pass runs: then each indexed record's document and each file's stamp are sent too. */
+  documents: boolean;
 }
 
 /** A worker's answer to one {@link FileBatch}. */
@@ -20,6 +26,9 @@ export interface WorkerBatchResult {
   seq: number;
   counts: number[];
   encoded: EncodedOutcomes;
+  /** See `BatchResult`. */
+  documents?: PreparedDocument[];
+  stamps?: (string | undefined)[];
 }
 
 const { dir } = workerData as CheckWorkerData;
@@ -29,17 +38,25 @@ const reader = new RecordFileReader();
 let setup: {
   aliases: AliasTable;
   encoder: OutcomeEncoder;
-  add: (outcome: Parameters<OutcomeEncoder["add"]>[0]) => void;
+  documents: boolean;
 };
 port.on("message", (message: CheckWorkerSetup | FileBatch) => {
   if (!("seq" in message)) {
-    const encoder = new OutcomeEncoder(message.facts);
-    setup = { aliases: message.aliases, encoder, add: (outcome) => encoder.add(outcome) };
+    setup = { aliases: message.aliases, encoder: new OutcomeEncoder(message.facts), documents: message.documents };
     return;
   }
-  const counts = evaluateBatch(dir, message.files, setup.aliases, reader, setup.add);
-  const encoded = setup.encoder.take();
-  const result: WorkerBatchResult = { seq: message.seq, counts, encoded };
+  const { encoder } = setup;
+  const documents: PreparedDocument[] = [];
+  const stamps: (string | undefined)[] | undefined = setup.documents ? [] : undefined;
+  const add = setup.documents
+    ? (outcome: RecordOutcome): void => {
+        encoder.add(outcome);
+        if (outcome.kind === "indexed") documents.push(prepareDocument(outcome.record, outcome.file));
+      }
+    : (outcome: RecordOutcome): void => encoder.add(outcome);
+  const counts = evaluateBatch(dir, message.files, setup.aliases, reader, add, stamps);
+  const encoded = encoder.take();
+  const result: WorkerBatchResult = { seq: message.seq, counts, encoded, ...(stamps && { documents, stamps }) };
   // oxlint-disable-next-line unicorn/require-post-message-target-origin -- a worker's port has no origin
   port.postMessage(result, [encoded.codes.buffer]);
 });

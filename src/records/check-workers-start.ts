@@ -6,7 +6,7 @@ import type { Worker } from "node:worker_threads";
 import { startModuleWorker } from "../module-worker.js";
 
 /** A folder with at least this many record files repays a worker's start-up (~0.25 s of CPU). */
-const MIN_FILES_FOR_WORKERS = 200;
+export const MIN_FILES_FOR_WORKERS = 200;
 /** Or with at least this many bytes of records (~1,000 records of 3 KB, ~0.1 s on one thread). */
 const MIN_BYTES_FOR_WORKERS = 3 * 2 ** 20;
 /** Folders {@link worthWorkers} reads before it takes a folder tree for a large one. */
@@ -73,7 +73,7 @@ export function prestartCheckWorker(dir: string): void {
 }
 
 /** The worker {@link prestartCheckWorker} started for `dir`, once. */
-export function takePrestartedWorker(dir: string): Worker | undefined {
+function takePrestartedWorker(dir: string): Worker | undefined {
   if (prestarted === undefined || prestarted.dir !== path.resolve(dir)) return undefined;
   const { worker } = prestarted;
   prestarted = undefined;
@@ -86,7 +86,7 @@ export function takePrestartedWorker(dir: string): Worker | undefined {
  * {@link MIN_FILES_FOR_WORKERS} record files, more folders than that, or
  * {@link MIN_BYTES_FOR_WORKERS} of record files. `files`: the listing, when it is known.
  */
-export function worthWorkers(dir: string, files?: readonly string[]): boolean {
+function worthWorkers(dir: string, files?: readonly string[]): boolean {
   const found = files === undefined ? probe(dir) : [...files];
   if (found === undefined || found.length >= MIN_FILES_FOR_WORKERS) return true;
   let bytes = 0;
@@ -127,4 +127,41 @@ function probe(dir: string): string[] | undefined {
     if (files.length >= MIN_FILES_FOR_WORKERS) return undefined;
   }
   return files;
+}
+
+/**
+ * The worker threads a pass over `dir` runs with. `requested`: a number of them, used whatever
+ * the folder's size (the one {@link prestartCheckWorker} started counts), or workers already
+ * started with {@link startCheckWorker} (tests); by default one when the folder looks large enough
+ * to repay its start-up ({@link worthWorkers}), the prestarted one if there is one.
+ */
+export function pickCheckWorkers(dir: string, requested?: number | readonly Worker[]): Worker[] {
+  const started = takePrestartedWorker(dir);
+  if (Array.isArray(requested)) {
+    if (started !== undefined) void started.terminate();
+    return [...requested];
+  }
+  if (typeof requested === "number") {
+    const workers = started === undefined ? [] : [started];
+    while (workers.length < requested) workers.push(startCheckWorker(dir));
+    return workers;
+  }
+  if (started !== undefined) return [started];
+  return worthWorkers(dir) ? [startCheckWorker(dir)] : [];
+}
+
+/**
+ * `workers` once the folder is listed (`files`, all of them): the default choice of
+ * {@link pickCheckWorkers} is undone (the workers stopped) when the listing shows the folder too
+ * small after all. A listing that goes on past {@link MIN_FILES_FOR_WORKERS} files needs no call.
+ */
+export function keepWorkersWorthIt(
+  dir: string,
+  files: readonly string[],
+  workers: Worker[],
+  requested?: number | readonly Worker[],
+): Worker[] {
+  if (requested !== undefined || workers.length === 0 || worthWorkers(dir, files)) return workers;
+  for (const worker of workers) void worker.terminate();
+  return [];
 }

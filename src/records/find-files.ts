@@ -100,6 +100,8 @@ export class RecordFileWalk {
   readonly #diskReads: DiskReadWatch;
   readonly #slices = new EventLoopSlices();
   #foldersRead = 0;
+  /** Everything left being read concurrently: set until it is appended. */
+  #rest: Promise<void> | undefined;
 
   constructor(dir: string, options: ListingOptions = {}) {
     this.#dir = dir;
@@ -108,14 +110,22 @@ export class RecordFileWalk {
 
   /** Whether every folder has been read: {@link files} is the whole listing. */
   get done(): boolean {
-    return this.#pending.length === 0;
+    return this.#pending.length === 0 && this.#rest === undefined;
   }
 
-  /** Walks on until `files[index]` is listed or the walk is done: whether it exists. */
+  /**
+   * Walks on until `files[index]` is listed or the walk is done: whether it exists. Calls may
+   * overlap (each takes the next entries in turn).
+   */
   async reach(index: number): Promise<boolean> {
     const pending = this.#pending;
-    while (this.files.length <= index && pending.length > 0) {
-      const next = pending.pop() as PendingEntry;
+    while (this.files.length <= index) {
+      if (this.#rest !== undefined) {
+        await this.#rest;
+        continue;
+      }
+      const next = pending.pop();
+      if (next === undefined) break;
       if (!next.folder) {
         this.files.push(next.path);
         continue;
@@ -123,7 +133,9 @@ export class RecordFileWalk {
       this.#readFolder(next.path);
       this.#foldersRead += 1;
       if (this.#foldersRead % FOLDERS_PER_SAMPLE === 0 && this.#diskReads.sample(FOLDERS_PER_SAMPLE)) {
-        await this.#listRestConcurrently();
+        this.#rest = this.#listRestConcurrently().finally(() => {
+          this.#rest = undefined;
+        });
       } else if (this.#slices.due()) {
         await this.#slices.pause();
       }

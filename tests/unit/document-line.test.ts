@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, test } from "vitest";
-import { documentLine, toSearchDocument } from "../../src/document.js";
+import { documentLine, prepareDocument, preparedDocumentLine, toSearchDocument } from "../../src/document.js";
 import { evaluateRecord } from "../../src/records/evaluate.js";
 import type { SearchDocument } from "../../src/document-types.js";
 import { EXAMPLE_RECORDS_DIR, makePost, readExampleRecord } from "../helpers/records.js";
@@ -75,6 +75,28 @@ describe("documentLine: the NDJSON line a document is sent as", () => {
       source_file: 'posts/"odd" näme\\.json',
       indexed_at: 7,
     });
+  });
+
+  test("a document built on a worker thread (prepareDocument) is sent as the same line, with the same id and hash", () => {
+    const records = [
+      ...exampleContentRecords(),
+      makePost("quoted-1", { title: 'He said "hi"\\ — naïve' }, { summary: "tab\there \u2028 sep" }),
+    ];
+    let indexed = 0;
+    for (const raw of records) {
+      const outcome = evaluateRecord(raw, { file: 'posts/"odd" näme.json', line: null, item: null });
+      if (outcome.kind !== "indexed") continue;
+      indexed += 1;
+      const document = toSearchDocument(outcome.record, outcome.file);
+      const prepared = prepareDocument(outcome.record, outcome.file);
+      expect(prepared).toMatchObject({
+        id: document.id,
+        source_file: outcome.file,
+        content_hash: document.content_hash,
+      });
+      expect(preparedDocumentLine(prepared, indexed)).toBe(plainLine(document, indexed));
+    }
+    expect(indexed).toBeGreaterThan(5);
   });
 
   test("serialises a document it did not build (read back from the index) the plain way", () => {
