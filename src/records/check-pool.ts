@@ -19,6 +19,8 @@ const MAX_BATCH_FILES = 48;
 /** Batches per thread the remaining files are cut into (guided scheduling: batches shrink towards the end). */
 const BATCHES_PER_THREAD = 4;
 
+/** Files passed on between two samples of the block reads, at least (a batch may be a single export). */
+const MIN_FILES_PER_SAMPLE = 16;
 /** Files listed past the last batch handed out, while the folder is still being listed. */
 const LISTED_AHEAD = 256;
 
@@ -151,6 +153,21 @@ export class CheckPool {
       let delivering = false;
       /** Set while the walk lists more folders, or lists the rest for the read-ahead thread. */
       let listing = false;
+      /** Files read by any thread since the last sample of the block reads. */
+      let filesRead = 0;
+      /**
+       * Samples the block reads once enough files were passed on (whichever thread read them; not
+       * after each batch: several passed on in one go would make samples microseconds apart); the
+       * thread reads ahead over the whole listing.
+       */
+      const sampleReads = (): void => {
+        if (filesRead < MIN_FILES_PER_SAMPLE) return;
+        const read = filesRead;
+        filesRead = 0;
+        if (!readAhead.wanted(read)) return;
+        if (walk === undefined || walk.done) readAhead.start();
+        else listMore(true);
+      };
       /** Lists on (`whole`: to the end), then steps again; a listing that fails fails the run. */
       const listMore = (whole: boolean): void => {
         if (walk === undefined || walk.done || listing) return;
@@ -184,9 +201,12 @@ export class CheckPool {
           if (delivering) return;
           for (let result = this.#results.get(delivered); result !== undefined; result = this.#results.get(delivered)) {
             this.#results.delete(delivered);
-            const waiting = onBatch(result());
+            const batchResult = result();
+            filesRead += batchResult.counts.length;
+            const waiting = onBatch(batchResult);
             delivered += 1;
             if (waiting !== undefined) {
+              sampleReads();
               delivering = true;
               waiting.then(
                 () => {
@@ -198,11 +218,12 @@ export class CheckPool {
               return;
             }
           }
+          sampleReads();
           if (plan.done && delivered === plan.count) {
             finish();
             return;
           }
-          const batch = this.#retry.shift() ?? plan.take();
+          const batch = this.#retry.shift() ?? (this.#evaluatesHere(documents) ? plan.take() : undefined);
           // The workers' next batches only once this thread has its own: as the plan runs out, the
           // last batch is evaluated here rather than queued behind a worker's (20 exports of 1,000
           // records: the main thread idled while the worker did the last two, ~70 ms).
@@ -211,12 +232,6 @@ export class CheckPool {
           readAhead.reached(plan.startOf(delivered));
           if (batch === undefined) return;
           const result = evaluateOnThisThread(this.#dir, batch.files, aliases, reader, { facts, documents });
-          // After each batch of the main thread's (up to 48 files; the workers' reads count too); the
-          // thread reads ahead over the whole listing.
-          if (readAhead.wanted(batch.files.length)) {
-            if (walk === undefined || walk.done) readAhead.start();
-            else listMore(true);
-          }
           this.#results.set(batch.seq, () => result);
           // Let the workers' answers in before the next batch.
           pending ??= setImmediate(step);
@@ -229,6 +244,16 @@ export class CheckPool {
       };
       step();
     });
+  }
+
+  /**
+   * Whether this thread takes batches of the plan too. Not for an indexing pass while a worker is
+   * left: this thread then writes the index, and a batch evaluated here holds its event loop for as
+   * long as it takes (an export of 1,000 records: 0.1–0.3 s), and with it the requests to
+   * Meilisearch; it sent its first request ~0.4–1 s late.
+   */
+  #evaluatesHere(documents: boolean): boolean {
+    return !documents || this.#workers.every((worker) => worker.failed);
   }
 
   /** Gives each ready worker batches until it holds `inFlight` (at most {@link BATCHES_IN_FLIGHT}). */

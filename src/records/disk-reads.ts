@@ -8,6 +8,8 @@ export type DiskReadCounter = () => number;
 
 const processDiskReads: DiskReadCounter = () => process.resourceUsage().fsRead;
 
+/** The least growth of a sample that counts, however few its items (one large export: a sample of one file). */
+const MIN_BLOCKS_PER_SAMPLE = 32;
 /** Samples in a row that must find the count grown: one alone may be a module loaded late. */
 const GROWN_SAMPLES_IN_A_ROW = 2;
 
@@ -35,7 +37,8 @@ export class DiskReadWatch {
   /** Takes a sample after `items` files or folders were read: whether they came from the disk. */
   sample(items: number): boolean {
     const now = this.#count();
-    this.#grownInARow = now - this.#last >= items * this.#blocksPerItem ? this.#grownInARow + 1 : 0;
+    const least = Math.max(MIN_BLOCKS_PER_SAMPLE, items * this.#blocksPerItem);
+    this.#grownInARow = now - this.#last >= least ? this.#grownInARow + 1 : 0;
     this.#last = now;
     return this.#grownInARow >= GROWN_SAMPLES_IN_A_ROW;
   }

@@ -180,8 +180,8 @@ export class RecordFileWalk {
   }
 }
 
-/** Block reads per folder listed that tell a tree read from the disk (one cold folder here: ~32). */
-const FOLDER_BLOCKS = 8;
+/** Block reads per folder listed that tell a tree read from the disk (a cold folder here: 8, one page; more for large ones). */
+const FOLDER_BLOCKS = 4;
 /** Folders read between two samples of the process's block reads. */
 const FOLDERS_PER_SAMPLE = 8;
 /** Folders read at once once the tree is found not cached. */

@@ -29,11 +29,12 @@ export interface IndexingScanHandlers {
 /**
  * The folder scan of an indexing pass (`sync`, `reindex`, the watcher's reconcile) on both cores:
  * what `scanWithProgress` and `toSearchDocument` would give, from records read, evaluated and
- * turned into documents by a worker thread and the calling thread at once (`check`'s
- * {@link CheckPool}). The calling thread resolves duplicates and hands each outcome on in path
- * order; while it waits on a returned promise (the index writer's backpressure), no more
- * batches are passed on and it evaluates none, so memory stays bounded. A 20,000-file `sync`
- * that changes nothing evaluated every record on one thread before; see bench/NOTES.md.
+ * turned into documents by a worker thread (`check`'s {@link CheckPool}) while the calling thread
+ * writes the index: it resolves duplicates and hands each outcome on in path order, and evaluates
+ * files itself only when no worker is left (or none was worth starting). While it waits on a
+ * returned promise (the index writer's backpressure), no more batches are passed on, so memory
+ * stays bounded. The folder is listed as the files are handed out. A 20,000-file `sync` that
+ * changes nothing evaluated every record on one thread before; see bench/NOTES.md.
  * @returns what was ignored, and why
  */
 export async function scanForIndexing(dir: string, handlers: IndexingScanHandlers): Promise<IgnoredEntry[]> {

@@ -1,10 +1,11 @@
 import type { Worker } from "node:worker_threads";
-import { describe, expect, test } from "vitest";
+import { describe, expect, test, vi } from "vitest";
 import { loadContentConfig } from "../../src/check/content-config.js";
 import { ContentLints } from "../../src/check/content-lints.js";
 import { checkFolder, checkFolderInParallel } from "../../src/records/check-folder.js";
 import { CheckPool } from "../../src/records/check-pool.js";
 import { findRecordFiles } from "../../src/records/find-files.js";
+import type { ReadAheadReport } from "../../src/records/read-ahead.js";
 import { ReportItems } from "../../src/records/report-builder.js";
 import type { ScanProgress } from "../../src/records/scan-folder.js";
 import { readyCheckWorkers } from "../helpers/check-workers.js";
@@ -191,6 +192,34 @@ describe("check on two threads", () => {
     const { workers } = await readyCheckWorkers(dir);
     const readAhead = { diskReads: readsFromDiskEverySample(), window: 16 };
     expect(await checkFolderInParallel(dir, { workers, readAhead })).toEqual(single);
+  });
+
+  test("reads that come from the disk start the read-ahead thread, whichever thread reads the files", async () => {
+    const dir = await makeContentDir(plantedFolder());
+    const { workers } = await readyCheckWorkers(dir);
+    const pool = new CheckPool(dir, workers);
+    const reports: ReadAheadReport[] = [];
+    let batches = 0;
+    try {
+      await pool.run((await findRecordFiles(dir)).files, {
+        aliases: loadContentConfig(dir).config.aliases,
+        facts: false,
+        documents: true,
+        readAhead: { diskReads: readsFromDiskEverySample(), window: 16, onReport: (report) => reports.push(report) },
+        // An indexing pass: the files are read by the worker alone. After a few batches, the
+        // pass waits until the read-ahead thread has read its window.
+        onBatch: async () => {
+          batches += 1;
+          if (batches !== 6) return;
+          await vi.waitFor(() => {
+            if (reports.length === 0) throw new Error("the read-ahead thread has not reported yet");
+          }, 15_000);
+        },
+      });
+    } finally {
+      pool.close();
+    }
+    expect(reports[0]?.touched).toBeGreaterThanOrEqual(16);
   });
 
   test("a small folder is checked the same without any worker", async () => {
