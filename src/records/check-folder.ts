@@ -4,10 +4,9 @@ import { emptyReport, type RunReport } from "../report.js";
 import { PinnedIdCheck } from "../related/pinned-check.js";
 import type { BatchResult } from "./check-batch.js";
 import type { CheckOutcome } from "./check-outcome.js";
-import { CheckPool } from "./check-pool.js";
-import { keepWorkersWorthIt, MIN_FILES_FOR_WORKERS, pickCheckWorkers } from "./check-workers-start.js";
+import { openCheckPool } from "./check-pool.js";
 import type { ReadAheadOptions } from "./read-ahead.js";
-import { RecordFileWalk, type IgnoredEntry } from "./find-files.js";
+import type { IgnoredEntry } from "./find-files.js";
 import { addToReport, type ReportItems } from "./report-builder.js";
 import { resolveDuplicate, scanWithProgress, type ScanOutcome, type ScanProgress } from "./scan-folder.js";
 
@@ -85,16 +84,11 @@ export interface ParallelCheckOptions {
  */
 export async function checkFolderInParallel(dir: string, options: ParallelCheckOptions = {}): Promise<RunReport> {
   const { onProgress, observe } = options;
-  let workers = pickCheckWorkers(dir, options.workers);
-  let pool: CheckPool | undefined;
+  // The files are evaluated as the folder is listed.
+  const { pool, walk } = await openCheckPool(dir, options.workers);
+  const { files } = walk;
   try {
     const aliases = loadContentConfig(dir).config.aliases;
-    // The files are evaluated as the folder is listed; one whose listing ends early may be too
-    // small for a worker after all.
-    const walk = new RecordFileWalk(dir);
-    const { files } = walk;
-    if (!(await walk.reach(MIN_FILES_FOR_WORKERS))) workers = keepWorkersWorthIt(dir, files, workers, options.workers);
-    pool = new CheckPool(dir, workers);
     const book = new CheckBook(observe, options.items);
     const progress: ScanProgress = { totalFiles: files.length, doneFiles: 0, records: 0 };
     onProgress?.(progress);
@@ -114,7 +108,6 @@ export async function checkFolderInParallel(dir: string, options: ParallelCheckO
     await pool.run(walk, { aliases, facts: observe !== undefined, onBatch, readAhead: options.readAhead });
     return book.finish(walk.listing().ignored);
   } finally {
-    if (pool === undefined) for (const worker of workers) void worker.terminate();
-    pool?.close();
+    pool.close();
   }
 }

@@ -5,7 +5,14 @@ import type { RecordOutcome } from "./evaluate.js";
 import { evaluateBatch, type BatchResult, type FileBatch } from "./check-batch.js";
 import { slimOutcome, type CheckOutcome } from "./check-outcome.js";
 import type { CheckWorkerSetup, WorkerBatchResult } from "./check-worker.js";
-import { isCheckWorkerReady, isReadyMessage, type WorkerReadyMessage } from "./check-workers-start.js";
+import {
+  isCheckWorkerReady,
+  isReadyMessage,
+  keepWorkersWorthIt,
+  MIN_FILES_FOR_WORKERS,
+  pickCheckWorkers,
+  type WorkerReadyMessage,
+} from "./check-workers-start.js";
 import { OutcomeDecoder } from "./outcome-codec.js";
 import { isLineDelimited } from "./parse-file.js";
 import { RecordFileWalk } from "./find-files.js";
@@ -278,6 +285,27 @@ export class CheckPool {
       entry.worker.unref();
       void entry.worker.terminate();
     }
+  }
+}
+
+/**
+ * A pool for a pass over `dir` and the walk that lists its files: the workers chosen as
+ * `pickCheckWorkers` chooses them (`requested`, or by default one for a folder large enough),
+ * started before the folder is listed, and stopped again when the listing ends early, too small
+ * for them after all. Close the pool when done.
+ */
+export async function openCheckPool(
+  dir: string,
+  requested?: number | readonly Worker[],
+): Promise<{ pool: CheckPool; walk: RecordFileWalk }> {
+  let workers = pickCheckWorkers(dir, requested);
+  try {
+    const walk = new RecordFileWalk(dir);
+    if (!(await walk.reach(MIN_FILES_FOR_WORKERS))) workers = keepWorkersWorthIt(dir, walk.files, workers, requested);
+    return { pool: new CheckPool(dir, workers), walk };
+  } catch (error) {
+    for (const worker of workers) void worker.terminate();
+    throw error;
   }
 }
 

@@ -3,9 +3,8 @@ import { loadContentConfig } from "../check/content-config.js";
 import type { PreparedDocument } from "../document.js";
 import type { BatchResult } from "./check-batch.js";
 import type { CheckOutcome } from "./check-outcome.js";
-import { CheckPool } from "./check-pool.js";
-import { keepWorkersWorthIt, MIN_FILES_FOR_WORKERS, pickCheckWorkers } from "./check-workers-start.js";
-import { RecordFileWalk, type IgnoredEntry } from "./find-files.js";
+import { openCheckPool } from "./check-pool.js";
+import type { IgnoredEntry } from "./find-files.js";
 import type { ReadAheadOptions } from "./read-ahead.js";
 import { resolveDuplicate, type ScanProgress } from "./scan-folder.js";
 
@@ -29,7 +28,7 @@ export interface IndexingScanHandlers {
 /**
  * The folder scan of an indexing pass (`sync`, `reindex`, the watcher's reconcile) on both cores:
  * what `scanWithProgress` and `toSearchDocument` would give, from records read, evaluated and
- * turned into documents by a worker thread (`check`'s {@link CheckPool}) while the calling thread
+ * turned into documents by a worker thread (`check`'s `CheckPool`) while the calling thread
  * writes the index: it resolves duplicates and hands each outcome on in path order, and evaluates
  * files itself only when no worker is left (or none was worth starting). While it waits on a
  * returned promise (the index writer's backpressure), no more batches are passed on, so memory
@@ -39,16 +38,11 @@ export interface IndexingScanHandlers {
  */
 export async function scanForIndexing(dir: string, handlers: IndexingScanHandlers): Promise<IgnoredEntry[]> {
   const { onRecord, onProgress, onFileOpened } = handlers;
-  let workers = pickCheckWorkers(dir, handlers.workers);
-  let pool: CheckPool | undefined;
+  // The files are evaluated as the folder is listed: the first documents need not wait for the whole tree.
+  const { pool, walk } = await openCheckPool(dir, handlers.workers);
+  const { files } = walk;
   try {
     const aliases = loadContentConfig(dir).config.aliases;
-    // The files are evaluated as the folder is listed (the first documents need not wait for the
-    // whole tree); one whose listing ends early may be too small for a worker after all.
-    const walk = new RecordFileWalk(dir);
-    const { files } = walk;
-    if (!(await walk.reach(MIN_FILES_FOR_WORKERS))) workers = keepWorkersWorthIt(dir, files, workers, handlers.workers);
-    pool = new CheckPool(dir, workers);
     const progress: ScanProgress = { totalFiles: files.length, doneFiles: 0, records: 0 };
     onProgress?.(progress);
     const owners = new Map<string, string>();
@@ -78,7 +72,6 @@ export async function scanForIndexing(dir: string, handlers: IndexingScanHandler
     await pool.run(walk, { aliases, facts: false, documents: true, onBatch, readAhead: handlers.readAhead });
     return walk.listing().ignored;
   } finally {
-    if (pool === undefined) for (const worker of workers) void worker.terminate();
-    pool?.close();
+    pool.close();
   }
 }
