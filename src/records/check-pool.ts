@@ -136,7 +136,7 @@ export class CheckPool {
    * walked on as batches are handed out), passing each batch's outcomes to `onBatch` in path order. The
    * main thread takes a batch itself whenever the workers hold theirs (on 2 cores, the main thread
    * and one worker beat two workers: one start-up less, and the bookkeeping is light), and all of
-   * them when no worker is left.
+   * them when no worker is left; in an indexing pass only then (see {@link #evaluatesHere}).
    */
   run(source: readonly string[] | RecordFileWalk, options: PoolRun): Promise<void> {
     const walk = source instanceof RecordFileWalk ? source : undefined;

@@ -59,7 +59,7 @@ const POSITION_STEP = 32;
  * ~2.1 s, see bench/NOTES.md). It stays within a window ahead of the scan's position until the
  * scan ends.
  *
- * The scan {@link sample}s as it goes; the thread starts once the process's count of block reads
+ * The scan asks whether it is {@link wanted} as it goes; the thread starts once the process's count of block reads
  * grew at two samples in a row ({@link DiskReadWatch}). Timing the reads was tried first, but a
  * busy machine makes cached reads slow too: with Meilisearch indexing on the other core, reindexes
  * started the thread at the 527th–3,307th file. It is never started while the reads are served
@@ -88,15 +88,10 @@ export class ReadAhead {
     return this.#worker !== undefined;
   }
 
-  /** Told that the scan read `files` more files (16 or so): it starts the thread once they come from the disk. */
-  sample(files: number): void {
-    if (this.wanted(files)) this.start();
-  }
-
   /**
-   * {@link sample} in two steps, for a scan whose files are still being listed: whether the
-   * thread is not started and the reads now come from the disk; the caller then lists the rest
-   * and calls {@link start}.
+   * Told that the scan read `files` more files (16 or so): whether the thread is not started and
+   * the reads now come from the disk. The caller then lists the rest of the folder, if it is still
+   * being listed, and calls {@link start}.
    */
   wanted(files: number): boolean {
     return this.#worker === undefined && this.#watch.sample(files);

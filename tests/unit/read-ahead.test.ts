@@ -44,11 +44,16 @@ function everyOther(): DiskReadCounter {
 /** Files read between two samples, as a scan samples. */
 const FILES = 16;
 
+/** What a scan does every {@link FILES} files: the thread is started once it is wanted. */
+function sample(readAhead: ReadAhead): void {
+  if (readAhead.wanted(FILES)) readAhead.start();
+}
+
 describe("reading ahead of a scan whose reads come from the disk", () => {
   test("reads served from the page cache never start it, nor do disk reads now and then (a module loaded late), nor a few blocks at every sample (inodes)", () => {
     for (const diskReads of [noReadsFromDisk, everyOther(), aTrickleOfDiskReads()]) {
       const readAhead = new ReadAhead("/nowhere", ["a.json"], { diskReads });
-      for (let sample = 0; sample < 100; sample += 1) readAhead.sample(FILES);
+      for (let taken = 0; taken < 100; taken += 1) sample(readAhead);
       expect(readAhead.started).toBe(false);
       readAhead.close();
     }
@@ -59,9 +64,9 @@ describe("reading ahead of a scan whose reads come from the disk", () => {
     const { readAhead, nextReport } = watched(dir, files, 40);
     try {
       readAhead.reached(10);
-      readAhead.sample(FILES);
+      sample(readAhead);
       expect(readAhead.started).toBe(false);
-      readAhead.sample(FILES);
+      sample(readAhead);
       expect(readAhead.started).toBe(true);
       expect(await nextReport()).toEqual({ touched: 40, next: 50 });
       // The scan moved past what was read: the files it skipped are not read any more.
@@ -80,8 +85,8 @@ describe("reading ahead of a scan whose reads come from the disk", () => {
     const listed = [...files.slice(0, 10), "posts/gone.json", "posts/fifo.json", "missing/x.json", ...files.slice(10)];
     const { readAhead, nextReport } = watched(dir, listed, 1_000);
     try {
-      readAhead.sample(FILES);
-      readAhead.sample(FILES);
+      sample(readAhead);
+      sample(readAhead);
       expect(await nextReport()).toEqual({ touched: 23, next: 23 });
     } finally {
       readAhead.close();
