@@ -1,5 +1,5 @@
 import type { AliasTable } from "../check/content-config.js";
-import type { PreparedDocument } from "../document.js";
+import { prepareDocument, type PreparedDocument } from "../document.js";
 import type { CheckOutcome } from "./check-outcome.js";
 import type { RecordOutcome } from "./evaluate.js";
 import { isLineDelimited } from "./parse-file.js";
@@ -27,8 +27,9 @@ export interface BatchResult {
 /**
  * Reads and evaluates the files of one batch, exactly as the folder scan does (aliases applied),
  * handing each outcome to `take` in file order, but without duplicate resolution, which needs
- * every earlier file: the caller does it in path order. `stamps`: gets each file's stamp.
- * @returns how many outcomes each file gave
+ * every earlier file: the caller does it in path order. For an indexing pass (`documents`), each
+ * indexed record's document is built here too, and each file's stamp kept.
+ * @returns how many outcomes each file gave, and for an indexing pass the documents and stamps
  */
 export function evaluateBatch(
   dir: string,
@@ -36,16 +37,22 @@ export function evaluateBatch(
   aliases: AliasTable,
   reader: RecordFileReader,
   take: (outcome: RecordOutcome) => void,
-  stamps?: (string | undefined)[],
-): number[] {
+  documents: boolean,
+): Omit<BatchResult, "outcomes"> {
   const counts: number[] = [];
+  const prepared: PreparedDocument[] = [];
+  const stamps: (string | undefined)[] = [];
   try {
     for (const file of files) {
       let count = 0;
       const stamp = reader.open(`${dir}/${file}`, isLineDelimited(file));
-      stamps?.push(stamp);
+      if (documents) stamps.push(stamp);
       for (let entries = reader.next(); entries !== undefined; entries = reader.next()) {
-        for (const entry of entries) take(outcomeOf(entry, file, aliases));
+        for (const entry of entries) {
+          const outcome = outcomeOf(entry, file, aliases);
+          take(outcome);
+          if (documents && outcome.kind === "indexed") prepared.push(prepareDocument(outcome.record, file));
+        }
         count += entries.length;
       }
       counts.push(count);
@@ -53,5 +60,5 @@ export function evaluateBatch(
   } finally {
     reader.close();
   }
-  return counts;
+  return documents ? { counts, documents: prepared, stamps } : { counts };
 }

@@ -1,6 +1,5 @@
 import type { Worker } from "node:worker_threads";
 import type { AliasTable } from "../check/content-config.js";
-import { prepareDocument, type PreparedDocument } from "../document.js";
 import type { RecordOutcome } from "./evaluate.js";
 import { evaluateBatch, type BatchResult, type FileBatch } from "./check-batch.js";
 import { slimOutcome, type CheckOutcome } from "./check-outcome.js";
@@ -115,12 +114,8 @@ export class CheckPool {
       } else if (!entry.failed) {
         this.#filesByWorkers += entry.inFlight.get(message.seq)?.files.length ?? 0;
         entry.inFlight.delete(message.seq);
-        const { encoded, counts, documents, stamps } = message;
-        this.#results.set(message.seq, () => ({
-          outcomes: entry.decoder.decode(encoded),
-          counts,
-          ...(stamps && { documents: documents ?? [], stamps }),
-        }));
+        const { seq: _seq, encoded, ...evaluated } = message;
+        this.#results.set(message.seq, () => ({ outcomes: entry.decoder.decode(encoded), ...evaluated }));
       }
       this.#wake();
     });
@@ -238,7 +233,9 @@ export class CheckPool {
           // From the first file not yet passed on: the workers' batches in flight are read ahead too.
           readAhead.reached(plan.startOf(delivered));
           if (batch === undefined) return;
-          const result = evaluateOnThisThread(this.#dir, batch.files, aliases, reader, { facts, documents });
+          const outcomes: CheckOutcome[] = [];
+          const take = (outcome: RecordOutcome): void => void outcomes.push(slimOutcome(outcome, facts));
+          const result = { outcomes, ...evaluateBatch(this.#dir, batch.files, aliases, reader, take, documents) };
           this.#results.set(batch.seq, () => result);
           // Let the workers' answers in before the next batch.
           pending ??= setImmediate(step);
@@ -307,35 +304,6 @@ export async function openCheckPool(
     for (const worker of workers) void worker.terminate();
     throw error;
   }
-}
-
-/** One batch read and evaluated on the calling thread, as a worker would send it back. */
-function evaluateOnThisThread(
-  dir: string,
-  files: readonly string[],
-  aliases: AliasTable,
-  reader: RecordFileReader,
-  { facts, documents }: { facts: boolean; documents: boolean },
-): BatchResult {
-  const outcomes: CheckOutcome[] = [];
-  if (!documents) {
-    const counts = evaluateBatch(
-      dir,
-      files,
-      aliases,
-      reader,
-      (outcome) => void outcomes.push(slimOutcome(outcome, facts)),
-    );
-    return { outcomes, counts };
-  }
-  const prepared: PreparedDocument[] = [];
-  const stamps: (string | undefined)[] = [];
-  const take = (outcome: RecordOutcome): void => {
-    outcomes.push(slimOutcome(outcome, facts));
-    if (outcome.kind === "indexed") prepared.push(prepareDocument(outcome.record, outcome.file));
-  };
-  const counts = evaluateBatch(dir, files, aliases, reader, take, stamps);
-  return { outcomes, counts, documents: prepared, stamps };
 }
 
 /**

@@ -5,9 +5,7 @@
 // normaliser and zod once, on its own core.
 import { parentPort, workerData } from "node:worker_threads";
 import type { AliasTable } from "../check/content-config.js";
-import { prepareDocument, type PreparedDocument } from "../document.js";
-import { evaluateBatch, type FileBatch } from "./check-batch.js";
-import type { RecordOutcome } from "./evaluate.js";
+import { evaluateBatch, type BatchResult, type FileBatch } from "./check-batch.js";
 import type { CheckWorkerData, WorkerReadyMessage } from "./check-workers-start.js";
 import { OutcomeEncoder, type EncodedOutcomes } from "./outcome-codec.js";
 import { RecordFileReader } from "./record-file-reader.js";
@@ -21,15 +19,8 @@ export interface CheckWorkerSetup {
   documents: boolean;
 }
 
-/** A worker's answer to one {@link FileBatch}. */
-export interface WorkerBatchResult {
-  seq: number;
-  counts: number[];
-  encoded: EncodedOutcomes;
-  /** See `BatchResult`. */
-  documents?: PreparedDocument[];
-  stamps?: (string | undefined)[];
-}
+/** A worker's answer to one {@link FileBatch}: a `BatchResult` with its outcomes encoded. */
+export type WorkerBatchResult = Omit<BatchResult, "outcomes"> & { seq: number; encoded: EncodedOutcomes };
 
 const { dir } = workerData as CheckWorkerData;
 const port = parentPort;
@@ -46,17 +37,16 @@ port.on("message", (message: CheckWorkerSetup | FileBatch) => {
     return;
   }
   const { encoder } = setup;
-  const documents: PreparedDocument[] = [];
-  const stamps: (string | undefined)[] | undefined = setup.documents ? [] : undefined;
-  const add = setup.documents
-    ? (outcome: RecordOutcome): void => {
-        encoder.add(outcome);
-        if (outcome.kind === "indexed") documents.push(prepareDocument(outcome.record, outcome.file));
-      }
-    : (outcome: RecordOutcome): void => encoder.add(outcome);
-  const counts = evaluateBatch(dir, message.files, setup.aliases, reader, add, stamps);
+  const evaluated = evaluateBatch(
+    dir,
+    message.files,
+    setup.aliases,
+    reader,
+    (outcome) => encoder.add(outcome),
+    setup.documents,
+  );
   const encoded = encoder.take();
-  const result: WorkerBatchResult = { seq: message.seq, counts, encoded, ...(stamps && { documents, stamps }) };
+  const result: WorkerBatchResult = { seq: message.seq, encoded, ...evaluated };
   // oxlint-disable-next-line unicorn/require-post-message-target-origin -- a worker's port has no origin
   port.postMessage(result, [encoded.codes.buffer]);
 });

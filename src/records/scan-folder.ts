@@ -95,7 +95,7 @@ export function resolveDuplicate<Outcome extends RecordOutcome | Exclude<CheckOu
   return { kind: "duplicate", id, file, line, item, kept: owner };
 }
 
-/** Files read between two samples of whether the reads come from the disk ({@link ReadAhead.sample}). */
+/** Files read between two samples of whether the reads come from the disk ({@link ReadAhead.wanted}). */
 const FILES_PER_SAMPLE = 16;
 
 /** How far a scan has got, after each file. */
