@@ -59,8 +59,9 @@ const POSITION_STEP = 32;
  * ~2.1 s, see bench/NOTES.md). It stays within a window ahead of the scan's position until the
  * scan ends.
  *
- * The scan asks whether it is {@link wanted} as it goes; the thread starts once the process's count of block reads
- * grew at two samples in a row ({@link DiskReadWatch}). Timing the reads was tried first, but a
+ * The scan asks whether it is {@link wanted} as it goes; the thread starts once the process's
+ * count of block reads grew by {@link FILE_BLOCKS} a file at two samples in a row
+ * ({@link DiskReadWatch}). Timing the reads was tried first, but a
  * busy machine makes cached reads slow too: with Meilisearch indexing on the other core, reindexes
  * started the thread at the 527th–3,307th file. It is never started while the reads are served
  * from the page cache: its thread-pool round trips cost ~15 µs of CPU a file. Nor does it stop by
