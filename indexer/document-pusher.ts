@@ -66,6 +66,7 @@ export class DocumentPusher {
   #lastTask: Promise<void> = Promise.resolve();
   readonly #batch: NdjsonBatch;
   #failure: unknown;
+  #startedSending = false;
 
   constructor(client: MeiliClient, indexUid: string, options: DocumentPusherOptions) {
     this.#client = client;
@@ -88,6 +89,11 @@ export class DocumentPusher {
     this.#throwIfFailed();
     this.#batch.add(line);
     if (this.#batch.size >= this.#options.batchBytes) await this.#sendBatch();
+  }
+
+  /** Whether a batch of documents (or a deletion) has been handed on to be sent: Meilisearch may be busy with it. */
+  get startedSending(): boolean {
+    return this.#startedSending;
   }
 
   /** Deletes documents by id, after every earlier write (Meilisearch runs an index's tasks in order). */
@@ -125,6 +131,7 @@ export class DocumentPusher {
   }
 
   async #enqueue(job: WriteJob): Promise<void> {
+    this.#startedSending = true;
     this.#jobs.push(job);
     this.#sendQueue.add(() => this.#sendNextJob()).catch((error: unknown) => this.#fail(error));
     await this.#sendQueue.onSizeLessThan(UNSENT_LIMIT);

@@ -43,6 +43,11 @@ export class IndexWriter {
     });
   }
 
+  /** Whether it has handed Meilisearch anything to do yet (see `DocumentPusher.startedSending`). */
+  get startedSending(): boolean {
+    return this.#pusher.startedSending;
+  }
+
   upsert(document: SearchDocument): Promise<void> {
     return this.#write(document, () => documentLine(document, stampIndexed()));
   }

@@ -123,6 +123,9 @@ export async function passOverFolder(
     onRecord,
     onProgress,
     onFileOpened,
+    // Both cores read while Meilisearch has nothing to index (the first documents come sooner; a
+    // pass that changes nothing runs on both to the end); once it has, it needs one of them.
+    evaluateHere: () => pass?.startedSending !== true,
     ...(workers !== undefined && { workers }),
   });
   const started = await passReady;
@@ -148,6 +151,11 @@ class SyncPass {
     this.#state = state;
     this.#kept = kept;
     this.#writer = new IndexWriter(context, targetUid, state, ready);
+  }
+
+  /** Whether the pass has handed Meilisearch anything to do yet. */
+  get startedSending(): boolean {
+    return this.#writer.startedSending;
   }
 
   /** Books one outcome (an indexed one with its document); a promise only when the writer makes the scan wait. */

@@ -39,26 +39,85 @@ export function evaluateBatch(
   take: (outcome: RecordOutcome) => void,
   documents: boolean,
 ): Omit<BatchResult, "outcomes"> {
-  const counts: number[] = [];
-  const prepared: PreparedDocument[] = [];
-  const stamps: (string | undefined)[] = [];
-  try {
-    for (const file of files) {
-      let count = 0;
-      const stamp = reader.open(`${dir}/${file}`, isLineDelimited(file));
-      if (documents) stamps.push(stamp);
-      for (let entries = reader.next(); entries !== undefined; entries = reader.next()) {
-        for (const entry of entries) {
-          const outcome = outcomeOf(entry, file, aliases);
-          take(outcome);
-          if (documents && outcome.kind === "indexed") prepared.push(prepareDocument(outcome.record, file));
-        }
-        count += entries.length;
-      }
-      counts.push(count);
-    }
-  } finally {
-    reader.close();
+  return new BatchEvaluation(dir, files, aliases, reader, take, documents).run(() => true) as Omit<
+    BatchResult,
+    "outcomes"
+  >;
+}
+
+/**
+ * {@link evaluateBatch} in steps: {@link run} evaluates a chunk of records at a time (a whole
+ * one-article file, or what one read of an NDJSON file gave) for as long as it is told to go on,
+ * so that a thread with an event loop to keep turning (the one writing an index) can evaluate a
+ * 1,000-record export in slices. The reader stays on the current file between steps: give it no
+ * other work until the evaluation is done (or close it, to give the evaluation up).
+ */
+export class BatchEvaluation {
+  readonly #dir: string;
+  readonly #files: readonly string[];
+  readonly #aliases: AliasTable;
+  readonly #reader: RecordFileReader;
+  readonly #take: (outcome: RecordOutcome) => void;
+  readonly #documents: boolean;
+  readonly #counts: number[] = [];
+  readonly #prepared: PreparedDocument[] = [];
+  readonly #stamps: (string | undefined)[] = [];
+  /** The file being read (its index in the batch), whether it is open yet, and its outcomes so far. */
+  #file = 0;
+  #opened = false;
+  #count = 0;
+
+  constructor(
+    dir: string,
+    files: readonly string[],
+    aliases: AliasTable,
+    reader: RecordFileReader,
+    take: (outcome: RecordOutcome) => void,
+    documents: boolean,
+  ) {
+    this.#dir = dir;
+    this.#files = files;
+    this.#aliases = aliases;
+    this.#reader = reader;
+    this.#take = take;
+    this.#documents = documents;
   }
-  return documents ? { counts, documents: prepared, stamps } : { counts };
+
+  /**
+   * Evaluates chunks while `goOn()` says so after each (at least one).
+   * @returns what {@link evaluateBatch} returns once every file is done; undefined while some are left
+   */
+  run(goOn: () => boolean): Omit<BatchResult, "outcomes"> | undefined {
+    const reader = this.#reader;
+    try {
+      while (this.#file < this.#files.length) {
+        const file = this.#files[this.#file] as string;
+        if (!this.#opened) {
+          const stamp = reader.open(`${this.#dir}/${file}`, isLineDelimited(file));
+          if (this.#documents) this.#stamps.push(stamp);
+          this.#opened = true;
+          this.#count = 0;
+        }
+        const entries = reader.next();
+        if (entries === undefined) {
+          this.#counts.push(this.#count);
+          this.#file += 1;
+          this.#opened = false;
+          continue;
+        }
+        for (const entry of entries) {
+          const outcome = outcomeOf(entry, file, this.#aliases);
+          this.#take(outcome);
+          if (this.#documents && outcome.kind === "indexed") this.#prepared.push(prepareDocument(outcome.record, file));
+        }
+        this.#count += entries.length;
+        if (!goOn()) return undefined;
+      }
+    } catch (error) {
+      reader.close();
+      throw error;
+    }
+    const counts = this.#counts;
+    return this.#documents ? { counts, documents: this.#prepared, stamps: this.#stamps } : { counts };
+  }
 }

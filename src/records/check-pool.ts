@@ -1,7 +1,7 @@
 import type { Worker } from "node:worker_threads";
 import type { AliasTable } from "../check/content-config.js";
 import type { RecordOutcome } from "./evaluate.js";
-import { evaluateBatch, type BatchResult, type FileBatch } from "./check-batch.js";
+import { BatchEvaluation, type BatchResult, type FileBatch } from "./check-batch.js";
 import { slimOutcome, type CheckOutcome } from "./check-outcome.js";
 import type { CheckWorkerSetup, WorkerBatchResult } from "./check-worker.js";
 import {
@@ -29,6 +29,11 @@ const BATCHES_PER_THREAD = 4;
 const MIN_FILES_PER_SAMPLE = 16;
 /** Files listed past the last batch handed out, while the folder is still being listed. */
 const LISTED_AHEAD = 256;
+/**
+ * How long this thread evaluates before it lets its event loop turn (worker answers, the index
+ * writer's requests): an export of 1,000 records takes 0.1–0.3 s, and is evaluated in slices.
+ */
+const SLICE_MS = 10;
 
 /** What a {@link CheckPool} run needs besides the files. */
 export interface PoolRun {
@@ -45,6 +50,11 @@ export interface PoolRun {
   onBatch: (result: BatchResult) => void | Promise<void>;
   /** What tells that the reads come from the disk, and so start a read-ahead thread. */
   readAhead?: ReadAheadOptions | undefined;
+  /**
+   * For an indexing pass: whether this thread takes batches too while a worker is left, asked
+   * before each (default: never; see {@link CheckPool.run}).
+   */
+  evaluateHere?: (() => boolean) | undefined;
 }
 
 interface PoolWorker {
@@ -131,7 +141,9 @@ export class CheckPool {
    * walked on as batches are handed out), passing each batch's outcomes to `onBatch` in path order. The
    * main thread takes a batch itself whenever the workers hold theirs (on 2 cores, the main thread
    * and one worker beat two workers: one start-up less, and the bookkeeping is light), and all of
-   * them when no worker is left; in an indexing pass only then (see {@link #evaluatesHere}).
+   * them when no worker is left; in an indexing pass only then or while `evaluateHere` says so
+   * (see {@link #evaluatesHere}). It evaluates in slices of {@link SLICE_MS}, letting its event
+   * loop turn between them.
    */
   run(source: readonly string[] | RecordFileWalk, options: PoolRun): Promise<void> {
     const walk = source instanceof RecordFileWalk ? source : undefined;
@@ -149,6 +161,8 @@ export class CheckPool {
     const readAhead = new ReadAhead(this.#dir, files, options.readAhead);
     const reader = new RecordFileReader();
     let delivered = 0;
+    /** The batch this thread is evaluating, in slices. */
+    let current: { seq: number; outcomes: CheckOutcome[]; evaluation: BatchEvaluation } | undefined;
     return new Promise<void>((resolve, reject) => {
       let pending: NodeJS.Immediate | undefined;
       /** Set while the caller works on a batch it was passed (`onBatch`'s promise). */
@@ -188,6 +202,8 @@ export class CheckPool {
         if (finished) return;
         finished = true;
         this.#wake = () => {};
+        // A batch left half-evaluated (the run failed) holds its file open.
+        reader.close();
         readAhead.close();
         for (const entry of this.#workers) entry.worker.unref();
         if (error === undefined) resolve();
@@ -225,18 +241,30 @@ export class CheckPool {
             finish();
             return;
           }
-          const batch = this.#retry.shift() ?? (this.#evaluatesHere(documents) ? plan.take() : undefined);
+          const batch =
+            current === undefined
+              ? (this.#retry.shift() ?? (this.#evaluatesHere(documents, options) ? plan.take() : undefined))
+              : undefined;
           // The workers' next batches only once this thread has its own: as the plan runs out, the
           // last batch is evaluated here rather than queued behind a worker's (20 exports of 1,000
           // records: the main thread idled while the worker did the last two, ~70 ms).
           this.#feed(plan, BATCHES_IN_FLIGHT);
           // From the first file not yet passed on: the workers' batches in flight are read ahead too.
           readAhead.reached(plan.startOf(delivered));
-          if (batch === undefined) return;
-          const outcomes: CheckOutcome[] = [];
-          const take = (outcome: RecordOutcome): void => void outcomes.push(slimOutcome(outcome, facts));
-          const result = { outcomes, ...evaluateBatch(this.#dir, batch.files, aliases, reader, take, documents) };
-          this.#results.set(batch.seq, () => result);
+          if (batch !== undefined) {
+            const outcomes: CheckOutcome[] = [];
+            const take = (outcome: RecordOutcome): void => void outcomes.push(slimOutcome(outcome, facts));
+            const evaluation = new BatchEvaluation(this.#dir, batch.files, aliases, reader, take, documents);
+            current = { seq: batch.seq, outcomes, evaluation };
+          }
+          if (current === undefined) return;
+          const sliceEnd = performance.now() + SLICE_MS;
+          const evaluated = current.evaluation.run(() => performance.now() < sliceEnd);
+          if (evaluated !== undefined) {
+            const result = { outcomes: current.outcomes, ...evaluated };
+            this.#results.set(current.seq, () => result);
+            current = undefined;
+          }
           // Let the workers' answers in before the next batch.
           pending ??= setImmediate(step);
         } catch (error) {
@@ -251,13 +279,12 @@ export class CheckPool {
   }
 
   /**
-   * Whether this thread takes batches of the plan too. Not for an indexing pass while a worker is
-   * left: this thread then writes the index, and a batch evaluated here holds its event loop for as
-   * long as it takes (an export of 1,000 records: 0.1–0.3 s), and with it the requests to
-   * Meilisearch; it sent its first request ~0.4–1 s late.
+   * Whether this thread takes batches of the plan too. For an indexing pass while a worker is left,
+   * only while the caller's `evaluateHere` says so: this thread writes the index, and its CPU is
+   * then taken from Meilisearch's indexing.
    */
-  #evaluatesHere(documents: boolean): boolean {
-    return !documents || this.#workers.every((worker) => worker.failed);
+  #evaluatesHere(documents: boolean, { evaluateHere }: PoolRun): boolean {
+    return !documents || this.#workers.every((worker) => worker.failed) || evaluateHere?.() === true;
   }
 
   /** Gives each ready worker batches until it holds `inFlight` (at most {@link BATCHES_IN_FLIGHT}). */

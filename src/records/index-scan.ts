@@ -23,6 +23,12 @@ export interface IndexingScanHandlers {
   workers?: number | readonly Worker[];
   /** What tells that reads come from the disk, and so start a read-ahead thread. */
   readAhead?: ReadAheadOptions;
+  /**
+   * Whether the calling thread should read and evaluate files too, beside the worker (asked before
+   * each batch; default: never). Worth it while Meilisearch has nothing to index, and so leaves a
+   * core free: before the first documents are sent, and through a pass that changes nothing.
+   */
+  evaluateHere?: () => boolean;
 }
 
 /**
@@ -30,7 +36,8 @@ export interface IndexingScanHandlers {
  * what `scanWithProgress` and `toSearchDocument` would give, from records read, evaluated and
  * turned into documents by a worker thread (`check`'s `CheckPool`) while the calling thread
  * writes the index: it resolves duplicates and hands each outcome on in path order, and evaluates
- * files itself only when no worker is left (or none was worth starting). While it waits on a
+ * files itself only when no worker is left (or none was worth starting) or while `evaluateHere`
+ * says so, in slices that keep its event loop turning. While it waits on a
  * returned promise (the index writer's backpressure), no more batches are passed on, so memory
  * stays bounded. The folder is listed as the files are handed out. A 20,000-file `sync` that
  * changes nothing evaluated every record on one thread before; see bench/NOTES.md.
@@ -69,7 +76,8 @@ export async function scanForIndexing(dir: string, handlers: IndexingScanHandler
         onProgress?.(progress);
       }
     };
-    await pool.run(walk, { aliases, facts: false, documents: true, onBatch, readAhead: handlers.readAhead });
+    const { readAhead, evaluateHere } = handlers;
+    await pool.run(walk, { aliases, facts: false, documents: true, onBatch, readAhead, evaluateHere });
     return walk.listing().ignored;
   } finally {
     pool.close();

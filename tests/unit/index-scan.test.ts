@@ -54,6 +54,31 @@ describe("an indexing pass's scan on two threads (scanForIndexing)", () => {
     expect(single.records).toEqual(expected.records);
   });
 
+  test("while evaluateHere says so, the calling thread reads files too, beside the worker, with the same records", async () => {
+    const dir = await makeContentDir(plantedFolder());
+    const expected = await scannedOnOneThread(dir);
+    const answered = async (evaluateHere: () => boolean): Promise<number> => {
+      const { workers, batchesAnswered } = await readyCheckWorkers(dir);
+      const records: PassInput["records"] = [];
+      await scanForIndexing(dir, {
+        workers,
+        evaluateHere,
+        onRecord: (outcome, document) => void records.push({ outcome, document }),
+      });
+      expect(records).toEqual(expected.records);
+      return batchesAnswered();
+    };
+    const byWorkerAlone = await answered(() => false);
+    let asked = 0;
+    const byWorkerHelped = await answered(() => ((asked += 1), true));
+    expect(asked).toBeGreaterThan(0);
+    expect(byWorkerHelped).toBeLessThan(byWorkerAlone);
+    // Asked before each batch: helping only at first still leaves the worker more than helping throughout.
+    let left = 1;
+    const helpedOnce = await answered(() => (left -= 1) >= 0);
+    expect(helpedOnce).toBeGreaterThan(byWorkerHelped);
+  });
+
   test("a worker that dies mid-pass: its files are read here, no record lost or given twice", async () => {
     const dir = await makeContentDir(plantedFolder());
     const expected = await scannedOnOneThread(dir);
