@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod/v4";
 import { FACETS } from "../src/index.js";
 import { draftBodySchema } from "./draft-body.js";
 import { facetValueParameters, relatedParameters, searchParameters } from "./openapi-parameters.js";

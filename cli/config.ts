@@ -1,5 +1,5 @@
 import path from "node:path";
-import { z } from "zod";
+import * as z from "zod/v4";
 import type { ApiOptions } from "../api/index.js";
 import { DEFAULT_TYPE_WEIGHTS, EXAMPLE_CONTENT_DIR, PostindexError } from "../src/index.js";
 

@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from "node:fs";
-import { z } from "zod";
+import * as z from "zod/v4";
 import { FACETS, type Facet } from "../document-types.js";
 import { normaliseFacetValue } from "../text/normalise-facet-value.js";
 import { errorOffset, JsonPositions } from "../text/json-positions.js";

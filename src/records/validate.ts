@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "zod/v4";
 import { REQUIRED_FIELDS, recordSchema, type ArticleRecord } from "./schema.js";
 import { isPlainObject } from "./normalise-values.js";
 
