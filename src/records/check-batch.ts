@@ -24,6 +24,17 @@ export interface BatchResult {
   stamps?: (string | undefined)[];
 }
 
+/** What a thread evaluates its batches of a run with. */
+export interface BatchSetup {
+  /** The content folder the batches' paths are relative to. */
+  dir: string;
+  aliases: AliasTable;
+  /** The thread's one reader (see {@link BatchEvaluation} on sharing it). */
+  reader: RecordFileReader;
+  /** Whether an indexing pass runs: each indexed record's document is built and each file's stamp kept. */
+  documents: boolean;
+}
+
 /**
  * Reads and evaluates the files of one batch, exactly as the folder scan does (aliases applied),
  * handing each outcome to `take` in file order, but without duplicate resolution, which needs
@@ -32,17 +43,11 @@ export interface BatchResult {
  * @returns how many outcomes each file gave, and for an indexing pass the documents and stamps
  */
 export function evaluateBatch(
-  dir: string,
+  setup: BatchSetup,
   files: readonly string[],
-  aliases: AliasTable,
-  reader: RecordFileReader,
   take: (outcome: RecordOutcome) => void,
-  documents: boolean,
 ): Omit<BatchResult, "outcomes"> {
-  return new BatchEvaluation(dir, files, aliases, reader, take, documents).run(() => true) as Omit<
-    BatchResult,
-    "outcomes"
-  >;
+  return new BatchEvaluation(setup, files, take).run(() => true) as Omit<BatchResult, "outcomes">;
 }
 
 /**
@@ -53,12 +58,9 @@ export function evaluateBatch(
  * other work until the evaluation is done (or close it, to give the evaluation up).
  */
 export class BatchEvaluation {
-  readonly #dir: string;
+  readonly #setup: BatchSetup;
   readonly #files: readonly string[];
-  readonly #aliases: AliasTable;
-  readonly #reader: RecordFileReader;
   readonly #take: (outcome: RecordOutcome) => void;
-  readonly #documents: boolean;
   readonly #counts: number[] = [];
   readonly #prepared: PreparedDocument[] = [];
   readonly #stamps: (string | undefined)[] = [];
@@ -67,20 +69,10 @@ export class BatchEvaluation {
   #opened = false;
   #count = 0;
 
-  constructor(
-    dir: string,
-    files: readonly string[],
-    aliases: AliasTable,
-    reader: RecordFileReader,
-    take: (outcome: RecordOutcome) => void,
-    documents: boolean,
-  ) {
-    this.#dir = dir;
+  constructor(setup: BatchSetup, files: readonly string[], take: (outcome: RecordOutcome) => void) {
+    this.#setup = setup;
     this.#files = files;
-    this.#aliases = aliases;
-    this.#reader = reader;
     this.#take = take;
-    this.#documents = documents;
   }
 
   /**
@@ -88,13 +80,13 @@ export class BatchEvaluation {
    * @returns what {@link evaluateBatch} returns once every file is done; undefined while some are left
    */
   run(goOn: () => boolean): Omit<BatchResult, "outcomes"> | undefined {
-    const reader = this.#reader;
+    const { dir, aliases, reader, documents } = this.#setup;
     try {
       while (this.#file < this.#files.length) {
         const file = this.#files[this.#file] as string;
         if (!this.#opened) {
-          const stamp = reader.open(`${this.#dir}/${file}`, isLineDelimited(file));
-          if (this.#documents) this.#stamps.push(stamp);
+          const stamp = reader.open(`${dir}/${file}`, isLineDelimited(file));
+          if (documents) this.#stamps.push(stamp);
           this.#opened = true;
           this.#count = 0;
         }
@@ -106,9 +98,9 @@ export class BatchEvaluation {
           continue;
         }
         for (const entry of entries) {
-          const outcome = outcomeOf(entry, file, this.#aliases);
+          const outcome = outcomeOf(entry, file, aliases);
           this.#take(outcome);
-          if (this.#documents && outcome.kind === "indexed") this.#prepared.push(prepareDocument(outcome.record, file));
+          if (documents && outcome.kind === "indexed") this.#prepared.push(prepareDocument(outcome.record, file));
         }
         this.#count += entries.length;
         if (!goOn()) return undefined;
@@ -118,6 +110,6 @@ export class BatchEvaluation {
       throw error;
     }
     const counts = this.#counts;
-    return this.#documents ? { counts, documents: this.#prepared, stamps: this.#stamps } : { counts };
+    return documents ? { counts, documents: this.#prepared, stamps: this.#stamps } : { counts };
   }
 }

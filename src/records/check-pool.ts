@@ -1,7 +1,7 @@
 import type { Worker } from "node:worker_threads";
 import type { AliasTable } from "../check/content-config.js";
 import type { RecordOutcome } from "./evaluate.js";
-import { BatchEvaluation, type BatchResult, type FileBatch } from "./check-batch.js";
+import { BatchEvaluation, type BatchResult, type BatchSetup, type FileBatch } from "./check-batch.js";
 import { slimOutcome, type CheckOutcome } from "./check-outcome.js";
 import type { CheckWorkerSetup, WorkerBatchResult } from "./check-worker.js";
 import {
@@ -159,7 +159,7 @@ export class CheckPool {
     }
     const plan = new BatchPlan(files, this.#workers.length + 1, () => walk?.done ?? true);
     const readAhead = new ReadAhead(this.#dir, files, options.readAhead);
-    const reader = new RecordFileReader();
+    const evaluating: BatchSetup = { dir: this.#dir, aliases, reader: new RecordFileReader(), documents };
     let delivered = 0;
     /** The batch this thread is evaluating, in slices. */
     let current: { seq: number; outcomes: CheckOutcome[]; evaluation: BatchEvaluation } | undefined;
@@ -203,7 +203,7 @@ export class CheckPool {
         finished = true;
         this.#wake = () => {};
         // A batch left half-evaluated (the run failed) holds its file open.
-        reader.close();
+        evaluating.reader.close();
         readAhead.close();
         for (const entry of this.#workers) entry.worker.unref();
         if (error === undefined) resolve();
@@ -254,7 +254,7 @@ export class CheckPool {
           if (batch !== undefined) {
             const outcomes: CheckOutcome[] = [];
             const take = (outcome: RecordOutcome): void => void outcomes.push(slimOutcome(outcome, facts));
-            const evaluation = new BatchEvaluation(this.#dir, batch.files, aliases, reader, take, documents);
+            const evaluation = new BatchEvaluation(evaluating, batch.files, take);
             current = { seq: batch.seq, outcomes, evaluation };
           }
           if (current === undefined) return;

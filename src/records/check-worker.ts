@@ -5,7 +5,7 @@
 // normaliser and zod once, on its own core.
 import { parentPort, workerData } from "node:worker_threads";
 import type { AliasTable } from "../check/content-config.js";
-import { evaluateBatch, type BatchResult, type FileBatch } from "./check-batch.js";
+import { evaluateBatch, type BatchResult, type BatchSetup, type FileBatch } from "./check-batch.js";
 import type { CheckWorkerData, WorkerReadyMessage } from "./check-workers-start.js";
 import { OutcomeEncoder, type EncodedOutcomes } from "./outcome-codec.js";
 import { RecordFileReader } from "./record-file-reader.js";
@@ -26,25 +26,15 @@ const { dir } = workerData as CheckWorkerData;
 const port = parentPort;
 if (port === null) throw new Error("check-worker.js runs as a worker thread (see check-pool.ts)");
 const reader = new RecordFileReader();
-let setup: {
-  aliases: AliasTable;
-  encoder: OutcomeEncoder;
-  documents: boolean;
-};
+let setup: BatchSetup & { encoder: OutcomeEncoder };
 port.on("message", (message: CheckWorkerSetup | FileBatch) => {
   if (!("seq" in message)) {
-    setup = { aliases: message.aliases, encoder: new OutcomeEncoder(message.facts), documents: message.documents };
+    const { aliases, facts, documents } = message;
+    setup = { dir, aliases, reader, documents, encoder: new OutcomeEncoder(facts) };
     return;
   }
   const { encoder } = setup;
-  const evaluated = evaluateBatch(
-    dir,
-    message.files,
-    setup.aliases,
-    reader,
-    (outcome) => encoder.add(outcome),
-    setup.documents,
-  );
+  const evaluated = evaluateBatch(setup, message.files, (outcome) => encoder.add(outcome));
   const encoded = encoder.take();
   const result: WorkerBatchResult = { seq: message.seq, encoded, ...evaluated };
   // oxlint-disable-next-line unicorn/require-post-message-target-origin -- a worker's port has no origin

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { loadContentConfig } from "../../src/check/content-config.js";
-import { BatchEvaluation, evaluateBatch } from "../../src/records/check-batch.js";
+import { BatchEvaluation, evaluateBatch, type BatchSetup } from "../../src/records/check-batch.js";
 import type { RecordOutcome } from "../../src/records/evaluate.js";
 import { CHUNK_BYTES, RecordFileReader } from "../../src/records/record-file-reader.js";
 import { makeContentDir, ndjson } from "../helpers/content-dir.js";
@@ -21,67 +21,42 @@ async function mixedBatch(): Promise<{ dir: string; files: string[]; exportRecor
   return { dir, files: ["a.json", "b.ndjson", "c.json", "d.json"], exportRecords: posts.length };
 }
 
-const aliasesOf = (dir: string) => loadContentConfig(dir).config.aliases;
+/** What one thread evaluates the batch with. */
+function setupFor(dir: string, documents: boolean): BatchSetup {
+  return { dir, aliases: loadContentConfig(dir).config.aliases, reader: new RecordFileReader(), documents };
+}
 
-function evaluatedAtOnce(dir: string, files: string[], documents: boolean) {
+/** The batch evaluated step by step, each step told to stop after its first chunk: the outcomes seen after each step. */
+function stepByStep(setup: BatchSetup, files: string[]) {
   const outcomes: RecordOutcome[] = [];
-  const result = evaluateBatch(
-    dir,
-    files,
-    aliasesOf(dir),
-    new RecordFileReader(),
-    (outcome) => outcomes.push(outcome),
-    documents,
-  );
-  return { outcomes, result };
+  const evaluation = new BatchEvaluation(setup, files, (outcome) => outcomes.push(outcome));
+  const seenPerStep: number[] = [];
+  let result: ReturnType<BatchEvaluation["run"]>;
+  do {
+    result = evaluation.run(() => false);
+    seenPerStep.push(outcomes.length);
+  } while (result === undefined);
+  return { outcomes, result, seenPerStep };
 }
 
 describe("a batch evaluated in steps (BatchEvaluation)", () => {
   test("told to stop after each chunk, it gives one file or one read of an export a step, and in the end what evaluateBatch gives", async () => {
     const { dir, files, exportRecords } = await mixedBatch();
     for (const documents of [false, true]) {
-      const expected = evaluatedAtOnce(dir, files, documents);
-      expect(expected.result.counts).toEqual([1, exportRecords, 1, 1]);
       const outcomes: RecordOutcome[] = [];
-      const evaluation = new BatchEvaluation(
-        dir,
-        files,
-        aliasesOf(dir),
-        new RecordFileReader(),
-        (o) => outcomes.push(o),
-        documents,
-      );
-      const seenPerStep: number[] = [];
-      let result = evaluation.run(() => false);
-      seenPerStep.push(outcomes.length);
-      while (result === undefined) {
-        result = evaluation.run(() => false);
-        seenPerStep.push(outcomes.length);
-      }
+      const expected = evaluateBatch(setupFor(dir, documents), files, (outcome) => outcomes.push(outcome));
+      expect(expected.counts).toEqual([1, exportRecords, 1, 1]);
+      expect(expected.documents?.length).toBe(documents ? exportRecords + 1 : undefined);
+      const stepped = stepByStep(setupFor(dir, documents), files);
       // a.json alone in the first step; the export's records over at least three steps.
+      const { seenPerStep } = stepped;
       expect(seenPerStep[0]).toBe(1);
       const duringExport = new Set(seenPerStep.filter((seen) => seen > 1 && seen <= 1 + exportRecords));
       expect(duringExport.size).toBeGreaterThanOrEqual(3);
       expect(seenPerStep).toEqual([...seenPerStep].sort((a, b) => a - b));
       expect(seenPerStep.at(-1)).toBe(exportRecords + 3);
-      expect(outcomes).toEqual(expected.outcomes);
-      expect(result).toEqual(expected.result);
+      expect(stepped.outcomes).toEqual(outcomes);
+      expect(stepped.result).toEqual(expected);
     }
-  });
-
-  test("told to go on, one run evaluates the whole batch", async () => {
-    const { dir, files } = await mixedBatch();
-    const expected = evaluatedAtOnce(dir, files, true);
-    const outcomes: RecordOutcome[] = [];
-    const evaluation = new BatchEvaluation(
-      dir,
-      files,
-      aliasesOf(dir),
-      new RecordFileReader(),
-      (o) => outcomes.push(o),
-      true,
-    );
-    expect(evaluation.run(() => true)).toEqual(expected.result);
-    expect(outcomes).toEqual(expected.outcomes);
   });
 });
