@@ -123,9 +123,7 @@ export async function passOverFolder(
     onRecord,
     onProgress,
     onFileOpened,
-    // Both cores read while Meilisearch has nothing to index (the first documents come sooner; a
-    // pass that changes nothing runs on both to the end); once it has, it needs one of them.
-    evaluateHere: () => pass?.startedSending !== true,
+    evaluateHere: () => pass?.readsHereToo === true,
     ...(workers !== undefined && { workers }),
   });
   const started = await passReady;
@@ -144,6 +142,8 @@ class SyncPass {
   readonly #writer: IndexWriter;
   readonly #wanted = new Set<string>();
   readonly #damage = new Map<string, FileDamage>();
+  /** Whether the index held documents when the pass began (see {@link readsHereToo}). */
+  readonly #heldDocuments: boolean;
 
   /** `ready`: what the writes wait for (see `PassSetup.prepared`). */
   constructor(context: IndexerContext, targetUid: string, state: IndexState, kept: KeptSource, ready: Promise<void>) {
@@ -151,11 +151,18 @@ class SyncPass {
     this.#state = state;
     this.#kept = kept;
     this.#writer = new IndexWriter(context, targetUid, state, ready);
+    this.#heldDocuments = state.size > 0;
   }
 
-  /** Whether the pass has handed Meilisearch anything to do yet. */
-  get startedSending(): boolean {
-    return this.#writer.startedSending;
+  /**
+   * Whether this thread should read and evaluate files too, beside the worker. Only in a pass over
+   * an index that held documents, where most are found unchanged, and only while the pass has
+   * handed Meilisearch nothing to index, which leaves a core free (a pass that changes nothing
+   * reads on both threads to the end). Not in a pass into an empty index (a rebuild): it sends
+   * every document, and a second thread warming up its own code delayed the first batch.
+   */
+  get readsHereToo(): boolean {
+    return this.#heldDocuments && !this.#writer.startedSending;
   }
 
   /** Books one outcome (an indexed one with its document); a promise only when the writer makes the scan wait. */
