@@ -1,6 +1,7 @@
 import { NO_ALIASES, type AliasTable } from "../../src/check/content-config.js";
 import { isFacet, normaliseFacetValue } from "../../src/index.js";
 import { SEARCH_LIMITS } from "../queries.js";
+import { toWellFormedText } from "../../src/text/well-formed.js";
 import { AlgoliaError } from "./errors.js";
 
 /**
@@ -128,7 +129,9 @@ function readText(name: string, value: unknown, fallback: string, max: number): 
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   if (typeof value !== "string") throw new AlgoliaError(400, `${name} must be a string, got ${shown(value)}`);
   if (value.length > max) throw new AlgoliaError(400, `${name} must be at most ${max} characters, got ${value.length}`);
-  return value;
+  // A lone surrogate (`"\\udc00"` in the JSON body) becomes U+FFFD: it could not be URL-encoded
+  // for `params`, nor sent to Meilisearch.
+  return toWellFormedText(value);
 }
 
 function readInteger(name: string, value: unknown, min: number, max: number, fallback: number): number {

@@ -214,6 +214,17 @@ describe("no input gets a 5xx", () => {
     );
   });
 
+  test("a lone surrogate in a text parameter (valid JSON, not valid text) is searched as U+FFFD", async () => {
+    // JSON.stringify writes the lone surrogate as the escape `\udc00`, as a client would send it.
+    for (const request of [{ query: "\udc00 x" }, { query: "plain", filters: 'stack:"\udc00"' }]) {
+      const answer = await queries({ requests: [{ indexName: uid, ...request }] });
+      expect(answer.status, answer.body).toBe(200);
+      const [result] = (JSON.parse(answer.body) as { results: { query: string; params: string }[] }).results;
+      expect(result?.query).toBe((request.query ?? "").replace("\udc00", "\ufffd"));
+      expect(result?.params).toContain(`query=${encodeURIComponent(result?.query ?? "")}`);
+    }
+  });
+
   test("limits: a long query, too many requests, a big body", async () => {
     const long = await queries({ requests: [{ indexName: uid, query: "x".repeat(513) }] });
     expect(long.status).toBe(400);
