@@ -1,6 +1,7 @@
 import { fromDocumentId } from "./document-id.js";
 import { FACETS } from "./document-types.js";
 import { highlightToHtml } from "./search-highlight.js";
+import { BACKSLASH, hasUnicodeEscape, QUOTE, stringEnd } from "./json-bytes.js";
 
 /**
  * The `GET /search` answer written straight from the bytes of Meilisearch's, without parsing them
@@ -45,24 +46,11 @@ const ENTITIES: Readonly<Record<number, Buffer>> = {
   0x22: ascii("&quot;"),
 };
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const LETTER_U = 0x75;
 /** The UTF-8 bytes of the highlight markers (U+E000, U+E001; see `search-highlight.ts`): EE 80 80/81. */
 const MARKER_LEAD = 0xee;
 const MARKER_MIDDLE = 0x80;
 const MARKER_OPEN_LAST = 0x80;
 const MARKER_CLOSE_LAST = 0x81;
-
-/** Index of the quote closing the JSON string whose text starts at `from`, or -1. */
-function stringEnd(bytes: Buffer, from: number): number {
-  for (let at = bytes.indexOf(QUOTE, from); at !== -1; at = bytes.indexOf(QUOTE, at + 1)) {
-    let backslashes = 0;
-    while (bytes[at - 1 - backslashes] === BACKSLASH) backslashes += 1;
-    if (backslashes % 2 === 0) return at;
-  }
-  return -1;
-}
 
 /** The non-negative integer written right after `key`, or -1. */
 function integerAfter(bytes: Buffer, key: Buffer, from: number, to: number): number {
@@ -74,20 +62,6 @@ function integerAfter(bytes: Buffer, key: Buffer, from: number, to: number): num
   for (let byte = bytes[index]; byte !== undefined && byte >= 0x30 && byte <= 0x39; byte = bytes[++index])
     value = value * 10 + byte - 0x30;
   return index === first ? -1 : value;
-}
-
-/** Index of `byte` in `bytes[from, to)`, or -1 (without searching past `to`). */
-function indexWithin(bytes: Buffer, byte: number, from: number, to: number): number {
-  const at = bytes.subarray(from, to).indexOf(byte);
-  return at === -1 ? -1 : from + at;
-}
-
-/** Whether the JSON string text `bytes[start, end)` holds a `\u` escape. */
-function hasUnicodeEscape(bytes: Buffer, start: number, end: number): boolean {
-  for (let at = indexWithin(bytes, BACKSLASH, start, end); at !== -1; at = indexWithin(bytes, BACKSLASH, at + 2, end)) {
-    if (bytes[at + 1] === LETTER_U) return true;
-  }
-  return false;
 }
 
 /**

@@ -67,7 +67,7 @@ export function tagsFor(params: AlgoliaParams): Tags {
 }
 
 /** Text carrying the markers → Algolia's highlight object. */
-function highlightValue(marked: string, tags: Tags): HighlightValue {
+export function highlightValue(marked: string, tags: Tags): HighlightValue {
   const { write } = tags;
   let open = marked.indexOf(MARK_OPEN);
   if (open === -1) return { value: write(marked), matchLevel: "none", matchedWords: [] };
@@ -102,7 +102,7 @@ function highlightField(value: unknown, tags: Tags): HighlightValue | HighlightV
 }
 
 /** Strips the markers from a value (text, or a list of texts): a highlighted one carries them. */
-function plain(value: unknown): unknown {
+export function plain(value: unknown): unknown {
   if (typeof value === "string") {
     // Most values carry none: looking is far cheaper than `replaceAll` finding nothing.
     if (!value.includes(MARK_OPEN) && !value.includes(MARK_CLOSE)) return value;
@@ -203,28 +203,46 @@ export interface SearchContext {
   readonly relaxed: boolean;
 }
 
-/** A Meilisearch result → an Algolia search result. */
-export function toAlgoliaResult(result: MeiliResult, context: SearchContext): Record<string, unknown> {
+/** What an Algolia search result says besides its hits, read off Meilisearch's result. */
+export interface ResultSummary {
+  readonly totalHits?: number | null | undefined;
+  readonly estimatedTotalHits?: number | null | undefined;
+  readonly totalPages?: number | null | undefined;
+  readonly processingTimeMs?: number | null | undefined;
+  readonly facetDistribution?: MeiliResult["facetDistribution"] | null | undefined;
+  /** How many hits Meilisearch answered. */
+  readonly hitCount: number;
+}
+
+/** An Algolia search result without its `hits` (which come first): its counts, facets and echoes. */
+export function algoliaResultRest(summary: ResultSummary, context: SearchContext): Record<string, unknown> {
   const { params } = context;
-  const tags = tagsFor(params);
-  const nbHits = result.totalHits ?? result.estimatedTotalHits ?? result.hits.length;
-  const nbPages = params.hitsPerPage === 0 ? 0 : (result.totalPages ?? Math.ceil(nbHits / params.hitsPerPage));
+  const nbHits = summary.totalHits ?? summary.estimatedTotalHits ?? summary.hitCount;
+  const nbPages = params.hitsPerPage === 0 ? 0 : (summary.totalPages ?? Math.ceil(nbHits / params.hitsPerPage));
   return {
-    hits: result.hits.map((hit) => toAlgoliaHit(hit, context.shape, tags)),
     nbHits,
     page: params.page,
     nbPages,
     hitsPerPage: params.hitsPerPage,
-    facets: toAlgoliaFacets(result.facetDistribution, context.facets, params.maxValuesPerFacet),
+    facets: toAlgoliaFacets(summary.facetDistribution ?? undefined, context.facets, params.maxValuesPerFacet),
     exhaustiveFacetsCount: true,
     exhaustiveNbHits: true,
     exhaustive: { facetsCount: true, nbHits: true },
-    processingTimeMS: result.processingTimeMs ?? 0,
+    processingTimeMS: summary.processingTimeMs ?? 0,
     query: params.query,
     params: params.echo,
     index: context.index,
     renderingContent: {},
     ...(context.relaxed ? { relaxed: true } : {}),
+  };
+}
+
+/** A Meilisearch result → an Algolia search result. */
+export function toAlgoliaResult(result: MeiliResult, context: SearchContext): Record<string, unknown> {
+  const tags = tagsFor(context.params);
+  return {
+    hits: result.hits.map((hit) => toAlgoliaHit(hit, context.shape, tags)),
+    ...algoliaResultRest({ ...result, hitCount: result.hits.length }, context),
   };
 }
 

@@ -119,13 +119,13 @@ export function leanAlgoliaRoute(context: ApiContext, kit: LeanKit, options: Lea
         const body = parseJsonBody(await readBody(req, ALGOLIA_BODY_LIMIT_BYTES));
         const aliases = context.aliases();
         const timeoutMs = Math.max(1, requestTimeoutMs - (performance.now() - exchange.startedAt));
-        const json =
+        const bytes =
           indexName === undefined
             ? await runMultiQuery(client, indexUid, body, aliases, timeoutMs)
             : await runSingleQuery(client, indexUid, indexName, body, aliases, timeoutMs);
         const headers = kit.headersFor(req);
         headers.push("Cache-Control", "no-store");
-        kit.send(exchange, 200, headers, Buffer.from(JSON.stringify(json), "utf8"), { etag: false });
+        kit.send(exchange, 200, headers, bytes, { etag: false });
       } catch (error) {
         fail(exchange, error);
       }

@@ -6,7 +6,7 @@ import { AlgoliaError } from "./errors.js";
 import { toFacetSelection } from "./filters.js";
 import { resolveIndex } from "./indexes.js";
 import { readAlgoliaParams } from "./params.js";
-import { planSearch, runSearches } from "./search.js";
+import { algoliaResultBytes, planSearch, runSearches } from "./search.js";
 
 /**
  * `POST /1/indexes/*\/recommendations`, the part of Algolia's Recommend protocol the
@@ -92,8 +92,9 @@ async function recommendOne(deps: RecommendDeps, raw: unknown) {
       deps.aliases?.(),
     );
     const plan = planSearch(deps.indexUid, index, fallback);
-    const [result] = await runSearches(deps.client, deps.indexUid, [plan]);
-    const searchHits = ((result?.["hits"] ?? []) as Record<string, unknown>[])
+    const [outcome] = await runSearches(deps.client, [plan]);
+    const result = outcome && (JSON.parse(algoliaResultBytes(outcome).toString("utf8")) as { hits?: unknown });
+    const searchHits = ((result?.hits ?? []) as Record<string, unknown>[])
       .filter((hit) => hit["objectID"] !== objectID)
       .map((hit) => ({ ...hit, _score: 0, shared: [] }));
     return resultOf(searchHits, performance.now() - startedAt, true);

@@ -105,12 +105,13 @@ export function algoliaRoutes(context: ApiContext, options: AlgoliaRouteOptions 
     (req, res) => {
       run(req).then(
         (answer) => {
-          // Sent as bytes: no ETag hashed over a body no client revalidates (POST answers).
+          // Sent as bytes (the searches answer JSON bytes already): no ETag hashed over a body no
+          // client revalidates (POST answers).
           if (!res.headersSent)
             res
               .status(200)
               .set({ "Cache-Control": "no-store", "Content-Type": "application/json; charset=utf-8" })
-              .end(Buffer.from(JSON.stringify(answer), "utf8"));
+              .end(Buffer.isBuffer(answer) ? answer : Buffer.from(JSON.stringify(answer), "utf8"));
         },
         (error: unknown) => sendAlgoliaError(res, error, retryAfterSeconds),
       );

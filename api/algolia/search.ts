@@ -8,15 +8,9 @@ import {
   type Facet,
   type MeiliClient,
 } from "../../src/index.js";
-import {
-  facetsAskedFor,
-  highlightFacetValue,
-  tagsFor,
-  toAlgoliaResult,
-  type HitShape,
-  type MeiliResult,
-  type SearchContext,
-} from "./answer.js";
+import { facetsAskedFor, highlightFacetValue, tagsFor, type HitShape, type SearchContext } from "./answer.js";
+import { resultCounts, resultsOf, writeAlgoliaResult, type ResultBytes } from "./answer-bytes.js";
+import { ByteWriter } from "../../src/json-bytes.js";
 import { AlgoliaError } from "./errors.js";
 import { toMeiliFilter } from "./filters.js";
 import { resolveIndex, type AlgoliaIndex } from "./indexes.js";
@@ -156,7 +150,7 @@ async function multiSearch(
   client: MeiliClient,
   plans: readonly PlannedSearch[],
   timeoutMs: number | undefined,
-): Promise<MeiliResult[]> {
+): Promise<ResultBytes[]> {
   if (plans.length === 0) return [];
   let bytes: Buffer;
   try {
@@ -164,26 +158,41 @@ async function multiSearch(
   } catch (error) {
     throw toMeiliError(error, "searching (multi-search)");
   }
-  return (JSON.parse(bytes.toString("utf8")) as { results: MeiliResult[] }).results;
+  const results = resultsOf(bytes);
+  if (results !== undefined) return results;
+  // Not compact JSON: each result written out again, compact.
+  return (JSON.parse(bytes.toString("utf8")) as { results: unknown[] }).results.map((result) => {
+    const compact = Buffer.from(JSON.stringify(result), "utf8");
+    return { bytes: compact, start: 0, end: compact.length };
+  });
+}
+
+/** A search's Meilisearch result, and what its Algolia answer is shaped by. */
+export interface SearchOutcome {
+  readonly result: ResultBytes;
+  readonly context: SearchContext;
 }
 
 /**
- * Runs planned searches; each answer in Algolia's shape, in the order planned. A search that
- * found nothing is retried once with its words reordered (see `relax.ts`, one more multi-search
- * for all of them); an answer found that way carries `relaxed: true`.
+ * Runs planned searches, in the order planned. A search that found nothing is retried once with
+ * its words reordered (see `relax.ts`, one more multi-search for all of them); an answer found
+ * that way carries `relaxed: true`.
  * @param timeoutMs the longest each Meilisearch request may take @default the client's
  */
 export async function runSearches(
   client: MeiliClient,
-  indexUid: string,
   plans: readonly PlannedSearch[],
   timeoutMs?: number,
-) {
+): Promise<SearchOutcome[]> {
   const results = await multiSearch(client, plans, timeoutMs);
-  const contexts = plans.map((plan) => plan.context);
+  const outcomes = plans.map((plan, i): SearchOutcome => ({
+    result: results[i] as ResultBytes,
+    context: plan.context,
+  }));
   const retries = plans.flatMap((plan, i) => {
     const result = results[i];
-    const found = result === undefined || result.hits.length > 0 || (result.totalHits ?? 0) > 0;
+    const counts = result === undefined ? undefined : resultCounts(result);
+    const found = counts === undefined || counts.hasHits || (counts.totalHits ?? 0) > 0;
     const q = found ? undefined : relaxedQueryText(plan.context.params.query);
     return q === undefined ? [] : [{ i, plan: { ...plan, meili: { ...plan.meili, q } } }];
   });
@@ -195,16 +204,27 @@ export async function runSearches(
     );
     retries.forEach((retry, j) => {
       const result = again[j];
-      if (result === undefined || (result.totalHits ?? result.hits.length) === 0) return;
-      results[retry.i] = result;
-      contexts[retry.i] = { ...retry.plan.context, relaxed: true };
+      if (result === undefined) return;
+      const counts = resultCounts(result);
+      if ((counts.totalHits ?? (counts.hasHits ? 1 : 0)) === 0) return;
+      outcomes[retry.i] = { result, context: { ...retry.plan.context, relaxed: true } };
     });
   }
-  return plans.map((_, i) => toAlgoliaResult(results[i] as MeiliResult, contexts[i] as SearchContext));
+  return outcomes;
 }
 
+/** A search's Algolia answer, as JSON bytes. */
+export function algoliaResultBytes(outcome: SearchOutcome): Buffer {
+  const out = new ByteWriter();
+  writeAlgoliaResult(out, outcome.result, outcome.context);
+  return out.written();
+}
+
+const RESULTS_OPEN = Buffer.from('{"results":[', "latin1");
+const RESULTS_CLOSE = Buffer.from("]}", "latin1");
+
 /**
- * `POST /1/indexes/*\/queries`: `{"results": [...]}` in the order of the requests.
+ * `POST /1/indexes/*\/queries`: `{"results": [...]}` in the order of the requests, as JSON bytes.
  * @param timeoutMs the longest each Meilisearch request may take @default the client's
  */
 export async function runMultiQuery(
@@ -213,7 +233,7 @@ export async function runMultiQuery(
   body: unknown,
   aliases: AliasTable = NO_ALIASES,
   timeoutMs?: number,
-) {
+): Promise<Buffer> {
   const planned = planMultiQuery(indexUid, body, aliases);
   const searches = planned.flatMap((item) => (item.kind === "search" ? [item.plan] : []));
   const facetSearches = planned.map((item) =>
@@ -221,14 +241,22 @@ export async function runMultiQuery(
       ? searchFacetValues(client, indexUid, item.facet, item.params, aliases)
       : Promise.resolve(undefined),
   );
-  const [searchResults, facetResults] = await Promise.all([
-    runSearches(client, indexUid, searches, timeoutMs),
+  const [outcomes, facetResults] = await Promise.all([
+    runSearches(client, searches, timeoutMs),
     Promise.all(facetSearches),
   ]);
+  const out = new ByteWriter(64 * 1024);
+  out.bytes(RESULTS_OPEN);
   let next = 0;
-  return {
-    results: planned.map((item, i) => (item.kind === "search" ? searchResults[next++] : facetResults[i])),
-  };
+  planned.forEach((item, i) => {
+    if (i > 0) out.byte(0x2c);
+    if (item.kind === "search") {
+      const outcome = outcomes[next++] as SearchOutcome;
+      writeAlgoliaResult(out, outcome.result, outcome.context);
+    } else out.text(JSON.stringify(facetResults[i]));
+  });
+  out.bytes(RESULTS_CLOSE);
+  return out.written();
 }
 
 /**
@@ -272,7 +300,7 @@ async function searchFacetValues(
   };
 }
 
-/** `POST /1/indexes/:index/query`: one search. */
+/** `POST /1/indexes/:index/query`: one search, its answer as JSON bytes. */
 export async function runSingleQuery(
   client: MeiliClient,
   indexUid: string,
@@ -280,11 +308,11 @@ export async function runSingleQuery(
   body: unknown,
   aliases: AliasTable = NO_ALIASES,
   timeoutMs?: number,
-) {
+): Promise<Buffer> {
   const index = resolveIndex(indexUid, indexName);
   const params = readAlgoliaParams(asObject(body, "body"), aliases);
-  const [result] = await runSearches(client, indexUid, [planSearch(indexUid, index, params)], timeoutMs);
-  return result;
+  const [outcome] = await runSearches(client, [planSearch(indexUid, index, params)], timeoutMs);
+  return algoliaResultBytes(outcome as SearchOutcome);
 }
 
 /** `POST /1/indexes/:index/facets/:facet/query`. */

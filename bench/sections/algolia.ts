@@ -56,7 +56,8 @@ function instantSearchRequests(indexUid: string, search: Record<string, string |
   return [main, ...disjunctive];
 }
 
-function bodies(indexUid: string): { requests: unknown[] }[] {
+/** The bench's Algolia multi-queries (one per search of the search section). */
+export function bodies(indexUid: string): { requests: unknown[] }[] {
   return SEARCHES.map((search) => ({ requests: instantSearchRequests(indexUid, search) }));
 }
 

@@ -6,7 +6,8 @@ import { spliceSearchAnswer } from "../../src/search-answer-bytes.js";
 import { MARK_CLOSE, MARK_OPEN } from "../../src/search-highlight.js";
 import type { SearchResponse } from "../../src/meili/client.js";
 import { toSearchAnswer } from "../../src/search-posts.js";
-import { hostileText, SEED } from "../helpers/hostile.js";
+import { highlightedText } from "../helpers/highlighted-text.js";
+import { SEED } from "../helpers/hostile.js";
 
 /**
  * Meilisearch answers are written by serde_json; `JSON.stringify` writes the same compact form
@@ -14,31 +15,8 @@ import { hostileText, SEED } from "../helpers/hostile.js";
  * else as it is), so answers built here and stringified stand for real ones.
  */
 
-/** Text as titles and snippets come back: hostile pieces, HTML, quotes, backslashes, highlight markers. */
-const text = fc
-  .array(
-    fc.oneof(
-      hostileText(2),
-      fc.constantFrom(
-        MARK_OPEN,
-        MARK_CLOSE,
-        "<script>",
-        '"',
-        "\\",
-        "'",
-        "&amp;",
-        "\u2026",
-        "\u0001",
-        "\n",
-        "é",
-        "\u{1f600}",
-        "\uE000x",
-        "\uEE80",
-      ),
-    ),
-    { maxLength: 8 },
-  )
-  .map((parts) => parts.join(""));
+/** Text as titles and snippets come back. */
+const text = highlightedText;
 
 const recordId = fc.oneof(
   fc.stringMatching(/^[A-Za-z0-9_-]{1,12}$/),

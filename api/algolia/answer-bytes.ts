@@ -1,0 +1,613 @@
+import { fromDocumentId, MARK_CLOSE, MARK_OPEN } from "../../src/index.js";
+import {
+  BACKSLASH,
+  ByteWriter,
+  CLOSE_BRACKET,
+  forEachElement,
+  ObjectSpans,
+  OPEN_BRACKET,
+  QUOTE,
+  valueEnd,
+} from "../../src/json-bytes.js";
+import {
+  algoliaResultRest,
+  highlightValue,
+  plain,
+  tagsFor,
+  toAlgoliaResult,
+  type MeiliResult,
+  type SearchContext,
+  type Tags,
+} from "./answer.js";
+
+/**
+ * An Algolia search result written straight from the bytes of Meilisearch's result, without
+ * parsing them into objects and serialising Algolia's shape again: the value `toAlgoliaResult`
+ * gives (`answer.ts`, the reference, which this must match), for ~a fifth of its CPU. On the
+ * bench's multi-queries the parse, conversion, serialisation and encoding cost ~440 µs of the API's
+ * ~0.8–1 ms per request, on cores it shares with Meilisearch (bench/NOTES.md, "Algolia route").
+ *
+ * Text is copied as the JSON-escaped bytes Meilisearch wrote, markers turned into the request's
+ * tags and, when the tags are HTML, `& < > " '` into entities; only the matched words are decoded
+ * (for `matchedWords`). A string holding a `\u` escape is decoded and converted the ordinary way,
+ * so nothing depends on how a character was escaped, and a result laid out any other way than
+ * compact JSON is parsed and converted whole ({@link writeAlgoliaResult}'s fallback).
+ */
+
+const ascii = (text: string): Buffer => Buffer.from(text, "latin1");
+
+/** The UTF-8 bytes of the markers (U+E000, U+E001; see `src/search-highlight.ts`): EE 80 80/81. */
+const MARKER_LEAD = 0xee;
+const MARKER_MIDDLE = 0x80;
+const MARKER_OPEN_LAST = 0x80;
+const MARKER_CLOSE_LAST = 0x81;
+const MARKER_LENGTH = 3;
+if (Buffer.from(MARK_OPEN + MARK_CLOSE, "utf8").compare(Buffer.from([0xee, 0x80, 0x80, 0xee, 0x80, 0x81])) !== 0)
+  throw new Error("answer-bytes: the highlight markers are not U+E000 / U+E001");
+
+const SPACE = 0x20;
+const LETTER_U = 0x75;
+/** The letters of the JSON escapes of whitespace: `\n`, `\t`, `\r`, `\f`. */
+const WHITESPACE_ESCAPES = new Set([0x6e, 0x74, 0x72, 0x66]);
+const ENTITIES: Readonly<Record<number, Buffer>> = {
+  0x26: ascii("&amp;"),
+  0x3c: ascii("&lt;"),
+  0x3e: ascii("&gt;"),
+  0x27: ascii("&#39;"),
+  0x22: ascii("&quot;"),
+};
+
+const HITS_OPEN = ascii('{"hits":[');
+const HITS_CLOSE = ascii("],");
+const OBJECT_ID = ascii('"objectID":');
+const HIGHLIGHT_RESULT = ascii(',"_highlightResult":{');
+const SNIPPET_RESULT = ascii(',"_snippetResult":{');
+const VALUE_OPEN = ascii('{"value":"');
+const LEVEL_NONE = ascii('","matchLevel":"none"');
+const LEVEL_PARTIAL = ascii('","matchLevel":"partial"');
+const LEVEL_FULL = ascii('","matchLevel":"full"');
+const NO_WORDS = ascii(',"matchedWords":[]}');
+const WORDS = ascii(',"matchedWords":');
+const FULLY_HIGHLIGHTED = ascii(',"fullyHighlighted":true}');
+const PARTLY_HIGHLIGHTED = ascii(',"fullyHighlighted":false}');
+const EMPTY_HIGHLIGHT = ascii('{"value":"","matchLevel":"none","matchedWords":[]}');
+const ENCODED_ID_PREFIX = ascii("b64_");
+
+/** The keys of a Meilisearch result read here. */
+const RESULT_KEYS = ["hits", "totalHits", "estimatedTotalHits", "totalPages", "processingTimeMs", "facetDistribution"];
+const [HITS, TOTAL_HITS, ESTIMATED_TOTAL_HITS, TOTAL_PAGES, PROCESSING_TIME, FACET_DISTRIBUTION] = RESULT_KEYS.map(
+  (_, slot) => slot,
+) as [number, number, number, number, number, number];
+
+/** One field of a hit as written: its key's bytes, where its value is read, and its slot there. */
+interface FieldPlan {
+  readonly key: Buffer;
+  readonly slot: number;
+  readonly fromFormatted: boolean;
+}
+
+/** The bytes of `text` as written inside a JSON string. */
+const jsonStringText = (text: string): Buffer => Buffer.from(JSON.stringify(text).slice(1, -1), "utf8");
+
+/** What writing the hits of one search needs, worked out once per search. */
+class HitWriterPlan {
+  readonly tags: Tags;
+  readonly pre: Buffer;
+  readonly post: Buffer;
+  readonly html: boolean;
+  readonly hit: ObjectSpans;
+  readonly formatted: ObjectSpans;
+  readonly retrieved: readonly FieldPlan[];
+  readonly highlighted: readonly FieldPlan[];
+  readonly snippeted: readonly FieldPlan[];
+  readonly idSlot: number;
+  readonly formattedSlot: number;
+
+  constructor(context: SearchContext) {
+    const { shape } = context;
+    this.tags = tagsFor(context.params);
+    this.pre = jsonStringText(this.tags.pre);
+    this.post = jsonStringText(this.tags.post);
+    this.html = this.tags.pre.includes("<") || this.tags.post.includes("<");
+    const keys = [...new Set(["id", "_formatted", ...shape.retrieve, ...shape.highlight, ...shape.snippet])];
+    const formatted = new ObjectSpans(keys);
+    this.formatted = formatted;
+    this.hit = new ObjectSpans(keys, {
+      _formatted: (bytes, start) => (bytes[start] === 0x7b ? formatted.read(bytes, start) : valueEnd(bytes, start)),
+    });
+    const plan = (field: string): FieldPlan => ({
+      key: Buffer.from(`${JSON.stringify(field)}:`, "utf8"),
+      slot: keys.indexOf(field),
+      fromFormatted: shape.fromFormatted.includes(field),
+    });
+    this.retrieved = shape.retrieve.filter((field) => field !== "id").map(plan);
+    this.highlighted = shape.highlight.map(plan);
+    this.snippeted = shape.snippet.map(plan);
+    this.idSlot = keys.indexOf("id");
+    this.formattedSlot = keys.indexOf("_formatted");
+  }
+}
+
+/** Where a value lies in the result's bytes. */
+interface Span {
+  readonly start: number;
+  readonly end: number;
+}
+
+const NOT_FOUND: Span = { start: -1, end: -1 };
+
+function spanOf(spans: ObjectSpans, slot: number): Span {
+  const start = spans.start(slot);
+  return start === -1 ? NOT_FOUND : { start, end: spans.end(slot) };
+}
+
+const isNull = (bytes: Buffer, span: Span): boolean =>
+  span.end - span.start === 4 && bytes.toString("latin1", span.start, span.end) === "null";
+
+/** Writes the Algolia hits of one result's Meilisearch hits, one at a time. */
+class HitsWriter {
+  readonly #bytes: Buffer;
+  readonly #out: ByteWriter;
+  readonly #plan: HitWriterPlan;
+  /** Where the markers are in the hits, in order (found once, for every field). */
+  readonly #markers: Int32Array;
+  /** Where the `\u` escapes are in the hits, in order. */
+  readonly #escapes: Int32Array;
+
+  constructor(bytes: Buffer, out: ByteWriter, plan: HitWriterPlan, hits: Span) {
+    this.#bytes = bytes;
+    this.#out = out;
+    this.#plan = plan;
+    this.#markers = findMarkers(bytes, hits.start, hits.end);
+    this.#escapes = findUnicodeEscapes(bytes, hits.start, hits.end);
+  }
+
+  /** Whether `bytes[start, end)` holds a `\u` escape. */
+  #hasEscape(start: number, end: number): boolean {
+    const at = firstAtOrAfter(this.#escapes, start);
+    return at !== -1 && (this.#escapes[at] as number) < end;
+  }
+
+  /**
+   * Writes the Algolia hit of the Meilisearch hit starting at `start`.
+   * @returns the index just past the hit, or -1 when it is not laid out as expected
+   */
+  hit(start: number): number {
+    const bytes = this.#bytes;
+    const plan = this.#plan;
+    const out = this.#out;
+    // Its `_formatted` is read with it; when that is not an object (null, say), it reads as
+    // holding nothing, as `hit._formatted ?? {}` does.
+    plan.formatted.clear();
+    const hitEnd = plan.hit.read(bytes, start);
+    if (hitEnd === -1) return -1;
+    const id = spanOf(plan.hit, plan.idSlot);
+    if (id.start === -1 || bytes[id.start] !== QUOTE || this.#hasEscape(id.start, id.end)) return -1;
+    out.byte(0x7b);
+    for (const field of plan.retrieved) {
+      const value = spanOf(field.fromFormatted ? plan.formatted : plan.hit, field.slot);
+      if (value.start === -1) continue;
+      out.bytes(field.key);
+      this.#plain(value);
+      out.byte(0x2c);
+    }
+    out.bytes(OBJECT_ID);
+    if (bytes.compare(ENCODED_ID_PREFIX, 0, ENCODED_ID_PREFIX.length, id.start + 1, id.start + 5) === 0)
+      out.text(JSON.stringify(fromDocumentId(bytes.toString("latin1", id.start + 1, id.end - 1))));
+    else out.copy(bytes, id.start, id.end);
+    if (plan.highlighted.length > 0) {
+      out.bytes(HIGHLIGHT_RESULT);
+      let first = true;
+      for (const field of plan.highlighted) {
+        const value = this.#formattedOrHit(field);
+        const kind = bytes[value.start];
+        if (value.start === -1 || (kind !== QUOTE && kind !== OPEN_BRACKET)) continue;
+        if (!first) out.byte(0x2c);
+        first = false;
+        out.bytes(field.key);
+        if (kind === QUOTE) this.#highlight(value.start, value.end, true);
+        else if (!this.#highlightList(value)) return -1;
+      }
+      out.byte(0x7d);
+    }
+    if (plan.snippeted.length > 0) {
+      out.bytes(SNIPPET_RESULT);
+      let first = true;
+      for (const field of plan.snippeted) {
+        const value = this.#formattedOrHit(field);
+        if (value.start === -1 || bytes[value.start] !== QUOTE) continue;
+        if (!first) out.byte(0x2c);
+        first = false;
+        out.bytes(field.key);
+        this.#highlight(value.start, value.end, false);
+      }
+      out.byte(0x7d);
+    }
+    out.byte(0x7d);
+    return hitEnd;
+  }
+
+  /** `formatted[field] ?? hit[field]`. */
+  #formattedOrHit(field: FieldPlan): Span {
+    const formatted = spanOf(this.#plan.formatted, field.slot);
+    if (formatted.start !== -1 && !isNull(this.#bytes, formatted)) return formatted;
+    return spanOf(this.#plan.hit, field.slot);
+  }
+
+  /** Writes `plain(value)`: strings (in lists too) without the markers, anything else as it is. */
+  #plain(value: Span): void {
+    const bytes = this.#bytes;
+    const out = this.#out;
+    const kind = bytes[value.start];
+    const isList = kind === OPEN_BRACKET;
+    if (kind !== QUOTE && !isList) {
+      out.copy(bytes, value.start, value.end);
+      return;
+    }
+    // Text escaped as `\u` may hide a marker, and a list holding objects keeps theirs (`plain`
+    // leaves objects as they are): both the ordinary way.
+    if (this.#hasEscape(value.start, value.end)) {
+      out.text(JSON.stringify(plain(JSON.parse(bytes.toString("utf8", value.start, value.end)))));
+      return;
+    }
+    let markerAt = firstAtOrAfter(this.#markers, value.start);
+    if (markerAt === -1 || (this.#markers[markerAt] as number) >= value.end) {
+      out.copy(bytes, value.start, value.end);
+      return;
+    }
+    if (isList && this.#holdsObject(value)) {
+      out.text(JSON.stringify(plain(JSON.parse(bytes.toString("utf8", value.start, value.end)))));
+      return;
+    }
+    let copied = value.start;
+    for (; markerAt < this.#markers.length; markerAt += 1) {
+      const at = this.#markers[markerAt] as number;
+      if (at >= value.end) break;
+      out.copy(bytes, copied, at);
+      copied = at + MARKER_LENGTH;
+    }
+    out.copy(bytes, copied, value.end);
+  }
+
+  /** Whether the list `value` holds an object (a `{` outside its strings). */
+  #holdsObject(value: Span): boolean {
+    const bytes = this.#bytes;
+    for (let index = value.start + 1; index < value.end; index += 1) {
+      const byte = bytes[index];
+      if (byte === 0x7b) return true;
+      if (byte === QUOTE) {
+        index = stringEndWithin(bytes, index + 1, value.end);
+        if (index === -1) return true;
+      }
+    }
+    return false;
+  }
+
+  /** Writes the highlights of the list `value`: each string's, `""`'s for anything else. */
+  #highlightList(value: Span): boolean {
+    const bytes = this.#bytes;
+    const out = this.#out;
+    out.byte(OPEN_BRACKET);
+    let first = true;
+    const end = forEachElement(bytes, value.start, (start) => {
+      const itemEnd = valueEnd(bytes, start);
+      if (itemEnd === -1) return -1;
+      if (!first) out.byte(0x2c);
+      first = false;
+      if (bytes[start] === QUOTE) this.#highlight(start, itemEnd, true);
+      else out.bytes(EMPTY_HIGHLIGHT);
+      return itemEnd;
+    });
+    out.byte(CLOSE_BRACKET);
+    return end === value.end;
+  }
+
+  /** The first marker of `kind` (its last byte) in `[from, to)`, from marker index `index` on, or -1. */
+  #nextMarker(index: number, kind: number, to: number): number {
+    const markers = this.#markers;
+    for (let at = index; at < markers.length; at += 1) {
+      const position = markers[at] as number;
+      if (position >= to) return -1;
+      if (this.#bytes[position + 2] === kind) return at;
+    }
+    return -1;
+  }
+
+  /**
+   * Writes `highlightValue` of the JSON string `bytes[start, end)` (its quotes included): the
+   * whole object, or with `full` false only `{value, matchLevel}` (a snippet).
+   */
+  #highlight(start: number, end: number, full: boolean): void {
+    const bytes = this.#bytes;
+    const out = this.#out;
+    const { tags } = this.#plan;
+    const textStart = start + 1;
+    const textEnd = end - 1;
+    if (this.#hasEscape(textStart, textEnd)) {
+      const highlight = highlightValue(JSON.parse(bytes.toString("utf8", start, end)) as string, tags);
+      out.text(JSON.stringify(full ? highlight : { value: highlight.value, matchLevel: highlight.matchLevel }));
+      return;
+    }
+    const from = firstAtOrAfter(this.#markers, textStart);
+    const firstOpen = from === -1 ? -1 : this.#nextMarker(from, MARKER_OPEN_LAST, textEnd);
+    out.bytes(VALUE_OPEN);
+    if (firstOpen === -1) {
+      this.#text(textStart, textEnd);
+      out.bytes(LEVEL_NONE);
+      out.bytes(full ? NO_WORDS : CLOSE_OBJECT);
+      return;
+    }
+    const markers = this.#markers;
+    let openIndex = firstOpen;
+    let open = markers[openIndex] as number;
+    this.#text(textStart, open);
+    let hasPlainText = this.#hasText(textStart, open);
+    const matchedWords: string[] = [];
+    while (openIndex !== -1) {
+      const matchStart = open + MARKER_LENGTH;
+      const nextOpenIndex = this.#nextMarker(openIndex + 1, MARKER_OPEN_LAST, textEnd);
+      const matchEnd = nextOpenIndex === -1 ? textEnd : (markers[nextOpenIndex] as number);
+      const closeIndex = this.#nextMarker(openIndex + 1, MARKER_CLOSE_LAST, matchEnd);
+      const close = closeIndex === -1 ? matchEnd : (markers[closeIndex] as number);
+      out.bytes(this.#plan.pre);
+      this.#text(matchStart, close);
+      out.bytes(this.#plan.post);
+      if (close !== matchEnd) {
+        this.#text(close + MARKER_LENGTH, matchEnd);
+        if (!hasPlainText && this.#hasText(close + MARKER_LENGTH, matchEnd)) hasPlainText = true;
+      }
+      const word = this.#decode(matchStart, close).trim().toLowerCase();
+      if (word !== "" && !matchedWords.includes(word)) matchedWords.push(word);
+      openIndex = nextOpenIndex;
+      if (openIndex !== -1) open = markers[openIndex] as number;
+    }
+    if (matchedWords.length === 0) {
+      out.bytes(LEVEL_NONE);
+      out.bytes(full ? NO_WORDS : CLOSE_OBJECT);
+      return;
+    }
+    const isFull = tags.queryWords.length > 0 && matchedWords.length >= tags.queryWords.length;
+    out.bytes(isFull ? LEVEL_FULL : LEVEL_PARTIAL);
+    if (!full) {
+      out.bytes(CLOSE_OBJECT);
+      return;
+    }
+    out.bytes(WORDS);
+    out.text(JSON.stringify(matchedWords));
+    out.bytes(hasPlainText ? PARTLY_HIGHLIGHTED : FULLY_HIGHLIGHTED);
+  }
+
+  /** Writes the JSON string text `bytes[start, end)` as `tags.write` would: HTML-escaped when the tags are HTML. */
+  #text(start: number, end: number): void {
+    const bytes = this.#bytes;
+    const out = this.#out;
+    if (!this.#plan.html) {
+      out.copy(bytes, start, end);
+      return;
+    }
+    let copied = start;
+    for (let index = start; index < end; index += 1) {
+      const byte = bytes[index] as number;
+      if (byte === BACKSLASH) {
+        // `\"` is a quote: `&quot;`; any other escape stays as it is.
+        if (bytes[index + 1] === QUOTE) {
+          out.copy(bytes, copied, index);
+          out.bytes(ENTITIES[QUOTE] as Buffer);
+          copied = index + 2;
+        }
+        index += 1;
+      } else if (byte === 0x26 || byte === 0x3c || byte === 0x3e || byte === 0x27) {
+        out.copy(bytes, copied, index);
+        out.bytes(ENTITIES[byte] as Buffer);
+        copied = index + 1;
+      }
+    }
+    out.copy(bytes, copied, end);
+  }
+
+  /** Whether the JSON string text `bytes[start, end)` holds anything but whitespace (`text.trim() !== ""`). */
+  #hasText(start: number, end: number): boolean {
+    const bytes = this.#bytes;
+    for (let index = start; index < end; index += 1) {
+      const byte = bytes[index] as number;
+      if (byte === SPACE) continue;
+      if (byte === BACKSLASH) {
+        if (!WHITESPACE_ESCAPES.has(bytes[index + 1] as number)) return true;
+        index += 1;
+        continue;
+      }
+      // Past ASCII, Unicode's spaces count too: decoded and trimmed.
+      if (byte >= 0x80) return this.#decode(start, end).trim() !== "";
+      return true;
+    }
+    return false;
+  }
+
+  /** The text of the JSON string text `bytes[start, end)`. */
+  #decode(start: number, end: number): string {
+    const raw = this.#bytes.toString("utf8", start, end);
+    return raw.includes("\\") ? (JSON.parse(`"${raw}"`) as string) : raw;
+  }
+}
+
+const CLOSE_OBJECT = ascii("}");
+
+/** Index of the closing quote of the string whose text starts at `from`, before `to`, or -1. */
+function stringEndWithin(bytes: Buffer, from: number, to: number): number {
+  for (let at = from; at < to; at += 1) {
+    const byte = bytes[at];
+    if (byte === BACKSLASH) at += 1;
+    else if (byte === QUOTE) return at;
+  }
+  return -1;
+}
+
+/** The index in `sorted` of its first value at or after `from`, or -1. */
+function firstAtOrAfter(sorted: Int32Array, from: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((sorted[middle] as number) < from) low = middle + 1;
+    else high = middle;
+  }
+  return low === sorted.length ? -1 : low;
+}
+
+/** Where the `\u` escapes are in the JSON text `bytes[start, end)`: the index of each backslash, in order. */
+function findUnicodeEscapes(bytes: Buffer, start: number, end: number): Int32Array {
+  const found: number[] = [];
+  for (let at = bytes.indexOf(BACKSLASH, start); at !== -1 && at < end; at = bytes.indexOf(BACKSLASH, at + 2))
+    if (bytes[at + 1] === LETTER_U) found.push(at);
+  return Int32Array.from(found);
+}
+
+/** Where the markers are in `bytes[start, end)`: the index of each one's first byte, in order. */
+function findMarkers(bytes: Buffer, start: number, end: number): Int32Array {
+  const found: number[] = [];
+  for (let at = bytes.indexOf(MARKER_LEAD, start); at !== -1 && at < end; at = bytes.indexOf(MARKER_LEAD, at + 1)) {
+    const last = bytes[at + 2];
+    if (bytes[at + 1] === MARKER_MIDDLE && (last === MARKER_OPEN_LAST || last === MARKER_CLOSE_LAST)) {
+      found.push(at);
+      at += 2;
+    }
+  }
+  return Int32Array.from(found);
+}
+
+/** One result of a Meilisearch multi-search, where it lies in the bytes Meilisearch answered. */
+export interface ResultBytes {
+  readonly bytes: Buffer;
+  readonly start: number;
+  readonly end: number;
+  /** Where its keys' values lie, when it was read as compact JSON. */
+  readonly spans?: ObjectSpans | undefined;
+}
+
+const RESULTS_KEY = Buffer.from('{"results":', "latin1");
+/**
+ * What follows the hits in a result as Meilisearch writes it. A raw `"` after a comma is no escaped
+ * quote, and no string ends in `],` followed by a letter: found in the bytes, this is structure,
+ * the end of the hits unless a hit held a list of objects followed by a key named `query` (which
+ * reading the hits one by one then finds).
+ */
+const AFTER_HITS = Buffer.from('],"query":', "latin1");
+
+/** The index just past the hits starting at `start`, found by what follows them, else read. */
+function hitsListEnd(bytes: Buffer, start: number): number {
+  if (bytes[start] !== OPEN_BRACKET) return valueEnd(bytes, start);
+  if (bytes[start + 1] === CLOSE_BRACKET) return start + 2;
+  const at = bytes.indexOf(AFTER_HITS, start);
+  return at === -1 ? valueEnd(bytes, start) : at + 1;
+}
+
+/** The results of a Meilisearch multi-search answer (`{"results":[…]}`), each where it lies, or undefined. */
+export function resultsOf(bytes: Buffer): ResultBytes[] | undefined {
+  const start = RESULTS_KEY.length;
+  if (bytes.compare(RESULTS_KEY, 0, start, 0, start) !== 0) return undefined;
+  const results: ResultBytes[] = [];
+  const end = forEachElement(bytes, start, (resultStart) => {
+    const spans = new ObjectSpans(RESULT_KEYS, { hits: hitsListEnd });
+    const resultEnd = spans.read(bytes, resultStart);
+    if (resultEnd !== -1) results.push({ bytes, start: resultStart, end: resultEnd, spans });
+    return resultEnd;
+  });
+  return end === bytes.length - 1 && bytes[end] === 0x7d ? results : undefined;
+}
+
+/** The spans of a result's keys, or undefined when it is not compact JSON. */
+function spansOf(result: ResultBytes): ObjectSpans | undefined {
+  if (result.spans !== undefined) return result.spans;
+  const spans = new ObjectSpans(RESULT_KEYS);
+  return spans.read(result.bytes, result.start) === result.end ? spans : undefined;
+}
+
+/** A result's bytes, parsed (the ordinary way). */
+export function parseResult(result: ResultBytes): MeiliResult {
+  return JSON.parse(result.bytes.toString("utf8", result.start, result.end)) as MeiliResult;
+}
+
+/** What a result counts: whether it holds hits, and its `totalHits` (for the relaxed retry). */
+export function resultCounts(result: ResultBytes): {
+  readonly hasHits: boolean;
+  readonly totalHits: number | undefined;
+} {
+  const spans = spansOf(result);
+  const { bytes } = result;
+  if (spans !== undefined && bytes[spans.start(HITS)] === OPEN_BRACKET) {
+    try {
+      const totalHits = scalarAt(bytes, spans, TOTAL_HITS) ?? undefined;
+      return { hasHits: spans.end(HITS) - spans.start(HITS) > 2, totalHits };
+    } catch {
+      // Not a number: parsed below.
+    }
+  }
+  const parsed = parseResult(result);
+  return { hasHits: parsed.hits.length > 0, totalHits: parsed.totalHits ?? undefined };
+}
+
+/** The JSON value `bytes[span]` (a number or null), or undefined where the key is missing. */
+function scalarAt(bytes: Buffer, spans: ObjectSpans, slot: number): number | null | undefined {
+  const start = spans.start(slot);
+  if (start === -1) return undefined;
+  const value: unknown = JSON.parse(bytes.toString("latin1", start, spans.end(slot)));
+  if (value !== null && typeof value !== "number") throw new TypeError("not a number");
+  return value;
+}
+
+/**
+ * Writes to `out` the JSON of `toAlgoliaResult(result, context)`: from the bytes where they are
+ * laid out as expected, else by parsing and converting them.
+ */
+export function writeAlgoliaResult(out: ByteWriter, result: ResultBytes, context: SearchContext): void {
+  const mark = out.length;
+  if (spliceAlgoliaResult(out, result, context)) return;
+  out.truncate(mark);
+  out.text(JSON.stringify(toAlgoliaResult(parseResult(result), context)));
+}
+
+/** {@link writeAlgoliaResult} from the bytes. @returns false when they are not laid out as expected */
+export function spliceAlgoliaResult(out: ByteWriter, result: ResultBytes, context: SearchContext): boolean {
+  const { bytes } = result;
+  const spans = spansOf(result);
+  if (spans === undefined) return false;
+  const hitsStart = spans.start(HITS);
+  if (hitsStart === -1 || bytes[hitsStart] !== OPEN_BRACKET) return false;
+  const hitsEnd = spans.end(HITS);
+  const writer = new HitsWriter(bytes, out, new HitWriterPlan(context), { start: hitsStart, end: hitsEnd });
+  out.bytes(HITS_OPEN);
+  let hitCount = 0;
+  const end = forEachElement(bytes, hitsStart, (hitStart) => {
+    if (hitCount > 0) out.byte(0x2c);
+    hitCount += 1;
+    return writer.hit(hitStart);
+  });
+  if (end !== hitsEnd) return false;
+  out.bytes(HITS_CLOSE);
+  let rest: Record<string, unknown>;
+  try {
+    const facetsStart = spans.start(FACET_DISTRIBUTION);
+    const facetDistribution =
+      facetsStart === -1
+        ? undefined
+        : (JSON.parse(
+            bytes.toString("utf8", facetsStart, spans.end(FACET_DISTRIBUTION)),
+          ) as MeiliResult["facetDistribution"]);
+    rest = algoliaResultRest(
+      {
+        totalHits: scalarAt(bytes, spans, TOTAL_HITS),
+        estimatedTotalHits: scalarAt(bytes, spans, ESTIMATED_TOTAL_HITS),
+        totalPages: scalarAt(bytes, spans, TOTAL_PAGES),
+        processingTimeMs: scalarAt(bytes, spans, PROCESSING_TIME),
+        facetDistribution,
+        hitCount,
+      },
+      context,
+    );
+  } catch {
+    return false;
+  }
+  // `{"nbHits":…}` without its brace: the rest of the object the hits opened.
+  out.text(JSON.stringify(rest).slice(1));
+  return true;
+}
