@@ -44,7 +44,7 @@ export function stringEnd(bytes: Buffer, from: number): number {
 }
 
 /** Index of `byte` in `bytes[from, to)`, or -1 (without searching past `to`). */
-export function indexWithin(bytes: Buffer, byte: number, from: number, to: number): number {
+function indexWithin(bytes: Buffer, byte: number, from: number, to: number): number {
   const at = bytes.subarray(from, to).indexOf(byte);
   return at === -1 ? -1 : from + at;
 }

@@ -523,7 +523,7 @@ function spansOf(result: ResultBytes): ObjectSpans | undefined {
 }
 
 /** A result's bytes, parsed (the ordinary way). */
-export function parseResult(result: ResultBytes): MeiliResult {
+function parseResult(result: ResultBytes): MeiliResult {
   return JSON.parse(result.bytes.toString("utf8", result.start, result.end)) as MeiliResult;
 }
 

@@ -57,7 +57,7 @@ function instantSearchRequests(indexUid: string, search: Record<string, string |
 }
 
 /** The bench's Algolia multi-queries (one per search of the search section). */
-export function bodies(indexUid: string): { requests: unknown[] }[] {
+function bodies(indexUid: string): { requests: unknown[] }[] {
   return SEARCHES.map((search) => ({ requests: instantSearchRequests(indexUid, search) }));
 }
 
