@@ -1,6 +1,6 @@
 import { fromDocumentId } from "./document-id.js";
 import { FACETS } from "./document-types.js";
-import { highlightToHtml } from "./search-highlight.js";
+import { highlightToHtml, HTML_ENTITY_BYTES } from "./search-highlight.js";
 import { BACKSLASH, hasUnicodeEscape, QUOTE, stringEnd } from "./json-bytes.js";
 
 /**
@@ -38,13 +38,6 @@ const HIT_OUT_END = ascii('"}');
 const HIT_OUT_SEPARATOR = ascii(",");
 const MARK_OPEN = ascii("<mark>");
 const MARK_CLOSE = ascii("</mark>");
-const ENTITIES: Readonly<Record<number, Buffer>> = {
-  0x26: ascii("&amp;"),
-  0x3c: ascii("&lt;"),
-  0x3e: ascii("&gt;"),
-  0x27: ascii("&#39;"),
-  0x22: ascii("&quot;"),
-};
 
 /** The UTF-8 bytes of the highlight markers (U+E000, U+E001; see `search-highlight.ts`): EE 80 80/81. */
 const MARKER_LEAD = 0xee;
@@ -88,12 +81,12 @@ function pushHtml(bytes: Buffer, start: number, end: number, out: Buffer[]): voi
       copied = index + 1;
     } else if (byte === BACKSLASH) {
       if (bytes[index + 1] === QUOTE) {
-        out.push(bytes.subarray(copied, index), ENTITIES[QUOTE] as Buffer);
+        out.push(bytes.subarray(copied, index), HTML_ENTITY_BYTES[QUOTE] as Buffer);
         copied = index + 2;
       }
       index += 1;
     } else if (byte === 0x26 || byte === 0x3c || byte === 0x3e || byte === 0x27) {
-      out.push(bytes.subarray(copied, index), ENTITIES[byte] as Buffer);
+      out.push(bytes.subarray(copied, index), HTML_ENTITY_BYTES[byte] as Buffer);
       copied = index + 1;
     }
   }

@@ -14,6 +14,11 @@ const HTML_ESCAPES: Readonly<Record<string, string>> = {
   "'": "&#39;",
 };
 
+/** The entity of each character {@link escapeHtml} escapes, by its code, as bytes (for the answers written as bytes). */
+export const HTML_ENTITY_BYTES: Readonly<Record<number, Buffer>> = Object.fromEntries(
+  Object.entries(HTML_ESCAPES).map(([char, entity]) => [char.charCodeAt(0), Buffer.from(entity, "latin1")]),
+);
+
 /** `text` with `& < > " '` escaped, safe to insert as HTML text or an attribute value. */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] as string);

@@ -1,4 +1,5 @@
 import { fromDocumentId, MARK_CLOSE, MARK_OPEN } from "../../src/index.js";
+import { HTML_ENTITY_BYTES } from "../../src/search-highlight.js";
 import {
   BACKSLASH,
   ByteWriter,
@@ -49,13 +50,6 @@ const SPACE = 0x20;
 const LETTER_U = 0x75;
 /** The letters of the JSON escapes of whitespace: `\n`, `\t`, `\r`, `\f`. */
 const WHITESPACE_ESCAPES = new Set([0x6e, 0x74, 0x72, 0x66]);
-const ENTITIES: Readonly<Record<number, Buffer>> = {
-  0x26: ascii("&amp;"),
-  0x3c: ascii("&lt;"),
-  0x3e: ascii("&gt;"),
-  0x27: ascii("&#39;"),
-  0x22: ascii("&quot;"),
-};
 
 const HITS_OPEN = ascii('{"hits":[');
 const HITS_CLOSE = ascii("],");
@@ -392,13 +386,13 @@ class HitsWriter {
         // `\"` is a quote: `&quot;`; any other escape stays as it is.
         if (bytes[index + 1] === QUOTE) {
           out.copy(bytes, copied, index);
-          out.bytes(ENTITIES[QUOTE] as Buffer);
+          out.bytes(HTML_ENTITY_BYTES[QUOTE] as Buffer);
           copied = index + 2;
         }
         index += 1;
       } else if (byte === 0x26 || byte === 0x3c || byte === 0x3e || byte === 0x27) {
         out.copy(bytes, copied, index);
-        out.bytes(ENTITIES[byte] as Buffer);
+        out.bytes(HTML_ENTITY_BYTES[byte] as Buffer);
         copied = index + 1;
       }
     }
