@@ -8,6 +8,7 @@ import {
   ObjectSpans,
   OPEN_BRACKET,
   QUOTE,
+  stringEnd,
   valueEnd,
 } from "../../src/json-bytes.js";
 import {
@@ -24,9 +25,9 @@ import {
 /**
  * An Algolia search result written straight from the bytes of Meilisearch's result, without
  * parsing them into objects and serialising Algolia's shape again: the value `toAlgoliaResult`
- * gives (`answer.ts`, the reference, which this must match), for ~a fifth of its CPU. On the
- * bench's multi-queries the parse, conversion, serialisation and encoding cost ~440 µs of the API's
- * ~0.8–1 ms per request, on cores it shares with Meilisearch (bench/NOTES.md, "Algolia route").
+ * gives (`answer.ts`, the reference, which this must match). On the bench's multi-queries the
+ * parse, conversion, serialisation and encoding cost ~280–310 µs of the API's ~0.8–1 ms per
+ * request, on cores it shares with Meilisearch, and this ~230 µs (bench/NOTES.md, "Algolia route").
  *
  * Text is copied as the JSON-escaped bytes Meilisearch wrote, markers turned into the request's
  * tags and, when the tags are HTML, `& < > " '` into entities; only the matched words are decoded
@@ -65,6 +66,7 @@ const WORDS = ascii(',"matchedWords":');
 const FULLY_HIGHLIGHTED = ascii(',"fullyHighlighted":true}');
 const PARTLY_HIGHLIGHTED = ascii(',"fullyHighlighted":false}');
 const EMPTY_HIGHLIGHT = ascii('{"value":"","matchLevel":"none","matchedWords":[]}');
+const CLOSE_OBJECT = ascii("}");
 const ENCODED_ID_PREFIX = ascii("b64_");
 
 /** The keys of a Meilisearch result read here. */
@@ -95,7 +97,6 @@ class HitWriterPlan {
   readonly highlighted: readonly FieldPlan[];
   readonly snippeted: readonly FieldPlan[];
   readonly idSlot: number;
-  readonly formattedSlot: number;
 
   constructor(context: SearchContext) {
     const { shape } = context;
@@ -118,7 +119,6 @@ class HitWriterPlan {
     this.highlighted = shape.highlight.map(plan);
     this.snippeted = shape.snippet.map(plan);
     this.idSlot = keys.indexOf("id");
-    this.formattedSlot = keys.indexOf("_formatted");
   }
 }
 
@@ -270,8 +270,8 @@ class HitsWriter {
       const byte = bytes[index];
       if (byte === 0x7b) return true;
       if (byte === QUOTE) {
-        index = stringEndWithin(bytes, index + 1, value.end);
-        if (index === -1) return true;
+        index = stringEnd(bytes, index + 1);
+        if (index === -1 || index >= value.end) return true;
       }
     }
     return false;
@@ -424,18 +424,6 @@ class HitsWriter {
   }
 }
 
-const CLOSE_OBJECT = ascii("}");
-
-/** Index of the closing quote of the string whose text starts at `from`, before `to`, or -1. */
-function stringEndWithin(bytes: Buffer, from: number, to: number): number {
-  for (let at = from; at < to; at += 1) {
-    const byte = bytes[at];
-    if (byte === BACKSLASH) at += 1;
-    else if (byte === QUOTE) return at;
-  }
-  return -1;
-}
-
 /** The index in `sorted` of its first value at or after `from`, or -1. */
 function firstAtOrAfter(sorted: Int32Array, from: number): number {
   let low = 0;
@@ -517,7 +505,7 @@ function spansOf(result: ResultBytes): ObjectSpans | undefined {
 }
 
 /** A result's bytes, parsed (the ordinary way). */
-function parseResult(result: ResultBytes): MeiliResult {
+export function parseResult(result: ResultBytes): MeiliResult {
   return JSON.parse(result.bytes.toString("utf8", result.start, result.end)) as MeiliResult;
 }
 

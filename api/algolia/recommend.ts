@@ -6,7 +6,9 @@ import { AlgoliaError } from "./errors.js";
 import { toFacetSelection } from "./filters.js";
 import { resolveIndex } from "./indexes.js";
 import { readAlgoliaParams } from "./params.js";
-import { algoliaResultBytes, planSearch, runSearches } from "./search.js";
+import { planSearch, runSearches } from "./search.js";
+import { toAlgoliaResult } from "./answer.js";
+import { parseResult } from "./answer-bytes.js";
 
 /**
  * `POST /1/indexes/*\/recommendations`, the part of Algolia's Recommend protocol the
@@ -93,8 +95,9 @@ async function recommendOne(deps: RecommendDeps, raw: unknown) {
     );
     const plan = planSearch(deps.indexUid, index, fallback);
     const [outcome] = await runSearches(deps.client, [plan]);
-    const result = outcome && (JSON.parse(algoliaResultBytes(outcome).toString("utf8")) as { hits?: unknown });
-    const searchHits = ((result?.hits ?? []) as Record<string, unknown>[])
+    // The hits as objects, to be given a score and an explanation: the reference conversion.
+    const result = outcome && toAlgoliaResult(parseResult(outcome.result), outcome.context);
+    const searchHits = ((result?.["hits"] ?? []) as Record<string, unknown>[])
       .filter((hit) => hit["objectID"] !== objectID)
       .map((hit) => ({ ...hit, _score: 0, shared: [] }));
     return resultOf(searchHits, performance.now() - startedAt, true);

@@ -214,7 +214,7 @@ export async function runSearches(
 }
 
 /** A search's Algolia answer, as JSON bytes. */
-export function algoliaResultBytes(outcome: SearchOutcome): Buffer {
+function algoliaResultBytes(outcome: SearchOutcome): Buffer {
   const out = new ByteWriter();
   writeAlgoliaResult(out, outcome.result, outcome.context);
   return out.written();
