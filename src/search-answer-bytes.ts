@@ -1,6 +1,6 @@
 import { fromDocumentId } from "./document-id.js";
 import { FACETS } from "./document-types.js";
-import { highlightToHtml, HTML_ENTITY_BYTES } from "./search-highlight.js";
+import { highlightToHtml, HTML_ENTITY_BYTES, MARKER_BYTES } from "./search-highlight.js";
 import { BACKSLASH, hasUnicodeEscape, QUOTE, stringEnd } from "./json-bytes.js";
 
 /**
@@ -39,11 +39,13 @@ const HIT_OUT_SEPARATOR = ascii(",");
 const MARK_OPEN = ascii("<mark>");
 const MARK_CLOSE = ascii("</mark>");
 
-/** The UTF-8 bytes of the highlight markers (U+E000, U+E001; see `search-highlight.ts`): EE 80 80/81. */
-const MARKER_LEAD = 0xee;
-const MARKER_MIDDLE = 0x80;
-const MARKER_OPEN_LAST = 0x80;
-const MARKER_CLOSE_LAST = 0x81;
+/** The UTF-8 bytes of the highlight markers (see `search-highlight.ts`). */
+const {
+  lead: MARKER_LEAD,
+  middle: MARKER_MIDDLE,
+  openLast: MARKER_OPEN_LAST,
+  closeLast: MARKER_CLOSE_LAST,
+} = MARKER_BYTES;
 
 /** The non-negative integer written right after `key`, or -1. */
 function integerAfter(bytes: Buffer, key: Buffer, from: number, to: number): number {

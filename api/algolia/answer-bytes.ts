@@ -1,5 +1,5 @@
-import { fromDocumentId, MARK_CLOSE, MARK_OPEN } from "../../src/index.js";
-import { HTML_ENTITY_BYTES } from "../../src/search-highlight.js";
+import { fromDocumentId } from "../../src/index.js";
+import { HTML_ENTITY_BYTES, MARKER_BYTES } from "../../src/search-highlight.js";
 import {
   BACKSLASH,
   ByteWriter,
@@ -38,14 +38,14 @@ import {
 
 const ascii = (text: string): Buffer => Buffer.from(text, "latin1");
 
-/** The UTF-8 bytes of the markers (U+E000, U+E001; see `src/search-highlight.ts`): EE 80 80/81. */
-const MARKER_LEAD = 0xee;
-const MARKER_MIDDLE = 0x80;
-const MARKER_OPEN_LAST = 0x80;
-const MARKER_CLOSE_LAST = 0x81;
-const MARKER_LENGTH = 3;
-if (Buffer.from(MARK_OPEN + MARK_CLOSE, "utf8").compare(Buffer.from([0xee, 0x80, 0x80, 0xee, 0x80, 0x81])) !== 0)
-  throw new Error("answer-bytes: the highlight markers are not U+E000 / U+E001");
+/** The UTF-8 bytes of the highlight markers (see `src/search-highlight.ts`). */
+const {
+  lead: MARKER_LEAD,
+  middle: MARKER_MIDDLE,
+  openLast: MARKER_OPEN_LAST,
+  closeLast: MARKER_CLOSE_LAST,
+  length: MARKER_LENGTH,
+} = MARKER_BYTES;
 
 const SPACE = 0x20;
 const LETTER_U = 0x75;
@@ -241,7 +241,7 @@ class HitsWriter {
     // Text escaped as `\u` may hide a marker, and a list holding objects keeps theirs (`plain`
     // leaves objects as they are): both the ordinary way.
     if (this.#hasEscape(value.start, value.end)) {
-      out.text(JSON.stringify(plain(JSON.parse(bytes.toString("utf8", value.start, value.end)))));
+      this.#plainParsed(value);
       return;
     }
     let markerAt = firstAtOrAfter(this.#markers, value.start);
@@ -250,7 +250,7 @@ class HitsWriter {
       return;
     }
     if (isList && this.#holdsObject(value)) {
-      out.text(JSON.stringify(plain(JSON.parse(bytes.toString("utf8", value.start, value.end)))));
+      this.#plainParsed(value);
       return;
     }
     let copied = value.start;
@@ -261,6 +261,12 @@ class HitsWriter {
       copied = at + MARKER_LENGTH;
     }
     out.copy(bytes, copied, value.end);
+  }
+
+  /** Writes `plain(value)` the ordinary way: parsed, stripped, serialised. */
+  #plainParsed(value: Span): void {
+    const text = this.#bytes.toString("utf8", value.start, value.end);
+    this.#out.text(JSON.stringify(plain(JSON.parse(text))));
   }
 
   /** Whether the list `value` holds an object (a `{` outside its strings). */
