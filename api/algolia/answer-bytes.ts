@@ -17,6 +17,7 @@ import {
   plain,
   tagsFor,
   toAlgoliaResult,
+  type HitShape,
   type MeiliResult,
   type SearchContext,
   type Tags,
@@ -27,7 +28,7 @@ import {
  * parsing them into objects and serialising Algolia's shape again: the value `toAlgoliaResult`
  * gives (`answer.ts`, the reference, which this must match). On the bench's multi-queries the
  * parse, conversion, serialisation and encoding cost ~280–310 µs of the API's ~0.8–1 ms per
- * request, on cores it shares with Meilisearch, and this ~230 µs (bench/NOTES.md, "Algolia route").
+ * request, on cores it shares with Meilisearch, and this ~175 µs (bench/NOTES.md, "Algolia route").
  *
  * Text is copied as the JSON-escaped bytes Meilisearch wrote, markers turned into the request's
  * tags and, when the tags are HTML, `& < > " '` into entities; only the matched words are decoded
@@ -85,9 +86,11 @@ interface FieldPlan {
 /** The bytes of `text` as written inside a JSON string. */
 const jsonStringText = (text: string): Buffer => Buffer.from(JSON.stringify(text).slice(1, -1), "utf8");
 
-/** What writing the hits of one search needs, worked out once per search. */
+/**
+ * What writing the hits of searches of one shape with one pair of tags needs, worked out once
+ * and kept ({@link hitWriterPlanFor}): the same few shapes come back request after request.
+ */
 class HitWriterPlan {
-  readonly tags: Tags;
   readonly pre: Buffer;
   readonly post: Buffer;
   readonly html: boolean;
@@ -98,12 +101,10 @@ class HitWriterPlan {
   readonly snippeted: readonly FieldPlan[];
   readonly idSlot: number;
 
-  constructor(context: SearchContext) {
-    const { shape } = context;
-    this.tags = tagsFor(context.params);
-    this.pre = jsonStringText(this.tags.pre);
-    this.post = jsonStringText(this.tags.post);
-    this.html = this.tags.pre.includes("<") || this.tags.post.includes("<");
+  constructor(shape: HitShape, tags: Pick<Tags, "pre" | "post">) {
+    this.pre = jsonStringText(tags.pre);
+    this.post = jsonStringText(tags.post);
+    this.html = tags.pre.includes("<") || tags.post.includes("<");
     const keys = [...new Set(["id", "_formatted", ...shape.retrieve, ...shape.highlight, ...shape.snippet])];
     const formatted = new ObjectSpans(keys);
     this.formatted = formatted;
@@ -120,6 +121,32 @@ class HitWriterPlan {
     this.snippeted = shape.snippet.map(plan);
     this.idSlot = keys.indexOf("id");
   }
+}
+
+/** How many plans are kept; past that, the kept ones are dropped and made again as needed. */
+const KEPT_PLANS = 64;
+const keptPlans = new Map<string, HitWriterPlan>();
+
+/**
+ * The plan for `shape` and `tags`, made once and kept. Its spans are reused from hit to hit and
+ * from result to result, which is safe because a result is written in one synchronous call.
+ */
+function hitWriterPlanFor(shape: HitShape, tags: Tags): HitWriterPlan {
+  const key = JSON.stringify([
+    tags.pre,
+    tags.post,
+    shape.retrieve,
+    shape.highlight,
+    shape.snippet,
+    shape.fromFormatted,
+  ]);
+  let plan = keptPlans.get(key);
+  if (plan === undefined) {
+    if (keptPlans.size >= KEPT_PLANS) keptPlans.clear();
+    plan = new HitWriterPlan(shape, tags);
+    keptPlans.set(key, plan);
+  }
+  return plan;
 }
 
 /** Where a value lies in the result's bytes. */
@@ -143,23 +170,37 @@ class HitsWriter {
   readonly #bytes: Buffer;
   readonly #out: ByteWriter;
   readonly #plan: HitWriterPlan;
+  readonly #tags: Tags;
   /** Where the markers are in the hits, in order (found once, for every field). */
   readonly #markers: Int32Array;
   /** Where the `\u` escapes are in the hits, in order. */
   readonly #escapes: Int32Array;
+  /** The markers of the hit being written: {@link #markers}`[#hitMarkersFrom, #hitMarkersTo)`. */
+  #hitMarkersFrom = 0;
+  #hitMarkersTo = 0;
 
-  constructor(bytes: Buffer, out: ByteWriter, plan: HitWriterPlan, hits: Span) {
+  constructor(bytes: Buffer, out: ByteWriter, context: SearchContext, hits: Span) {
     this.#bytes = bytes;
     this.#out = out;
-    this.#plan = plan;
+    this.#tags = tagsFor(context.params);
+    this.#plan = hitWriterPlanFor(context.shape, this.#tags);
     this.#markers = findMarkers(bytes, hits.start, hits.end);
     this.#escapes = findUnicodeEscapes(bytes, hits.start, hits.end);
   }
 
+  /**
+   * The index of the first marker at or after `position`, in the hit being written, or -1; past
+   * the hit's markers, the first after them (which its callers see lies past their value).
+   */
+  #firstMarkerAtOrAfter(position: number): number {
+    const at = lowerBound(this.#markers, position, this.#hitMarkersFrom, this.#hitMarkersTo);
+    return at === this.#markers.length ? -1 : at;
+  }
+
   /** Whether `bytes[start, end)` holds a `\u` escape. */
   #hasEscape(start: number, end: number): boolean {
-    const at = firstAtOrAfter(this.#escapes, start);
-    return at !== -1 && (this.#escapes[at] as number) < end;
+    const at = lowerBound(this.#escapes, start);
+    return at !== this.#escapes.length && (this.#escapes[at] as number) < end;
   }
 
   /**
@@ -175,6 +216,8 @@ class HitsWriter {
     plan.formatted.clear();
     const hitEnd = plan.hit.read(bytes, start);
     if (hitEnd === -1) return -1;
+    this.#hitMarkersFrom = lowerBound(this.#markers, start);
+    this.#hitMarkersTo = lowerBound(this.#markers, hitEnd, this.#hitMarkersFrom);
     const id = spanOf(plan.hit, plan.idSlot);
     if (id.start === -1 || bytes[id.start] !== QUOTE || this.#hasEscape(id.start, id.end)) return -1;
     out.byte(0x7b);
@@ -244,7 +287,7 @@ class HitsWriter {
       this.#plainParsed(value);
       return;
     }
-    let markerAt = firstAtOrAfter(this.#markers, value.start);
+    let markerAt = this.#firstMarkerAtOrAfter(value.start);
     if (markerAt === -1 || (this.#markers[markerAt] as number) >= value.end) {
       out.copy(bytes, value.start, value.end);
       return;
@@ -320,7 +363,7 @@ class HitsWriter {
   #highlight(start: number, end: number, full: boolean): void {
     const bytes = this.#bytes;
     const out = this.#out;
-    const { tags } = this.#plan;
+    const tags = this.#tags;
     const textStart = start + 1;
     const textEnd = end - 1;
     if (this.#hasEscape(textStart, textEnd)) {
@@ -328,7 +371,7 @@ class HitsWriter {
       out.text(JSON.stringify(full ? highlight : { value: highlight.value, matchLevel: highlight.matchLevel }));
       return;
     }
-    const from = firstAtOrAfter(this.#markers, textStart);
+    const from = this.#firstMarkerAtOrAfter(textStart);
     const firstOpen = from === -1 ? -1 : this.#nextMarker(from, MARKER_OPEN_LAST, textEnd);
     out.bytes(VALUE_OPEN);
     if (firstOpen === -1) {
@@ -343,6 +386,8 @@ class HitsWriter {
     this.#text(textStart, open);
     let hasPlainText = this.#hasText(textStart, open);
     const matchedWords: string[] = [];
+    // Whether a word was written with an escape, which JSON.stringify then writes again.
+    let escapedWords = false;
     while (openIndex !== -1) {
       const matchStart = open + MARKER_LENGTH;
       const nextOpenIndex = this.#nextMarker(openIndex + 1, MARKER_OPEN_LAST, textEnd);
@@ -356,7 +401,10 @@ class HitsWriter {
         this.#text(close + MARKER_LENGTH, matchEnd);
         if (!hasPlainText && this.#hasText(close + MARKER_LENGTH, matchEnd)) hasPlainText = true;
       }
-      const word = this.#decode(matchStart, close).trim().toLowerCase();
+      const raw = bytes.toString("utf8", matchStart, close);
+      const hasEscape = raw.includes("\\");
+      if (hasEscape) escapedWords = true;
+      const word = (hasEscape ? (JSON.parse(`"${raw}"`) as string) : raw).trim().toLowerCase();
       if (word !== "" && !matchedWords.includes(word)) matchedWords.push(word);
       openIndex = nextOpenIndex;
       if (openIndex !== -1) open = markers[openIndex] as number;
@@ -373,7 +421,8 @@ class HitsWriter {
       return;
     }
     out.bytes(WORDS);
-    out.text(JSON.stringify(matchedWords));
+    // Text without escapes holds no quote, backslash or control character: written between quotes as it is.
+    out.text(escapedWords ? JSON.stringify(matchedWords) : `["${matchedWords.join('","')}"]`);
     out.bytes(hasPlainText ? PARTLY_HIGHLIGHTED : FULLY_HIGHLIGHTED);
   }
 
@@ -430,16 +479,14 @@ class HitsWriter {
   }
 }
 
-/** The index in `sorted` of its first value at or after `from`, or -1. */
-function firstAtOrAfter(sorted: Int32Array, from: number): number {
-  let low = 0;
-  let high = sorted.length;
+/** The index in `sorted[low, high)` of its first value at or after `from`, else `high`. */
+function lowerBound(sorted: Int32Array, from: number, low = 0, high = sorted.length): number {
   while (low < high) {
     const middle = (low + high) >>> 1;
     if ((sorted[middle] as number) < from) low = middle + 1;
     else high = middle;
   }
-  return low === sorted.length ? -1 : low;
+  return low;
 }
 
 /** Where the `\u` escapes are in the JSON text `bytes[start, end)`: the index of each backslash, in order. */
@@ -562,7 +609,7 @@ export function spliceAlgoliaResult(out: ByteWriter, result: ResultBytes, contex
   const hitsStart = spans.start(HITS);
   if (hitsStart === -1 || bytes[hitsStart] !== OPEN_BRACKET) return false;
   const hitsEnd = spans.end(HITS);
-  const writer = new HitsWriter(bytes, out, new HitWriterPlan(context), { start: hitsStart, end: hitsEnd });
+  const writer = new HitsWriter(bytes, out, context, { start: hitsStart, end: hitsEnd });
   out.bytes(HITS_OPEN);
   let hitCount = 0;
   const end = forEachElement(bytes, hitsStart, (hitStart) => {
