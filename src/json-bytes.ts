@@ -193,13 +193,22 @@ export function forEachElement(bytes: Buffer, at: number, each: (start: number) 
   }
 }
 
+/** Pieces longer than this are copied natively; shorter ones four bytes at a time (see {@link ByteWriter.copy}). */
+const NATIVE_COPY = 192;
+
 /** Bytes written one piece after another into a buffer that grows as needed. */
 export class ByteWriter {
   #buffer: Buffer;
+  /** A view on {@link #buffer}, for writing four bytes at a time. */
+  #view: DataView;
   #length = 0;
+  /** The last buffer copied from, and a view on it. */
+  #source: Buffer | undefined;
+  #sourceView: DataView | undefined;
 
   constructor(capacity = 16 * 1024) {
     this.#buffer = Buffer.allocUnsafe(capacity);
+    this.#view = viewOf(this.#buffer);
   }
 
   /** How many bytes are written. */
@@ -212,21 +221,37 @@ export class ByteWriter {
     this.#length = Math.min(length, this.#length);
   }
 
-  /** Writes `source[start, end)`. */
+  /**
+   * Writes `source[start, end)`. Most pieces are a few dozen bytes, for which a native copy's
+   * call costs more than the copy (~60 ns whatever the size) and a byte loop ~1.7 ns a byte: they
+   * are copied four bytes at a time through `DataView`s (~20 ns for 48 bytes).
+   */
   copy(source: Buffer, start: number, end: number): void {
     const size = end - start;
     this.#reserve(size);
-    const buffer = this.#buffer;
     let at = this.#length;
-    // A native copy costs more than a loop for the short pieces most are.
-    if (size > 48) source.copy(buffer, at, start, end);
-    else for (let index = start; index < end; index += 1) buffer[at++] = source[index] as number;
     this.#length += size;
+    if (size > NATIVE_COPY) {
+      source.copy(this.#buffer, at, start, end);
+      return;
+    }
+    if (source !== this.#source) {
+      this.#source = source;
+      this.#sourceView = viewOf(source);
+    }
+    const from = this.#sourceView as DataView;
+    const to = this.#view;
+    let index = start;
+    for (const whole = end - 3; index < whole; index += 4, at += 4) to.setUint32(at, from.getUint32(index, true), true);
+    const buffer = this.#buffer;
+    for (; index < end; index += 1) buffer[at++] = source[index] as number;
   }
 
   /** Writes all of `bytes`. */
   bytes(bytes: Buffer): void {
-    this.copy(bytes, 0, bytes.length);
+    this.#reserve(bytes.length);
+    this.#buffer.set(bytes, this.#length);
+    this.#length += bytes.length;
   }
 
   /** Writes `text` as UTF-8. */
@@ -251,5 +276,11 @@ export class ByteWriter {
     const grown = Buffer.allocUnsafe(Math.max(this.#buffer.length * 2, this.#length + size));
     this.#buffer.copy(grown, 0, 0, this.#length);
     this.#buffer = grown;
+    this.#view = viewOf(grown);
   }
+}
+
+/** A `DataView` on exactly the bytes of `buffer`. */
+function viewOf(buffer: Buffer): DataView {
+  return new DataView(buffer.buffer, buffer.byteOffset, buffer.length);
 }

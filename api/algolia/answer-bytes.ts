@@ -1,10 +1,11 @@
-import { fromDocumentId } from "../../src/index.js";
+import { FACETS, fromDocumentId, type Facet } from "../../src/index.js";
 import { HTML_ENTITY_BYTES, MARKER_BYTES } from "../../src/search-highlight.js";
 import {
   BACKSLASH,
   ByteWriter,
   CLOSE_BRACKET,
   forEachElement,
+  hasUnicodeEscape,
   ObjectSpans,
   OPEN_BRACKET,
   QUOTE,
@@ -12,10 +13,11 @@ import {
   valueEnd,
 } from "../../src/json-bytes.js";
 import {
-  algoliaResultRest,
+  algoliaResultCounts,
   highlightValue,
   plain,
   tagsFor,
+  toAlgoliaFacetCounts,
   toAlgoliaResult,
   type HitShape,
   type MeiliResult,
@@ -619,22 +621,15 @@ export function spliceAlgoliaResult(out: ByteWriter, result: ResultBytes, contex
   });
   if (end !== hitsEnd) return false;
   out.bytes(HITS_CLOSE);
-  let rest: Record<string, unknown>;
+  let counts: Record<string, unknown>;
   try {
-    const facetsStart = spans.start(FACET_DISTRIBUTION);
-    const facetDistribution =
-      facetsStart === -1
-        ? undefined
-        : (JSON.parse(
-            bytes.toString("utf8", facetsStart, spans.end(FACET_DISTRIBUTION)),
-          ) as MeiliResult["facetDistribution"]);
-    rest = algoliaResultRest(
+    if (!writeFacets(out, bytes, spanOf(spans, FACET_DISTRIBUTION), context)) return false;
+    counts = algoliaResultCounts(
       {
         totalHits: scalarAt(bytes, spans, TOTAL_HITS),
         estimatedTotalHits: scalarAt(bytes, spans, ESTIMATED_TOTAL_HITS),
         totalPages: scalarAt(bytes, spans, TOTAL_PAGES),
         processingTimeMs: scalarAt(bytes, spans, PROCESSING_TIME),
-        facetDistribution,
         hitCount,
       },
       context,
@@ -643,6 +638,133 @@ export function spliceAlgoliaResult(out: ByteWriter, result: ResultBytes, contex
     return false;
   }
   // `{"nbHits":…}` without its brace: the rest of the object the hits opened.
-  out.text(JSON.stringify(rest).slice(1));
+  out.byte(0x2c);
+  out.text(JSON.stringify(counts).slice(1));
   return true;
+}
+
+const FACETS_OPEN = ascii('"facets":{');
+const FACET_KEYS = new Map(FACETS.map((facet) => [facet, ascii(`${JSON.stringify(facet)}:`)]));
+/** Where each facet's counts lie in a result's `facetDistribution` (reused: a result is written in one call). */
+const facetSpans = new ObjectSpans(FACETS);
+
+/**
+ * Writes `"facets":{…}`, the counts of the facets asked for as `toAlgoliaFacets` gives them
+ * (`answer.ts`), from the bytes: each facet's counts copied as they are when they are already in
+ * answer order, else sorted and cut here (Meilisearch sorts by count, but not ties by value) —
+ * or parsed and converted when they are not written as plainly as expected (all of them when a
+ * `\u` escape is among them).
+ * @returns false when the distribution is not laid out as expected
+ * @throws SyntaxError when a facet's counts are not JSON (the caller then parses the whole result)
+ */
+function writeFacets(out: ByteWriter, bytes: Buffer, distribution: Span, context: SearchContext): boolean {
+  out.bytes(FACETS_OPEN);
+  const { start, end } = distribution;
+  const max = context.params.maxValuesPerFacet;
+  const facetsFrom = out.length;
+  const writeKey = (facet: Facet): void => {
+    if (out.length > facetsFrom) out.byte(0x2c);
+    out.bytes(FACET_KEYS.get(facet) as Buffer);
+  };
+  const writeParsed = (counts: Readonly<Record<string, number>>): void =>
+    out.text(JSON.stringify(toAlgoliaFacetCounts(counts, max)));
+  // Absent or null: no counts (`facetDistribution ?? undefined`).
+  if (start !== -1 && !isNull(bytes, distribution)) {
+    if (bytes[start] !== 0x7b || facetSpans.read(bytes, start) !== end) return false;
+    if (hasUnicodeEscape(bytes, start, end)) {
+      const parsed = JSON.parse(bytes.toString("utf8", start, end)) as Record<string, Record<string, number>>;
+      for (const facet of context.facets) {
+        const counts = parsed[facet];
+        if (counts === undefined) continue;
+        writeKey(facet);
+        writeParsed(counts);
+      }
+    } else {
+      for (const facet of context.facets) {
+        const span = spanOf(facetSpans, FACETS.indexOf(facet));
+        if (span.start === -1) continue;
+        writeKey(facet);
+        if (!writePlainCounts(out, bytes, span, max))
+          writeParsed(JSON.parse(bytes.toString("utf8", span.start, span.end)) as Record<string, number>);
+      }
+    }
+  }
+  out.byte(0x7d);
+  return true;
+}
+
+/** One value of a facet and its count, where they lie in the bytes. */
+interface CountEntry {
+  readonly keyStart: number;
+  readonly keyEnd: number;
+  readonly count: number;
+  readonly countStart: number;
+  readonly countEnd: number;
+}
+
+/**
+ * Writes the counts object `bytes[span]` in answer order — at most `max` values, most frequent
+ * first, ties in ascending order — when it is written as `JSON.stringify` would write it with
+ * values in plain ASCII (whose bytes sort as their text does) and counts as plain integers:
+ * copied as it is when it is in that order already, else sorted, cut and written here.
+ * @returns false, having written nothing, when it is written otherwise (or repeats a value)
+ */
+function writePlainCounts(out: ByteWriter, bytes: Buffer, span: Span, max: number): boolean {
+  const entries = countEntries(bytes, span);
+  if (entries === undefined) return false;
+  const byKey = (a: CountEntry, b: CountEntry): number =>
+    bytes.compare(bytes, b.keyStart, b.keyEnd, a.keyStart, a.keyEnd);
+  const inOrder =
+    entries.length <= max &&
+    entries.every((entry, i) => {
+      const previous = entries[i - 1];
+      return (
+        previous === undefined ||
+        entry.count < previous.count ||
+        (entry.count === previous.count && byKey(previous, entry) < 0)
+      );
+    });
+  if (inOrder) {
+    out.copy(bytes, span.start, span.end);
+    return true;
+  }
+  const seen = new Set(entries.map((entry) => bytes.toString("latin1", entry.keyStart, entry.keyEnd)));
+  if (seen.size !== entries.length) return false;
+  entries.sort((a, b) => b.count - a.count || byKey(a, b));
+  out.byte(0x7b);
+  entries.slice(0, max).forEach((entry, i) => {
+    if (i > 0) out.byte(0x2c);
+    out.copy(bytes, entry.keyStart - 1, entry.keyEnd + 1);
+    out.byte(0x3a);
+    out.copy(bytes, entry.countStart, entry.countEnd);
+  });
+  out.byte(0x7d);
+  return true;
+}
+
+/** The entries of the counts object `bytes[span]`, or undefined when it is not written plainly (see {@link writePlainCounts}). */
+function countEntries(bytes: Buffer, span: Span): CountEntry[] | undefined {
+  if (bytes[span.start] !== 0x7b) return undefined;
+  const entries: CountEntry[] = [];
+  let index = span.start + 1;
+  if (bytes[index] === 0x7d) return index + 1 === span.end ? entries : undefined;
+  for (;;) {
+    if (bytes[index] !== QUOTE) return undefined;
+    const keyStart = index + 1;
+    let keyEnd = keyStart;
+    for (let byte = bytes[keyEnd]; byte !== QUOTE; byte = bytes[++keyEnd])
+      if (byte === undefined || byte === BACKSLASH || byte >= 0x80 || byte < 0x20) return undefined;
+    if (bytes[keyEnd + 1] !== 0x3a) return undefined;
+    const countStart = keyEnd + 2;
+    index = countStart;
+    let count = 0;
+    for (let byte = bytes[index]; byte !== undefined && byte >= 0x30 && byte <= 0x39; byte = bytes[++index])
+      count = count * 10 + (byte - 0x30);
+    const digits = index - countStart;
+    if (digits === 0 || digits > 15 || (digits > 1 && bytes[countStart] === 0x30)) return undefined;
+    entries.push({ keyStart, keyEnd, count, countStart, countEnd: index });
+    if (bytes[index] === 0x7d) return index + 1 === span.end ? entries : undefined;
+    if (bytes[index] !== 0x2c) return undefined;
+    index += 1;
+  }
 }

@@ -163,15 +163,19 @@ function toAlgoliaFacets(
   const out: Record<string, Record<string, number>> = {};
   for (const facet of facets) {
     const counts = distribution?.[facet];
-    if (counts === undefined) continue;
-    if (isInAnswerOrder(counts, maxValuesPerFacet)) {
-      out[facet] = counts;
-      continue;
-    }
-    const entries = Object.entries(counts).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-    out[facet] = Object.fromEntries(entries.slice(0, maxValuesPerFacet));
+    if (counts !== undefined) out[facet] = toAlgoliaFacetCounts(counts, maxValuesPerFacet);
   }
   return out;
+}
+
+/** One facet's counts, most frequent first (ties by value), at most `max` of them. */
+export function toAlgoliaFacetCounts(
+  counts: Readonly<Record<string, number>>,
+  max: number,
+): Readonly<Record<string, number>> {
+  if (isInAnswerOrder(counts, max)) return counts;
+  const entries = Object.entries(counts).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  return Object.fromEntries(entries.slice(0, max));
 }
 
 /**
@@ -214,8 +218,18 @@ export interface ResultSummary {
   readonly hitCount: number;
 }
 
-/** An Algolia search result without its `hits` (which come first): its counts, facets and echoes. */
-export function algoliaResultRest(summary: ResultSummary, context: SearchContext): Record<string, unknown> {
+/** An Algolia search result without its `hits` (which come first): its facets, counts and echoes. */
+function algoliaResultRest(summary: ResultSummary, context: SearchContext): Record<string, unknown> {
+  const { facets } = context;
+  const { maxValuesPerFacet } = context.params;
+  return {
+    facets: toAlgoliaFacets(summary.facetDistribution ?? undefined, facets, maxValuesPerFacet),
+    ...algoliaResultCounts(summary, context),
+  };
+}
+
+/** What an Algolia search result says after its hits and facets: its counts and echoes. */
+export function algoliaResultCounts(summary: ResultSummary, context: SearchContext): Record<string, unknown> {
   const { params } = context;
   const nbHits = summary.totalHits ?? summary.estimatedTotalHits ?? summary.hitCount;
   const nbPages = params.hitsPerPage === 0 ? 0 : (summary.totalPages ?? Math.ceil(nbHits / params.hitsPerPage));
@@ -224,7 +238,6 @@ export function algoliaResultRest(summary: ResultSummary, context: SearchContext
     page: params.page,
     nbPages,
     hitsPerPage: params.hitsPerPage,
-    facets: toAlgoliaFacets(summary.facetDistribution ?? undefined, context.facets, params.maxValuesPerFacet),
     exhaustiveFacetsCount: true,
     exhaustiveNbHits: true,
     exhaustive: { facetsCount: true, nbHits: true },
