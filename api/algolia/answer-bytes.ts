@@ -660,9 +660,10 @@ const facetSpans = new ObjectSpans(FACETS);
  */
 function writeFacets(out: ByteWriter, bytes: Buffer, distribution: Span, context: SearchContext): boolean {
   out.bytes(FACETS_OPEN);
+  // A facet written already is what puts a comma before the next one.
+  const facetsFrom = out.length;
   const { start, end } = distribution;
   const max = context.params.maxValuesPerFacet;
-  const facetsFrom = out.length;
   const writeKey = (facet: Facet): void => {
     if (out.length > facetsFrom) out.byte(0x2c);
     out.bytes(FACET_KEYS.get(facet) as Buffer);

@@ -208,6 +208,51 @@ describe("writeAlgoliaResult", () => {
     ]);
     expect(answer).toMatchObject({ nbHits: 1, page: 0, nbPages: 1, facets: { stack: { redis: 1, go: 1 } } });
   });
+
+  it("facet counts as Meilisearch sorts them (ties not by value): most frequent first, ties by value, cut to maxValuesPerFacet", () => {
+    const meili = {
+      indexUid: "articles",
+      hits: [],
+      query: "",
+      processingTimeMs: 1,
+      hitsPerPage: 0,
+      page: 1,
+      totalHits: 40,
+      facetDistribution: {
+        scenario: { "with a small team": 148, "under heavy load": 148, "behind a cdn": 186, "in kubernetes": 136 },
+        difficulty: { beginner: 9, advanced: 4 },
+      },
+      facetStats: {},
+    };
+    const context = contextOf(
+      {
+        indexName: "articles",
+        query: "",
+        hitsPerPage: 0,
+        page: 0,
+        tags: ["<em>", "</em>"],
+        attributesToRetrieve: undefined,
+        attributesToHighlight: undefined,
+        attributesToSnippet: undefined,
+        facets: ["*"],
+        maxValuesPerFacet: 3,
+      },
+      false,
+    );
+    const bytes = Buffer.from(JSON.stringify(meili));
+    const out = new ByteWriter(16);
+    expect(spliceAlgoliaResult(out, { bytes, start: 0, end: bytes.length }, context), "spliced").toBe(true);
+    const { facets } = JSON.parse(out.written().toString("utf8")) as { facets: Record<string, Record<string, number>> };
+    expect(Object.entries(facets["scenario"] ?? {})).toEqual([
+      ["behind a cdn", 186],
+      ["under heavy load", 148],
+      ["with a small team", 148],
+    ]);
+    expect(Object.entries(facets["difficulty"] ?? {})).toEqual([
+      ["beginner", 9],
+      ["advanced", 4],
+    ]);
+  });
 });
 
 describe("resultsOf", () => {
